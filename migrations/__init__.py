@@ -1,0 +1,1 @@
+"""Alembic migrations; shipped as a package so `blogimport db upgrade` finds them wherever it is installed."""

@@ -1,0 +1,63 @@
+"""Alembic environment: the models' metadata, and the same database URL the CLI would use."""
+
+from __future__ import annotations
+
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import Connection, create_engine, pool
+
+import models
+from importer.settings import database_url
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logging", True):
+    fileConfig(config.config_file_name)
+
+target_metadata = models.Base.metadata
+
+
+def _skip_empty_revisions(context, revision, directives) -> None:  # type: ignore[no-untyped-def]
+    """`alembic revision --autogenerate` with no model change writes nothing (Alembic cookbook)."""
+    if config.cmd_opts is not None and getattr(config.cmd_opts, "autogenerate", False):
+        if directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+
+
+def _configure(connection: Connection | None = None, url: str | None = None) -> None:
+    dialect = connection.dialect.name if connection is not None else url.split(":")[0].split("+")[0]
+    context.configure(
+        connection=connection,
+        url=url,
+        target_metadata=target_metadata,
+        render_as_batch=dialect == "sqlite",  # SQLite alters tables by copying them
+        compare_type=True,
+        process_revision_directives=_skip_empty_revisions,
+        literal_binds=connection is None,
+    )
+
+
+def run_migrations_offline() -> None:
+    _configure(url=config.attributes.get("url") or database_url())
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:  # the CLI lends its own connection
+        _configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(config.attributes.get("url") or database_url(), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        _configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,22 @@
+"""SQLAlchemy models. Importing this package registers every table on Base.metadata (Alembic relies on it)."""
+
+from models.base import Base, UTCDateTime
+from models.blog import Author, Blog, Label
+from models.comment import Comment, CommentReference
+from models.post import Post, PostLabel
+from models.provenance import ImportRun, ImportRunCount, Source
+
+__all__ = [
+    "Author",
+    "Base",
+    "Blog",
+    "Comment",
+    "CommentReference",
+    "ImportRun",
+    "ImportRunCount",
+    "Label",
+    "Post",
+    "PostLabel",
+    "Source",
+    "UTCDateTime",
+]

@@ -1,0 +1,72 @@
+"""Where rows came from: every input file seen, and every run of the importer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, Timestamps
+from models.blog import KEY
+
+SOURCE_STATUSES = ("imported", "unchanged", "failed")
+RUN_STATUSES = ("running", "succeeded", "failed")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class ImportRun(Base):
+    __tablename__ = "import_runs"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),
+        {"comment": "One row per `blogimport import`; per-entity counts are in import_run_counts."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(
+        String(16), comment="running, succeeded (every source imported or unchanged), failed (some source failed)."
+    )
+    sources_imported: Mapped[int] = mapped_column(comment="Sources parsed and stored by this run.")
+    sources_unchanged: Mapped[int] = mapped_column(comment="Sources skipped: same content already imported.")
+    sources_failed: Mapped[int] = mapped_column(comment="Sources that could not be imported; see sources.error.")
+
+
+class ImportRunCount(Base):
+    __tablename__ = "import_run_counts"
+    __table_args__ = {"comment": "What one run did to one kind of row."}
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True, comment="Table name: posts, comments, ...")
+    inserted: Mapped[int]
+    updated: Mapped[int]
+    unchanged: Mapped[int]
+
+
+class Source(Timestamps, Base):
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", SOURCE_STATUSES), name="status"),
+        {"comment": "Every input file the importer has seen, and what happened to it the last time."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(KEY, unique=True, comment="Natural key: the locator (bounded).")
+    locator: Mapped[str] = mapped_column(Text, comment="Absolute path of the file.")
+    sha256: Mapped[str | None] = mapped_column(
+        String(64), comment="Of the file's bytes when last read; NULL when it could not be read."
+    )
+    format: Mapped[str | None] = mapped_column(String(16), comment="text, ...; NULL when it could not be told.")
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), comment="imported, unchanged or failed, as of the last run.")
+    error: Mapped[str | None] = mapped_column(Text, comment="Why it failed (one line); NULL otherwise.")
+    import_fingerprint: Mapped[str | None] = mapped_column(
+        String(64),
+        comment="Hash of content, parser version and options of the last successful import; equal means skip.",
+    )
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
