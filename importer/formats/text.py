@@ -1,0 +1,213 @@
+"""Text renderings of Blogger pages, in the samples' numbered form (blogger-formats.md §4).
+
+A page is an optional preamble ("Showing posts with label X. Show all posts"), then one block per post, each
+opened by a date line. In a block: the title, the body (at column 0), an optional "N comments:" header, then
+the comments as a numbered list: "  K. " opens a top-level comment, "    K. " one of its replies, and
+continuation lines sit two spaces deeper than their item. Blogger's control words (ReplyDelete, Replies,
+Delete, Reply) stand on lines of their own and are dropped. A pager or "Post a Comment" footer ends a block.
+
+Pure: bytes in, a Document out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from importer import identity
+from importer.errors import ParseError, UnsupportedFormat
+from importer.mentions import find_mentions
+from importer.records import AuthorRecord, CommentRecord, Document, ParseOptions, PostRecord
+
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE_LINES = (
+    re.compile(rf"^{_WEEKDAY},? (?P<day>\d{{1,2}}) {_MONTH},? (?P<year>\d{{4}})$"),  # Saturday, 7 February 2015
+    re.compile(rf"^{_WEEKDAY},? {_MONTH} (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})$"),  # Monday, December 17, 2007
+)
+_COMMENT_HEADER = re.compile(r"^(?P<count>\d+|No|One) comments?:$", re.IGNORECASE)
+_LABEL_PAGE = re.compile(r"^Showing posts with label (?P<label>.+?)\. Show all posts$")
+_FOOTER = re.compile(
+    r"^(?:Post a Comment|Newer Posts?|Older Posts?|(?:Newer Posts? )?(?:Older Posts? )?Home"
+    r"|Subscribe to: .+\(Atom\))$"
+)
+_ITEM = re.compile(r"^(?P<indent> +)(?P<number>\d+)\.(?: (?P<text>.*))?$")
+_GUEST_POST = re.compile(r"^guest blog\b", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){1,4}$")  # "Andy Green": a name, no sentence
+
+VERSION = 1  # bump when the records this parser yields change, so unchanged files are parsed again
+INDENT_STEP = 2  # a reply sits this much deeper than its comment; continuation lines too
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based, for messages
+    text: str
+
+    @property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip(" "))
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def parse(data: bytes, locator: str, options: ParseOptions = ParseOptions()) -> Document:
+    """Every post (with its comments) in one text rendering."""
+    lines = [_Line(n, text.rstrip()) for n, text in enumerate(_split_lines(_decode(data, locator)), 1)]
+    dated = [(i, day) for i, line in enumerate(lines) if (day := _date_of(line.text)) is not None]
+    if not dated:
+        raise ParseError(locator, "no post found: no date line such as 'Saturday, 7 February 2015'", line=1)
+    starts = [i for i, _ in dated]
+    labels = tuple(m["label"] for line in lines[: starts[0]] if (m := _LABEL_PAGE.match(line.text.strip())))
+    labels = tuple(dict.fromkeys(labels))  # the status line is often rendered twice
+    ends = starts[1:] + [len(lines)]
+    posts = tuple(
+        _parse_post(lines[s:e], day, labels, options, locator) for (s, day), e in zip(dated, ends)
+    )
+    return Document(format="text", posts=posts)
+
+
+def _decode(data: bytes, locator: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        raise UnsupportedFormat(locator, f"not UTF-8 text ({error.reason}: 0x{byte:02x})", line) from None
+
+
+def _split_lines(text: str) -> list[str]:
+    # Not str.splitlines(): it also breaks at form feeds and U+2028, which can sit inside a comment.
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _date_of(text: str) -> date | None:
+    text = text.strip()
+    for pattern in _DATE_LINES:
+        if m := pattern.match(text):
+            try:
+                return datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date()
+            except ValueError:  # "31 February": not a date line
+                return None
+    return None
+
+
+def _parse_post(
+    block: list[_Line], published_on: date, labels: tuple[str, ...], options: ParseOptions, locator: str
+) -> PostRecord:
+    content = _before_footer(block[1:])
+    title_at = next((i for i, line in enumerate(content) if not line.blank), None)
+    if title_at is None:
+        raise ParseError(locator, "date line with no post after it", line=block[0].number)
+    title = content[title_at].text.strip()
+    rest = content[title_at + 1 :]
+    body_lines, declared, comment_lines = _split_comment_section(rest)
+    body = _join(body_lines, dedent=0)
+    return PostRecord(
+        title=title,
+        published_on=published_on,
+        body_text=body,
+        author=_post_author(title, body, options),
+        labels=labels,
+        declared_comment_count=declared,
+        comments=_parse_comments(comment_lines, locator),
+    )
+
+
+def _before_footer(lines: list[_Line]) -> list[_Line]:
+    """Everything up to the pager / "Post a Comment" footer; what follows it is page furniture."""
+    end = next((i for i, line in enumerate(lines) if line.indent == 0 and _FOOTER.match(line.text)), len(lines))
+    return lines[:end]
+
+
+def _split_comment_section(lines: list[_Line]) -> tuple[list[_Line], int | None, list[_Line]]:
+    """(body lines, declared comment count, comment lines)."""
+    for i, line in enumerate(lines):
+        if line.indent == 0 and (m := _COMMENT_HEADER.match(line.text)):
+            count = m["count"].lower()
+            declared = {"no": 0, "one": 1}[count] if count in ("no", "one") else int(count)
+            return lines[:i], declared, lines[i + 1 :]
+    start = _comment_list_start(lines)
+    return lines[:start], None, lines[start:]
+
+
+def _comment_list_start(lines: list[_Line]) -> int:
+    """Without a header, comments are the numbered items after the body's last line at column 0."""
+    last_body = max((i for i, line in enumerate(lines) if not line.blank and line.indent == 0), default=-1)
+    return next((i for i in range(last_body + 1, len(lines)) if _ITEM.match(lines[i].text)), len(lines))
+
+
+def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ...]:
+    lines = [line for line in lines if not _is_control(line)]
+    first = next((i for i, line in enumerate(lines) if not line.blank), None)
+    if first is None:
+        return ()
+    opening = _ITEM.match(lines[first].text)
+    if opening is None:
+        raise ParseError(locator, "comments are not a numbered list ('  1. ...'): layout not supported",
+                         line=lines[first].number)
+    top = len(opening["indent"])
+    starts = [i for i, line in enumerate(lines) if i >= first and _item(line, top)]
+    ends = starts[1:] + [len(lines)]
+    return tuple(_parse_thread(lines[s:e], top) for s, e in zip(starts, ends))
+
+
+def _parse_thread(lines: list[_Line], indent: int) -> CommentRecord:
+    """A top-level comment and its replies.
+
+    The replies are the items one step deeper that come after the comment's own last line: an item list
+    typed inside a comment is followed by more of the comment at its own indentation (seed 000, comment 18),
+    while a real reply's continuation lines sit a further step deeper.
+    """
+    reply_indent = indent + INDENT_STEP
+    rest = lines[1:]
+    own_last = max(
+        (i for i, line in enumerate(rest)
+         if not line.blank and not _item(line, reply_indent) and line.indent < reply_indent + INDENT_STEP),
+        default=-1,
+    )
+    starts = [i for i in range(own_last + 1, len(rest)) if _item(rest[i], reply_indent)]
+    own_end = starts[0] if starts else len(rest)
+    ends = starts[1:] + [len(rest)]
+    replies = tuple(_comment(rest[s:e], reply_indent, ()) for s, e in zip(starts, ends))
+    return _comment([lines[0], *rest[:own_end]], indent, replies)
+
+
+def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...]) -> CommentRecord:
+    """`lines[0]` is the comment's item line ("  K. first line"); the rest continue it."""
+    item = _ITEM.match(lines[0].text)
+    number, first_text = (int(item["number"]), item["text"] or "") if item else (None, lines[0].text)
+    body = _join([_Line(lines[0].number, first_text), *lines[1:]], dedent=indent + INDENT_STEP)
+    return CommentRecord(
+        body_text=body,
+        position=number,
+        is_removed=identity.is_removed_marker(body),
+        mentions=find_mentions(body),
+        replies=replies,
+    )
+
+
+def _item(line: _Line, indent: int) -> bool:
+    """Is this line a list item ("K. ") at exactly this indentation?"""
+    return line.indent == indent and _ITEM.match(line.text) is not None
+
+
+def _is_control(line: _Line) -> bool:
+    return line.text.strip() in identity.CONTROL_WORDS
+
+
+def _join(lines: list[_Line], dedent: int) -> str:
+    """The lines as text: each dedented by up to `dedent` spaces, outer blank lines dropped."""
+    texts = [line.text[min(line.indent, dedent):] for line in lines]
+    return "\n".join(texts).strip("\n")
+
+
+def _post_author(title: str, body: str, options: ParseOptions) -> AuthorRecord | None:
+    """A guest post is by whoever signs it; the blog's other posts are by --blog-author, if given."""
+    if _GUEST_POST.match(title):
+        last = next((line.strip() for line in reversed(body.split("\n")) if line.strip()), "")
+        return AuthorRecord(name=last) if _SIGNATURE.match(last) else None
+    return AuthorRecord(name=options.blog_author) if options.blog_author else None

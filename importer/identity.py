@@ -1,0 +1,98 @@
+"""Normalisation, natural keys and fingerprints: the one place that decides when two records are the same thing.
+
+Every format goes through these functions, so a comment read from a text rendering, a saved page or an export
+gets the same key (DESIGN.md, Identity). Keys are readable where that is cheap and bounded in length so they fit
+a UNIQUE index on every engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+# Lines that are Blogger's comment controls rendered as text, not anybody's words.
+CONTROL_WORDS = ("ReplyDelete", "Replies", "Delete", "Reply")
+_CONTROL_LINE = re.compile(r"^[ \t]*(?:" + "|".join(CONTROL_WORDS) + r")[ \t]*$", re.MULTILINE)
+_WHITESPACE = re.compile(r"\s+")
+
+# What Blogger shows in place of a deleted comment (blogger-formats.md §4.3 rule 4).
+_REMOVED_MARKER = re.compile(
+    r"^This (?:comment|post) has been removed by (?:the author|a blog administrator)\.?$"
+)
+
+MAX_KEY_LENGTH = 255  # fits a utf8mb4 UNIQUE index on MySQL together with its parent id
+_KEY_HEAD = 200
+
+
+def normalise(text: str) -> str:
+    """NFC, control-word lines dropped, every whitespace run one space, trimmed."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL_LINE.sub("", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def fingerprint(text: str) -> str:
+    """First 16 bytes of sha256 of the normalised text, as hex."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:32]
+
+
+def is_removed_marker(body: str) -> bool:
+    return bool(_REMOVED_MARKER.match(normalise(body)))
+
+
+def bounded(key: str) -> str:
+    """The key itself when short; otherwise its head plus a hash of the whole, so it stays unique."""
+    if len(key) <= MAX_KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"{key[:_KEY_HEAD]}~{digest}"
+
+
+def blog_key(name: str) -> str:
+    return bounded(normalise(name))
+
+
+def author_key(name: str, profile_url: str | None) -> str:
+    return bounded(f"{normalise(name)}|{profile_url or ''}")
+
+
+def label_key(name: str) -> str:
+    return bounded(normalise(name))
+
+
+def post_key(published_on: date, title: str, body_text: str) -> str:
+    """(date, title); an untitled post is known by the start of its body instead."""
+    title = normalise(title)
+    if title:
+        return bounded(f"{published_on.isoformat()}/{title}")
+    return f"{published_on.isoformat()}/#{fingerprint(normalise(body_text)[:200])}"
+
+
+def comment_keys(parent_key: str | None, bodies: Sequence[str]) -> list[str]:
+    """Keys of sibling comments, in order: (parent, body fingerprint, occurrence among identical siblings).
+
+    The post is the rows' scope (UNIQUE (post_id, key)), so it is not part of the key.
+    """
+    return [own if parent_key is None else f"{parent_key}/{own}" for own in _numbered(map(fingerprint, bodies))]
+
+
+def reference_keys(mentions: Sequence[str]) -> list[str]:
+    """Keys of the mentions in one comment: the mention and its occurrence ("re 20:15" twice is two)."""
+    return [bounded(key) for key in _numbered(map(normalise, mentions))]
+
+
+def _numbered(values: Iterable[str]) -> list[str]:
+    seen: Counter[str] = Counter()
+    numbered = []
+    for value in values:
+        numbered.append(f"{value}:{seen[value]}")
+        seen[value] += 1
+    return numbered
+
+
+def source_key(locator: str) -> str:
+    return bounded(locator)

@@ -1,0 +1,57 @@
+"""Find time-stamp mentions in a comment: readers answering each other by the time a comment was posted.
+
+Blogger shows each comment's time, and on busy threads readers reply across threads with "re 20:15",
+"Anon@00:25", "to 1525" or "@8:41". What counts as a mention:
+
+* H:MM (20:15, 8:41) anywhere in the comment;
+* the looser forms H.MM (9.11), H MM (11 34) and HHMM (1525) only when addressed: after "re", "Anon",
+  "Anonymous", "Anon at", "@", after "to"/"on" ("to 1525", "the comment on 1134"), or opening the comment
+  ("8 24 is spot on"). After "to"/"on" and at the start, HHMM that reads as a year (19xx, 20xx) is a year.
+
+Addressing words are part of the mention as written ("Anon 1549"); "to"/"on" are not ("1525").
+Post bodies are never searched: only readers' comments address each other this way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from importer.records import MentionRecord
+
+_ADDRESS = r"(?P<address>re\b[\s:]*|anon(?:ymous)?\b(?:\s+at\b)?\s*@?\s*|@\s*)"
+_TIME = (
+    r"(?:(?P<h1>[01]?\d|2[0-3]):(?P<m1>[0-5]\d)"  # 20:15  (always a time)
+    r"|(?P<h2>[01]?\d|2[0-3])[. ](?P<m2>[0-5]\d)"  # 9.11, 11 34
+    r"|(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d))"  # 1525
+)
+_MENTION = re.compile(
+    r"(?<![\w£$€#.,:/@])" + _ADDRESS + r"?" + _TIME + r"(?![\d%]|[.,:/]\d|[^\W\d_])",
+    re.IGNORECASE,
+)
+_CUE_BEFORE = re.compile(r"(?:^|\W)(?:to|on)\s+$", re.IGNORECASE)
+_OPENING = re.compile(r"^[\W_]*$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def find_mentions(comment_text: str) -> tuple[MentionRecord, ...]:
+    """Every time-stamp mention in a comment's text, in order of appearance."""
+    found = []
+    for match in _MENTION.finditer(comment_text):
+        if _qualifies(match, comment_text):
+            hour, minute = _hour_minute(match)
+            found.append(MentionRecord(text=match.group(0).strip(), hour=hour, minute=minute))
+    return tuple(found)
+
+
+def _hour_minute(match: re.Match[str]) -> tuple[int, int]:
+    n = next(n for n in "123" if match.group(f"h{n}") is not None)  # exactly one time form matched
+    return int(match.group(f"h{n}")), int(match.group(f"m{n}"))
+
+
+def _qualifies(match: re.Match[str], text: str) -> bool:
+    if match.group("h1") is not None or match.group("address"):
+        return True
+    before = text[: match.start()]
+    if not (_CUE_BEFORE.search(before) or _OPENING.match(before)):
+        return False
+    return not (match.group("h3") is not None and _YEAR.match(match.group(0)))

@@ -1,0 +1,66 @@
+"""Normalisation, fingerprints and natural keys (DESIGN.md, Identity)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from importer import identity
+
+
+def test_normalise_drops_control_lines_and_collapses_whitespace() -> None:
+    rendered = "  Hello\u00a0 there,\n\n    ReplyDelete\n  Replies\nsecond   line\n\tDelete\nReply\n"
+    assert identity.normalise(rendered) == "Hello there, second line"
+
+
+def test_normalise_keeps_control_words_inside_sentences() -> None:
+    assert identity.normalise("Reply to all. Delete nothing.") == "Reply to all. Delete nothing."
+
+
+def test_normalise_composes_unicode() -> None:
+    assert identity.normalise("Cafe\u0301") == identity.normalise("Caf\u00e9") == "Caf\u00e9"
+
+
+def test_the_same_comment_fingerprints_alike_from_every_rendering() -> None:
+    as_text = "Dear OM,\n\nHaving asked around\nour office\n\n      Delete"
+    as_html_text = "Dear OM, Having asked around our office"
+    as_export = "Dear OM,\r\n\r\nHaving asked around our office "
+    assert identity.fingerprint(as_text) == identity.fingerprint(as_html_text) == identity.fingerprint(as_export)
+    assert len(identity.fingerprint(as_text)) == 32
+
+
+def test_post_keys() -> None:
+    assert identity.post_key(date(2015, 2, 7), " Guest  Blog 24 ", "body") == "2015-02-07/Guest Blog 24"
+    untitled = identity.post_key(date(2015, 2, 7), "", "Some body text")
+    assert untitled == f"2015-02-07/#{identity.fingerprint('Some body text')}"
+
+
+def test_long_keys_are_bounded_and_still_unique() -> None:
+    a = identity.post_key(date(2020, 1, 1), "x" * 5000 + "a", "")
+    b = identity.post_key(date(2020, 1, 1), "x" * 5000 + "b", "")
+    assert len(a) == len(b) == 233 and a != b and a.startswith("2020-01-01/xxx")
+
+
+def test_identical_siblings_are_told_apart_by_occurrence() -> None:
+    fp = identity.fingerprint("+1")
+    other = identity.fingerprint("Agreed")
+    assert identity.comment_keys(None, ["+1", "Agreed", "+1"]) == [f"{fp}:0", f"{other}:0", f"{fp}:1"]
+    assert identity.comment_keys(f"{other}:0", ["+1"]) == [f"{other}:0/{fp}:0"]
+
+
+def test_reference_keys_count_repeated_mentions() -> None:
+    assert identity.reference_keys(["re 20:15", "@8:41", "re  20:15"]) == ["re 20:15:0", "@8:41:0", "re 20:15:1"]
+
+
+def test_author_and_label_keys() -> None:
+    assert identity.author_key("Andy  Green", None) == "Andy Green|"
+    assert identity.author_key("Andy Green", "https://www.blogger.com/profile/1") == (
+        "Andy Green|https://www.blogger.com/profile/1"
+    )
+    assert identity.label_key(" group work ") == "group work"
+
+
+def test_removed_markers() -> None:
+    assert identity.is_removed_marker("This comment has been removed by the author.")
+    assert identity.is_removed_marker("This comment has been removed by a blog administrator.")
+    assert identity.is_removed_marker("This post has been removed by the author.")
+    assert not identity.is_removed_marker("This comment has been removed by the author. Shame.")
