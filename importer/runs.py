@@ -1,0 +1,74 @@
+"""The importer's own records: one import_runs row per run, one sources row per input file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from importer import identity
+from importer.store import Counts
+from models import ImportRun, ImportRunCount, Source
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """What one run learned about one input file."""
+
+    locator: str
+    status: str  # imported | unchanged | failed
+    sha256: str | None = None
+    format: str | None = None
+    size_bytes: int | None = None
+    error: str | None = None
+    import_fingerprint: str | None = None  # set only when the content was imported
+
+
+def start_run(conn: Connection, now: datetime) -> int:
+    values = {"started_at": now, "status": "running", "sources_imported": 0, "sources_unchanged": 0,
+              "sources_failed": 0}
+    return int(conn.execute(insert(ImportRun).values(values)).inserted_primary_key[0])
+
+
+def finish_run(conn: Connection, run_id: int, statuses: Mapping[str, int], counts: Counts, now: datetime) -> None:
+    conn.execute(
+        update(ImportRun).where(ImportRun.id == run_id).values(
+            finished_at=now,
+            status="failed" if statuses.get("failed") else "succeeded",
+            sources_imported=statuses.get("imported", 0),
+            sources_unchanged=statuses.get("unchanged", 0),
+            sources_failed=statuses.get("failed", 0),
+        )
+    )
+    rows = [{"run_id": run_id, "entity": name, "inserted": t.inserted, "updated": t.updated,
+             "unchanged": t.unchanged} for name, t in counts.tallies.items()]
+    conn.execute(insert(ImportRunCount), rows)
+
+
+def last_import_fingerprint(conn: Connection, locator: str) -> str | None:
+    """The fingerprint of the source's last successful import, unless its last attempt failed."""
+    row = conn.execute(
+        select(Source.status, Source.import_fingerprint).where(Source.key == identity.source_key(locator))
+    ).first()
+    return row.import_fingerprint if row is not None and row.status != "failed" else None
+
+
+def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> None:
+    key = identity.source_key(source.locator)
+    values: dict[str, Any] = {
+        "locator": source.locator, "status": source.status, "error": source.error, "last_run_id": run_id,
+        "updated_at": now,
+    }
+    if source.sha256 is not None:  # a file that could not be read keeps what was known of it
+        values.update(sha256=source.sha256, format=source.format, size_bytes=source.size_bytes)
+    if source.import_fingerprint is not None:
+        values["import_fingerprint"] = source.import_fingerprint
+    found = conn.execute(update(Source).where(Source.key == key).values(values))
+    if found.rowcount == 0:
+        conn.execute(insert(Source).values(
+            {"sha256": None, "format": None, "size_bytes": None, **values, "key": key, "first_run_id": run_id,
+             "created_at": now}
+        ))

@@ -1,0 +1,91 @@
+"""The command line's conventions: help everywhere, exit codes, quiet and machine output, clear errors."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import click
+import pytest
+
+from importer.cli import cli
+from tests.conftest import REPO, SEEDS, run
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name, command in group.commands.items():
+        found += all_commands(command, (*prefix, name)) if isinstance(command, click.Group) else [(*prefix, name)]
+    return found
+
+
+@pytest.mark.parametrize("path", all_commands(cli), ids=lambda p: " ".join(p) or "blogimport")
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: blogimport {' '.join(path)}".rstrip())
+    assert len(result.stdout.splitlines()) > 3
+
+
+def test_commands_are_the_documented_ones() -> None:
+    assert sorted(" ".join(p) for p in all_commands(cli) if p) == [
+        "db", "db check", "db current", "db downgrade", "db history", "db upgrade", "import", "stats"]
+
+
+@pytest.mark.parametrize(
+    "args", [["import"], ["import", "seeds", "--no-such-option"], ["import", "seeds", "--format", "pdf"], ["nope"]],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert run(*args).exit_code == 2
+
+
+def test_version() -> None:
+    assert run("--version").stdout == "blogimport, version 0.1.0\n"
+
+
+def test_quiet_prints_nothing_on_success(db_url: str) -> None:
+    result = run("import", SEEDS, "--db", db_url, "--quiet")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_no_progress_output_when_stderr_is_not_a_terminal(db_url: str) -> None:
+    result = run("import", SEEDS, "--db", db_url)
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = run("import", SEEDS, "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: database error: unable to open database file\n"
+
+
+def test_stats(seeded: str) -> None:
+    result = run("stats", "--db", seeded)
+    assert result.stdout.splitlines() == [
+        "blogs: 1", "posts: 7", "comments: 96", "top_level_comments: 53", "replies: 43", "removed_comments: 0",
+        "authors: 1", "labels: 1", "post_labels: 3", "mentions: 13", "resolved_mentions: 0", "sources: 5",
+        "failed_sources: 0", "import_runs: 1",
+    ]
+    assert '"comments": 96' in run("stats", "--db", seeded, "--json").stdout
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    return {name.split(".")[0] for name in names}
+
+
+PURE = ["importer/formats/text.py", "importer/formats/__init__.py", "importer/records.py", "importer/identity.py",
+        "importer/mentions.py", "importer/merge.py"]
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_parsers_and_records_touch_no_database_and_no_cli(module: str) -> None:
+    assert imports_of(REPO / module) & {"sqlalchemy", "click", "models", "alembic"} == set()
+
+
+@pytest.mark.parametrize("module", ["importer/store.py", "importer/pipeline.py", "importer/runs.py"])
+def test_the_store_never_talks_to_the_terminal(module: str) -> None:
+    assert "click" not in imports_of(REPO / module)
