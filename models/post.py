@@ -21,7 +21,7 @@ class Post(Timestamps, Base):
         ForeignKey("authors.id"), index=True, comment="NULL when no source names the author."
     )
     key: Mapped[str] = mapped_column(KEY, comment="Natural key: published date and normalised title.")
-    title: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, comment="As the page shows it, whitespace collapsed.")
     published_on: Mapped[date] = mapped_column(index=True, comment="The date the blog shows for the post.")
     published_at: Mapped[datetime | None] = mapped_column(
         comment="Exact publication time (UTC) when a source has it; text renderings do not."

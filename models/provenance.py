@@ -26,8 +26,8 @@ class ImportRun(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime]
-    finished_at: Mapped[datetime | None]
+    started_at: Mapped[datetime] = mapped_column(comment="When the run began (UTC).")
+    finished_at: Mapped[datetime | None] = mapped_column(comment="When it ended (UTC); NULL while it runs.")
     status: Mapped[str] = mapped_column(
         String(16), comment="running, succeeded (every source imported or unchanged), failed (some source failed)."
     )
@@ -42,9 +42,9 @@ class ImportRunCount(Base):
 
     run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), primary_key=True)
     entity: Mapped[str] = mapped_column(String(32), primary_key=True, comment="Table name: posts, comments, ...")
-    inserted: Mapped[int]
-    updated: Mapped[int]
-    unchanged: Mapped[int]
+    inserted: Mapped[int] = mapped_column(comment="Rows this run added.")
+    updated: Mapped[int] = mapped_column(comment="Existing rows this run changed.")
+    unchanged: Mapped[int] = mapped_column(comment="Rows this run found already as its sources say.")
 
 
 class Source(Timestamps, Base):
@@ -61,7 +61,7 @@ class Source(Timestamps, Base):
         String(64), comment="Of the file's bytes when last read; NULL when it could not be read."
     )
     format: Mapped[str | None] = mapped_column(String(16), comment="text, ...; NULL when it could not be told.")
-    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger, comment="Size of the file when last read.")
     status: Mapped[str] = mapped_column(String(16), comment="imported, unchanged or failed, as of the last run.")
     error: Mapped[str | None] = mapped_column(Text, comment="Why it failed (one line); NULL otherwise.")
     import_fingerprint: Mapped[str | None] = mapped_column(

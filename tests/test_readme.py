@@ -1,0 +1,54 @@
+"""README says what is true: its commands, its example queries' output, its schema (point 7)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+import pytest
+
+from importer.schema_doc import END, START, schema_markdown
+from tests.conftest import REPO, SEEDS, run
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+EXAMPLES = re.findall(r"```sql\n(.*?)```\n\n(\|.*?)\n\n", README, re.DOTALL)
+
+
+def markdown_table(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    def cell(value: Any) -> str:
+        return "NULL" if value is None else str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def test_readme_begins_with_the_two_commands() -> None:
+    before_first_section = README.split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", before_first_section, re.DOTALL)
+    assert len(commands) == 2
+    assert "pip install ." in commands[0] and commands[0].endswith("blogimport import seeds/")
+    assert "pip install -e '.[test]'" in commands[1] and commands[1].endswith("pytest")
+
+
+def test_the_summary_line_shown_is_the_real_one(db_url: str) -> None:
+    (shown,) = re.findall(r"The first prints:\n\n```text\n(.*?)\n```", README, re.DOTALL)
+    assert run("import", SEEDS, "--db", db_url).stdout == shown + "\n"
+
+
+def test_there_are_three_example_queries() -> None:
+    assert len(EXAMPLES) == 3
+
+
+@pytest.mark.parametrize(("sql", "shown"), EXAMPLES, ids=["thread", "per-post", "mentions"])
+def test_example_queries_print_what_readme_shows(seeded: str, sql: str, shown: str) -> None:
+    with sqlite3.connect(seeded.removeprefix("sqlite:///")) as conn:
+        cursor = conn.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        assert markdown_table(columns, cursor.fetchall()) == shown
+
+
+def test_schema_section_is_generated_from_the_models() -> None:
+    section = README.split(START, 1)[1].split(END, 1)[0]
+    assert section.strip() == schema_markdown().strip(), "run: python -m importer.schema_doc"
