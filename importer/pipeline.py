@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from importer import formats, runs, sources, store
 from importer.errors import SourceError
-from importer.records import ParseOptions
+from importer.records import Document, ParseOptions
 from importer.runs import SourceRecord
 from importer.store import Counts
 
@@ -70,29 +70,41 @@ def _import_source(engine: Engine, path: Path, options: ImportOptions, run_id: i
     try:
         data = path.read_bytes()
     except OSError as error:
-        return _record(engine, run_id, SourceRecord(locator, "failed", error=f"{locator}: cannot read: "
-                                                    f"{error.strerror or error}")), Counts()
-    seen = SourceRecord(locator, "failed", sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
+        return _failed(engine, run_id, SourceRecord(locator, "failed"), f"{locator}: cannot read: {error.strerror}")
+    sha256 = hashlib.sha256(data).hexdigest()
+    seen = SourceRecord(locator, "failed", sha256=sha256, size_bytes=len(data))
     try:
         fmt = sources.sniff(data, locator, None if options.format == "auto" else options.format)
-        seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(seen.sha256 or "", fmt, options))
+        seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(sha256, fmt, options))
         if not options.force and _already_imported(engine, seen):
             return _record(engine, run_id, replace(seen, status="unchanged")), Counts()
-        document = formats.parse(fmt, data, locator, ParseOptions(blog_author=options.blog_author))
+        document = _parse(fmt, data, locator, options)
     except SourceError as error:
-        return _record(engine, run_id, replace(seen, error=str(error), import_fingerprint=None)), Counts()
+        return _failed(engine, run_id, seen, str(error))
+    return _store(engine, run_id, seen, document, options.blog)
+
+
+def _parse(fmt: str, data: bytes, locator: str, options: ImportOptions) -> Document:
+    try:
+        return formats.parse(fmt, data, locator, ParseOptions(blog_author=options.blog_author))
+    except SourceError:
+        raise
     except Exception as error:  # noqa: BLE001 - a parser bug must not cost the user the rest of the run
-        reason = f"{locator}: parser failed ({type(error).__name__}: {error}); please report this file"
-        return _record(engine, run_id, replace(seen, error=reason, import_fingerprint=None)), Counts()
+        reason = f"parser failed ({type(error).__name__}: {error}); please report this file"
+        raise SourceError(locator, reason) from error
+
+
+def _store(engine: Engine, run_id: int, seen: SourceRecord, document: Document, blog: str) -> tuple[SourceRecord,
+                                                                                                      Counts]:
+    """The source's rows and its `imported` record in one transaction: both land, or neither does."""
+    imported = replace(seen, status="imported")
     try:
         with engine.begin() as conn:
-            counts = store.save_document(conn, document, options.blog, _now())
-            imported = replace(seen, status="imported")
+            counts = store.save_document(conn, document, blog, _now())
             runs.record_source(conn, run_id, imported, _now())
-        return imported, counts
     except SQLAlchemyError as error:
-        reason = f"{locator}: the database refused it: {_first_line(error)}"
-        return _record(engine, run_id, replace(seen, error=reason, import_fingerprint=None)), Counts()
+        return _failed(engine, run_id, seen, f"{seen.locator}: the database refused it: {_first_line(error)}")
+    return imported, counts
 
 
 def _already_imported(engine: Engine, source: SourceRecord) -> bool:
@@ -104,6 +116,10 @@ def _record(engine: Engine, run_id: int, source: SourceRecord) -> SourceRecord:
     with engine.begin() as conn:
         runs.record_source(conn, run_id, source, _now())
     return source
+
+
+def _failed(engine: Engine, run_id: int, seen: SourceRecord, reason: str) -> tuple[SourceRecord, Counts]:
+    return _record(engine, run_id, replace(seen, status="failed", error=reason, import_fingerprint=None)), Counts()
 
 
 def _fingerprint(sha256: str, fmt: str, options: ImportOptions) -> str:

@@ -54,16 +54,17 @@ def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], un
 
 
 def rows_by_key(
-    conn: Connection, table: Table, scope: Mapping[str, Any], keys: Iterable[str] | None = None
+    conn: Connection, table: Table, scope: Mapping[str, Any], keys: Iterable[str] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Existing rows of one scope (e.g. one post's comments), by natural key; only `keys` when given."""
+    """Existing rows of one scope (e.g. one post's comments) by natural key: only `keys` and `columns` if given."""
     where = [table.c[name] == value for name, value in scope.items()]
+    query = select(*(table.c[c] for c in ("key", *columns))) if columns else select(table)
     if keys is None:
-        result = conn.execute(select(table).where(*where))
-        return {row["key"]: dict(row) for row in result.mappings()}
+        return {row["key"]: dict(row) for row in conn.execute(query.where(*where)).mappings()}
     found: dict[str, dict[str, Any]] = {}
     for chunk in chunks(sorted(set(keys))):
-        result = conn.execute(select(table).where(*where, table.c.key.in_(chunk)))
+        result = conn.execute(query.where(*where, table.c.key.in_(chunk)))
         found.update({row["key"]: dict(row) for row in result.mappings()})
     return found
 

@@ -87,19 +87,19 @@ class _Writer:
         table, scope = Comment.__table__, {"post_id": post_id}
         existing = sql.rows_by_key(self.conn, table, scope)
         tops = _comment_rows(records, None, existing, authors, self.rank)
-        self.write(table, scope, tops, COMMENT_FIELDS, existing)
-        stored = sql.rows_by_key(self.conn, table, scope, [row["key"] for row in tops])
-        replies = [(record.replies, _comment_rows(record.replies, stored[row["key"]], existing, authors, self.rank))
+        if self.write(table, scope, tops, COMMENT_FIELDS, existing).inserted:
+            # A new top-level comment is its own thread; its id exists only now.
+            self.conn.execute(
+                update(table)
+                .where(table.c.post_id == post_id, table.c.parent_id.is_(None), table.c.thread_id.is_(None))
+                .values(thread_id=table.c.id)
+            )
+        parents = sql.rows_by_key(self.conn, table, scope, [row["key"] for row in tops], columns=("id", "path"))
+        replies = [(record.replies, _comment_rows(record.replies, parents[row["key"]], existing, authors, self.rank))
                    for record, row in zip(records, tops)]
         self.write(table, scope, [row for _, rows in replies for row in rows], COMMENT_FIELDS, existing)
-        # A new top-level comment is its own thread; its id exists only now.
-        self.conn.execute(
-            update(table)
-            .where(table.c.post_id == post_id, table.c.parent_id.is_(None), table.c.thread_id.is_(None))
-            .values(thread_id=table.c.id)
-        )
+        ids = {key: row["id"] for key, row in sql.rows_by_key(self.conn, table, scope, columns=("id",)).items()}
         written = [(records, tops), *replies]
-        ids = {key: row["id"] for key, row in sql.rows_by_key(self.conn, table, scope).items()}
         self.save_references([(record, ids[row["key"]]) for recs, rows in written for record, row in zip(recs, rows)])
 
     def save_references(self, comments: Sequence[tuple[CommentRecord, int]]) -> None:
@@ -137,9 +137,9 @@ class _Writer:
     def write(
         self, table: Table, scope: Mapping[str, Any], rows: Sequence[dict[str, Any]], fields: Sequence[Field],
         existing: Mapping[str, Mapping[str, Any]],
-    ) -> None:
-        """Insert new rows; merge existing ones and write those the merge changes."""
-        tally = self.counts[table.name]
+    ) -> Tally:
+        """Insert new rows; merge existing ones and write those the merge changes. Returns what it did."""
+        tally = Tally()
         out = []
         for row in _merge_duplicates(rows, fields):
             full = {**scope, **row, "created_at": self.now, "updated_at": self.now}
@@ -155,6 +155,8 @@ class _Writer:
             else:
                 tally.unchanged += 1
         sql.upsert(self.conn, table, out, [*scope, "key"])
+        self.counts[table.name].add(tally)
+        return tally
 
 
 def _merge_duplicates(rows: Sequence[dict[str, Any]], fields: Sequence[Field]) -> list[dict[str, Any]]:
@@ -212,7 +214,8 @@ def _author_rows(posts: Sequence[PostRecord]) -> dict[str, dict[str, Any]]:
     authors = [post.author for post in posts] + [c.author for post in posts for c in _all_comments(post)]
     return {
         identity.author_key(a.name, a.profile_url): {
-            "key": identity.author_key(a.name, a.profile_url), "name": a.name, "profile_url": a.profile_url,
+            "key": identity.author_key(a.name, a.profile_url), "name": identity.normalise(a.name),
+            "profile_url": a.profile_url,
         }
         for a in authors if a is not None
     }

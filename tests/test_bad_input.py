@@ -100,3 +100,22 @@ def assert_database_sound(db_url: str) -> None:
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_parser_bug_fails_its_source_only(monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
+    from importer.formats import text
+
+    real_parse = text.parse
+
+    def parse(data: bytes, locator: str, options: object) -> object:
+        if "003_" in locator:
+            raise IndexError("list index out of range")
+        return real_parse(data, locator, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text, "parse", parse)
+    result = run("import", SEEDS, "--db", db_url)
+    (guest,) = SEEDS.glob("003_*.txt")
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {guest}: parser failed (IndexError: list index out of range); "
+                             "please report this file\n")
+    assert query(db_url, "SELECT count(*) AS n FROM posts") == [{"n": 6}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,10 +109,34 @@ def test_whole_comment_rows(seeded: str) -> None:
     assert top == {
         "id": top["id"], "post_id": post_id(seeded, title), "parent_id": None, "thread_id": top["id"],
         "key": top_key, "depth": 0, "position": 7, "path": "0007", "author_id": None, "published_at": None,
-        "body_text": top["body_text"], "is_removed": 0, "source_rank": 1,
+        "body_text": "Dear Purple Futures,\nI've been allocated a short custody case and I have to advise what the "
+                     "rehab elements will be for the post sentence supervision - the problem is that you haven't let "
+                     "us operational staff know who, what or how these will be delivered. Any information will be "
+                     "gratefully received.",
+        "is_removed": 0, "source_rank": 1,
     }
-    assert top["body_text"].startswith("Dear Purple Futures,\nI've been allocated a short custody case")
-    assert comment(seeded, title, "0016")["body_text"].startswith("cant wait for Bleak Futures blog tomorrow")
+    assert top_key == f"{identity.fingerprint(top['body_text'])}:0"
+
+
+def test_whole_row_of_a_comment_after_a_gap(seeded: str) -> None:
+    row = comment(seeded, "Guest Blog 24", "0016")
+    assert {k: v for k, v in row.items() if k not in ("id", "post_id", "created_at", "updated_at")} == {
+        "parent_id": None, "thread_id": row["id"], "key": f"{identity.fingerprint(row['body_text'])}:0",
+        "depth": 0, "position": 16, "path": "0016", "author_id": None, "published_at": None,
+        "body_text": "cant wait for Bleak Futures blog tomorrow - I just cant help feeling many people are now just "
+                     "putting their heads down and 'getting on with it' whilst this is admirable and a case of "
+                     "'needs must' we all need to remember to keep using this blog to highlight examples of daily "
+                     "office practices that are making a hard job even harder.",
+        "is_removed": 0, "source_rank": 1,
+    }
+
+
+def test_post_bodies_are_not_searched_for_mentions(tmp_path: Path, db_url: str) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("Monday, 7 February 2015\n\nMinutes\n\nWe met at 20:15, re 11 34 on the agenda.\n\n"
+                    "  1. re 20:15 - were you there?\n")
+    assert run("import", page, "--db", db_url).exit_code == 0
+    assert query(db_url, "SELECT mention FROM comment_references") == [{"mention": "re 20:15"}]
 
 
 def test_mentions_are_stored_unresolved(seeded: str) -> None:
