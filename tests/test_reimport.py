@@ -38,6 +38,8 @@ def rerun_changes_nothing(db_url: str, *args: str) -> dict:
         t: v for t, v in before.items() if t not in RUN_TABLES}
     # The run's own records say what happened, and nothing else.
     assert after["import_runs"][0] == before["import_runs"][0]
+    assert after["import_run_counts"][: len(before["import_run_counts"])] == before["import_run_counts"]
+    assert len(after["import_run_counts"]) == 2 * len(before["import_run_counts"])
     assert query(db_url, SOURCE_FACTS) == sources_before
     assert {r["last_run_id"] for r in query(db_url, "SELECT last_run_id FROM sources")} == {2}
     return summary
