@@ -2,7 +2,7 @@
 
 from models.base import Base, UTCDateTime
 from models.blog import Author, Blog, Label
-from models.comment import Comment, CommentReference
+from models.comment import Comment, CommentReference, PendingComment
 from models.post import Post, PostLabel
 from models.provenance import ImportRun, ImportRunCount, Source
 
@@ -15,6 +15,7 @@ __all__ = [
     "ImportRun",
     "ImportRunCount",
     "Label",
+    "PendingComment",
     "Post",
     "PostLabel",
     "Source",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, Timestamps
 
 KEY = String(255)  # natural keys are bounded by importer.identity.bounded()
+BLOGGER_ID = String(32)  # Blogger's ids are up to 19 digits; kept as text, never as numbers
 
 
 class Blog(Timestamps, Base):
@@ -16,8 +17,12 @@ class Blog(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(
-        KEY, unique=True, comment="Natural key: the blog's host, or the --blog name for sources without a URL."
+        KEY, unique=True,
+        comment="Natural key: --blog if given, else the blog's host, else 'blogger-' and its Blogger id, else 'default'.",
     )
+    blogger_id: Mapped[str | None] = mapped_column(BLOGGER_ID, unique=True, comment="Blogger's id of the blog.")
+    url: Mapped[str | None] = mapped_column(Text, comment="The blog's home page, when a source names it.")
+    title: Mapped[str | None] = mapped_column(Text, comment="The blog's title, when a source names it.")
 
 
 class Author(Timestamps, Base):
@@ -29,9 +34,16 @@ class Author(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True)
-    key: Mapped[str] = mapped_column(KEY, comment="Natural key: normalised name and profile URL.")
+    key: Mapped[str] = mapped_column(
+        KEY, comment="Natural key: the Blogger profile id, else the normalised name and the URL given."
+    )
     name: Mapped[str] = mapped_column(Text, comment="Display name as the source shows it.")
-    profile_url: Mapped[str | None] = mapped_column(Text, comment="Blogger profile URL, when the source has one.")
+    profile_url: Mapped[str | None] = mapped_column(
+        Text, comment="Blogger profile URL, or the commenter's own site, when the source has one."
+    )
+    blogger_profile_id: Mapped[str | None] = mapped_column(
+        BLOGGER_ID, index=True, comment="The id in a Blogger profile URL."
+    )
 
 
 class Label(Timestamps, Base):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps
-from models.blog import KEY
+from models.blog import BLOGGER_ID, KEY
 
 
 class Comment(Timestamps, Base):
     __tablename__ = "comments"
     __table_args__ = (
         UniqueConstraint("post_id", "key"),
+        UniqueConstraint("post_id", "blogger_id"),
+        Index("ix_comments_url", "url", mysql_length=255),
         {"comment": "A reader's comment; replies point at their top-level comment."},
     )
 
@@ -29,6 +31,8 @@ class Comment(Timestamps, Base):
     key: Mapped[str] = mapped_column(
         KEY, comment="Natural key: parent, fingerprint of the normalised body, occurrence among identical siblings."
     )
+    blogger_id: Mapped[str | None] = mapped_column(BLOGGER_ID, comment="Blogger's id of the comment.")
+    url: Mapped[str | None] = mapped_column(Text, comment="The comment's permalink (…?showComment=…#c<id>).")
     depth: Mapped[int] = mapped_column(SmallInteger, comment="0 top level, 1 reply.")
     position: Mapped[int | None] = mapped_column(
         comment="The comment's number as displayed; gaps are deleted comments."
@@ -42,10 +46,13 @@ class Comment(Timestamps, Base):
     published_at: Mapped[datetime | None] = mapped_column(
         comment="When it was posted (UTC), when the source has it; text renderings do not."
     )
+    utc_offset_minutes: Mapped[int | None] = mapped_column(
+        SmallInteger, comment="The blog's offset from UTC then, when a source says: the time readers saw."
+    )
     body_text: Mapped[str] = mapped_column(Text, comment="The comment as plain text.")
     is_removed: Mapped[bool] = mapped_column(comment="Blogger shows 'This comment has been removed' instead.")
     source_rank: Mapped[int] = mapped_column(
-        SmallInteger, comment="How rich the winning source was: 1 text, 2 saved HTML, 3 Blogger export."
+        SmallInteger, comment="How rich the winning source was: 1 text, 2 saved HTML, 3 Takeout, 4 classic export."
     )
 
     parent: Mapped[Comment | None] = relationship(
@@ -67,6 +74,33 @@ class CommentReference(Timestamps, Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     key: Mapped[str] = mapped_column(KEY, comment="Natural key: the mention and its occurrence in the comment.")
     mention: Mapped[str] = mapped_column(Text, comment="The mention as written.")
+    mentioned_time: Mapped[str] = mapped_column(String(5), comment="The time it names, as HH:MM.")
     target_comment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("comments.id"), index=True, comment="The comment meant; NULL when the source has no times."
+        ForeignKey("comments.id"), index=True,
+        comment="The comment of the same post shown at that time; NULL when none, several, or times unknown.",
     )
+
+
+class PendingComment(Base):
+    __tablename__ = "pending_comments"
+    __table_args__ = (
+        UniqueConstraint("source_id", "blogger_id"),
+        Index("ix_pending_comments_blog_id_post_blogger_id", "blog_id", "post_blogger_id"),
+        {"comment": "Comments from an export whose post or parent comment is not stored yet; placed when it is."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True, comment="The source it came from.")
+    blogger_id: Mapped[str] = mapped_column(BLOGGER_ID)
+    post_blogger_id: Mapped[str] = mapped_column(BLOGGER_ID, comment="The post it belongs to.")
+    parent_blogger_id: Mapped[str | None] = mapped_column(BLOGGER_ID, comment="The comment it answers.")
+    body_text: Mapped[str] = mapped_column(Text)
+    author_name: Mapped[str | None] = mapped_column(Text)
+    author_profile_url: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    url: Mapped[str | None] = mapped_column(Text)
+    is_removed: Mapped[bool]
+    source_rank: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, Timestamps
 from models.blog import KEY
 
-SOURCE_STATUSES = ("imported", "unchanged", "failed")
+SOURCE_STATUSES = ("imported", "unchanged", "partial", "failed")
 RUN_STATUSES = ("running", "succeeded", "failed")
 
 
@@ -33,6 +33,9 @@ class ImportRun(Base):
     )
     sources_imported: Mapped[int] = mapped_column(comment="Sources parsed and stored by this run.")
     sources_unchanged: Mapped[int] = mapped_column(comment="Sources skipped: same content already imported.")
+    sources_partial: Mapped[int] = mapped_column(
+        server_default="0", comment="Sources imported but for comments waiting for their post or parent."
+    )
     sources_failed: Mapped[int] = mapped_column(comment="Sources that could not be imported; see sources.error.")
 
 
@@ -45,6 +48,10 @@ class ImportRunCount(Base):
     inserted: Mapped[int] = mapped_column(comment="Rows this run added.")
     updated: Mapped[int] = mapped_column(comment="Existing rows this run changed.")
     unchanged: Mapped[int] = mapped_column(comment="Rows this run found already as its sources say.")
+    deleted: Mapped[int] = mapped_column(server_default="0", comment="Rows this run removed (labels a post lost).")
+    skipped: Mapped[int] = mapped_column(
+        server_default="0", comment="Entries of this kind not imported (an export's settings and template)."
+    )
 
 
 class Source(Timestamps, Base):
@@ -56,13 +63,15 @@ class Source(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(KEY, unique=True, comment="Natural key: the locator (bounded).")
-    locator: Mapped[str] = mapped_column(Text, comment="Absolute path of the file.")
+    locator: Mapped[str] = mapped_column(Text, comment="Absolute path of the file ('archive.zip!member' inside a zip).")
     sha256: Mapped[str | None] = mapped_column(
         String(64), comment="Of the file's bytes when last read; NULL when it could not be read."
     )
-    format: Mapped[str | None] = mapped_column(String(16), comment="text, ...; NULL when it could not be told.")
+    format: Mapped[str | None] = mapped_column(String(16), comment="text or atom; NULL when it could not be told.")
     size_bytes: Mapped[int | None] = mapped_column(BigInteger, comment="Size of the file when last read.")
-    status: Mapped[str] = mapped_column(String(16), comment="imported, unchanged or failed, as of the last run.")
+    status: Mapped[str] = mapped_column(
+        String(16), comment="imported, unchanged, partial (comments waiting for their post) or failed, as of the last run."
+    )
     error: Mapped[str | None] = mapped_column(Text, comment="Why it failed (one line); NULL otherwise.")
     import_fingerprint: Mapped[str | None] = mapped_column(
         String(64),

@@ -13,11 +13,15 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
 
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# UTC, without a zone; MySQL's DATETIME would drop fractional seconds unless asked to keep them.
+TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 RANK = "How rich the winning source was: 1 text, 2 saved HTML, 3 Blogger export."
 
@@ -32,8 +36,8 @@ def _key(comment: str) -> sa.Column:
 
 def _timestamps() -> list[sa.Column]:
     return [
-        sa.Column("created_at", sa.DateTime(), nullable=False, comment="When blogimport first wrote this row (UTC)."),
-        sa.Column("updated_at", sa.DateTime(), nullable=False, comment="When an import last changed this row (UTC)."),
+        sa.Column("created_at", TIMESTAMP, nullable=False, comment="When blogimport first wrote this row (UTC)."),
+        sa.Column("updated_at", TIMESTAMP, nullable=False, comment="When an import last changed this row (UTC)."),
     ]
 
 
@@ -54,8 +58,8 @@ def upgrade() -> None:
     op.create_table(
         "import_runs",
         _id(),
-        sa.Column("started_at", sa.DateTime(), nullable=False, comment="When the run began (UTC)."),
-        sa.Column("finished_at", sa.DateTime(), nullable=True, comment="When it ended (UTC); NULL while it runs."),
+        sa.Column("started_at", TIMESTAMP, nullable=False, comment="When the run began (UTC)."),
+        sa.Column("finished_at", TIMESTAMP, nullable=True, comment="When it ended (UTC); NULL while it runs."),
         sa.Column("status", sa.String(length=16), nullable=False,
                   comment="running, succeeded (every source imported or unchanged), failed (some source failed)."),
         sa.Column("sources_imported", sa.Integer(), nullable=False, comment="Sources parsed and stored by this run."),
@@ -137,7 +141,7 @@ def upgrade() -> None:
         _key("Natural key: published date and normalised title."),
         sa.Column("title", sa.Text(), nullable=False, comment="As the page shows it, whitespace collapsed."),
         sa.Column("published_on", sa.Date(), nullable=False, comment="The date the blog shows for the post."),
-        sa.Column("published_at", sa.DateTime(), nullable=True,
+        sa.Column("published_at", TIMESTAMP, nullable=True,
                   comment="Exact publication time (UTC) when a source has it; text renderings do not."),
         sa.Column("url", sa.Text(), nullable=True, comment="Permalink, when a source has it."),
         sa.Column("body_text", sa.Text(), nullable=False, comment="The post as plain text."),
@@ -166,7 +170,7 @@ def upgrade() -> None:
                   comment="Sortable position in the thread ('0005.0001'): ORDER BY path is reading order."),
         sa.Column("author_id", sa.Integer(), nullable=True,
                   comment="NULL when the source does not name the author."),
-        sa.Column("published_at", sa.DateTime(), nullable=True,
+        sa.Column("published_at", TIMESTAMP, nullable=True,
                   comment="When it was posted (UTC), when the source has it; text renderings do not."),
         sa.Column("body_text", sa.Text(), nullable=False, comment="The comment as plain text."),
         sa.Column("is_removed", sa.Boolean(), nullable=False,
