@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from alembic import command
@@ -42,17 +43,20 @@ def cli() -> None:
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
-@click.option("--blog", default="default", show_default=True, metavar="KEY",
-              help="The blog the sources belong to, when they do not say (text renderings never do).")
+@click.option("--blog", metavar="KEY",
+              help="The blog these sources belong to. Default: the blog a source names (an export's host or id), "
+                   "else 'default'. Give the same KEY to text renderings and exports of one blog.")
 @click.option("--blog-author", metavar="NAME", help="Author of the blog's own posts; guest posts keep their signer.")
+@click.option("--timezone", metavar="ZONE", callback=lambda ctx, param, value: _zone(value),
+              help="The blog's time zone (e.g. Europe/London), for Takeout exports, whose times are UTC.")
 @click.option("--format", "fmt", type=click.Choice(["auto", *formats.FORMATS]), default="auto", show_default=True,
               help="Read every source as this format instead of telling it from the content.")
 @click.option("--force", is_flag=True, help="Parse sources again even when their content was already imported.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line; errors still go to stderr.")
 def import_command(
-    paths: tuple[Path, ...], db_url: str, blog: str, blog_author: str | None, fmt: str, force: bool,
-    as_json: bool, quiet: bool,
+    paths: tuple[Path, ...], db_url: str, blog: str | None, blog_author: str | None, timezone: str | None,
+    fmt: str, force: bool, as_json: bool, quiet: bool,
 ) -> None:
     """Import files or folders (searched recursively) into the database.
 
@@ -63,13 +67,13 @@ def import_command(
     """
     engine = _open(db_url)
     files = sources.discover(paths)
-    options = ImportOptions(blog=blog, blog_author=blog_author, format=fmt, force=force)
+    options = ImportOptions(blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force)
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
     progress = click.progressbar(length=len(files), label="Importing", file=sys.stderr) if show else None
     with progress or contextlib.nullcontext() as bar:
         def on_source(source: SourceRecord) -> None:
-            if source.error:
+            if source.status == "failed":
                 click.echo(f"error: {source.error}", err=True)
             if bar is not None:
                 bar.update(1)
@@ -187,13 +191,33 @@ def _alembic(action: Callable[[Any], None], db_url: str) -> None:
         raise click.ClickException(str(error)) from None
 
 
+# Bookkeeping the summary line leaves out (--json has it): comments pass through it on their way in.
+INTERNAL_TABLES = {"pending_comments"}
+
+
+def _zone(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise click.BadParameter(f"unknown time zone {value!r} (try e.g. Europe/London)") from None
+    return value
+
+
 def _summary_line(result: RunResult) -> str:
+    """One line: what happened to the sources, then per table what changed; quiet parts are left out."""
     statuses = result.statuses
-    head = (f"{len(result.sources)} sources: {statuses['imported']} imported, {statuses['unchanged']} unchanged, "
-            f"{statuses['failed']} failed")
-    new = ", ".join(f"{name} {t.inserted}" for name, t in result.counts.tallies.items() if t.inserted)
-    changed = ", ".join(f"{name} {t.updated}" for name, t in result.counts.tallies.items() if t.updated)
-    return f"{head}; new: {new or 'none'}; updated: {changed or 'none'}"
+    head = f"{len(result.sources)} sources: {statuses['imported']} imported, {statuses['unchanged']} unchanged, "
+    head += f"{statuses['partial']} partial, " if statuses["partial"] else ""
+    parts = [head + f"{statuses['failed']} failed"]
+    for label, field in (("new", "inserted"), ("updated", "updated"), ("removed", "deleted"), ("skipped", "skipped")):
+        listed = ", ".join(f"{name} {getattr(t, field)}" for name, t in result.counts.tallies.items()
+                           if getattr(t, field) and name not in INTERNAL_TABLES)
+        if listed or label in ("new", "updated"):
+            parts.append(f"{label}: {listed or 'none'}")
+    if result.waiting:
+        parts.append(f"waiting: {result.waiting} comment{'s' if result.waiting != 1 else ''} for a post or parent")
+    return "; ".join(parts)
 
 
 def _as_json(result: RunResult) -> dict[str, Any]:
@@ -201,7 +225,9 @@ def _as_json(result: RunResult) -> dict[str, Any]:
     return {
         "run_id": result.run_id,
         "status": "failed" if result.failed else "succeeded",
-        "sources": {name: statuses[name] for name in ("imported", "unchanged", "failed")},
+        "sources": {name: statuses[name] for name in ("imported", "unchanged", "partial", "failed")},
         "entities": {name: vars(tally) for name, tally in result.counts.tallies.items()},
+        "waiting": result.waiting,
         "failures": [{"locator": s.locator, "error": s.error} for s in result.failed],
+        "partial": [{"locator": s.locator, "waiting": s.waiting} for s in result.sources if s.status == "partial"],
     }

@@ -60,6 +60,20 @@ def author_key(name: str, profile_url: str | None) -> str:
     return bounded(f"{normalise(name)}|{profile_url or ''}")
 
 
+_PROFILE = re.compile(r"blogger\.com/profile/(\d+)")
+
+
+def profile_id(url: str | None) -> str | None:
+    """The id in a Blogger profile URL (https://www.blogger.com/profile/0123...), if it is one."""
+    match = _PROFILE.search(url or "")
+    return match[1] if match else None
+
+
+def suffixed(key: str, blogger_id: str) -> str:
+    """Two export rows with the same natural key (two posts of one day and title): Blogger's id tells them apart."""
+    return bounded(f"{key}~{blogger_id}")
+
+
 def label_key(name: str) -> str:
     return bounded(normalise(name))
 

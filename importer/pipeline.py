@@ -1,7 +1,8 @@
-"""One import run: files -> bytes -> format -> records -> rows, one transaction per source.
+"""One import run: sources -> format -> records -> rows, one transaction per source.
 
 A source that cannot be read or parsed is recorded as failed and the run goes on; a source whose content was
-already imported with the same parser and options is skipped without parsing.
+already imported with the same parser and options is skipped without parsing. A source is read as a stream and
+written as it is read, so its size does not matter.
 """
 
 from __future__ import annotations
@@ -10,25 +11,30 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from importer import formats, runs, sources, store
 from importer.errors import SourceError
-from importer.records import Document, ParseOptions
+from importer.records import ParseOptions
 from importer.runs import SourceRecord
-from importer.store import Counts
+from importer.sources import Source
+from importer.writer import Counts
 
 
 @dataclass(frozen=True, slots=True)
 class ImportOptions:
-    blog: str = "default"  # the blog key for sources that do not name their blog
+    blog: str | None = None  # the blog's key; without it, the source's blog (or "default")
     blog_author: str | None = None
+    timezone: str | None = None
     format: str = "auto"
     force: bool = False  # parse even sources whose content was already imported
+
+    @property
+    def parse_options(self) -> ParseOptions:
+        return ParseOptions(blog_author=self.blog_author, timezone=self.timezone)
 
 
 @dataclass
@@ -45,66 +51,69 @@ class RunResult:
     def failed(self) -> list[SourceRecord]:
         return [source for source in self.sources if source.status == "failed"]
 
+    @property
+    def waiting(self) -> int:
+        return sum(source.waiting for source in self.sources)
+
 
 def run_import(
     engine: Engine,
-    files: Sequence[Path],
+    inputs: Sequence[Source],
     options: ImportOptions,
     on_source: Callable[[SourceRecord], None] = lambda source: None,
 ) -> RunResult:
-    """Import every file (see sources.discover) and record the run; `on_source` hears of each as it ends."""
+    """Import every source (see sources.discover) and record the run; `on_source` hears of each as it ends."""
     with engine.begin() as conn:
         result = RunResult(run_id=runs.start_run(conn, _now()))
-    for path in files:
-        source, counts = _import_source(engine, path, options, result.run_id)
-        result.sources.append(source)
+    for source in inputs:
+        record, counts = _import_source(engine, source, options, result.run_id)
+        result.sources.append(record)
         result.counts.add(counts)
-        on_source(source)
+        on_source(record)
     with engine.begin() as conn:
+        # A later source may have brought what an earlier one's comments waited for.
+        result.sources = [runs.refreshed(conn, s) if s.status == "partial" else s for s in result.sources]
         runs.finish_run(conn, result.run_id, result.statuses, result.counts, _now())
     return result
 
 
-def _import_source(engine: Engine, path: Path, options: ImportOptions, run_id: int) -> tuple[SourceRecord, Counts]:
-    locator = str(path)
+def _import_source(engine: Engine, source: Source, options: ImportOptions, run_id: int) -> tuple[SourceRecord,
+                                                                                                 Counts]:
+    locator = source.locator
     try:
-        data = path.read_bytes()
+        sha256, size = source.sha256_and_size()
+        head = source.head()
     except OSError as error:
         return _failed(engine, run_id, SourceRecord(locator, "failed"), f"{locator}: cannot read: {error.strerror}")
-    sha256 = hashlib.sha256(data).hexdigest()
-    seen = SourceRecord(locator, "failed", sha256=sha256, size_bytes=len(data))
+    seen = SourceRecord(locator, "failed", sha256=sha256, size_bytes=size)
     try:
-        fmt = sources.sniff(data, locator, None if options.format == "auto" else options.format)
-        seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(sha256, fmt, options))
-        if not options.force and _already_imported(engine, seen):
-            return _record(engine, run_id, replace(seen, status="unchanged")), Counts()
-        document = _parse(fmt, data, locator, options)
+        fmt = sources.sniff(head, locator, None if options.format == "auto" else options.format)
     except SourceError as error:
         return _failed(engine, run_id, seen, str(error))
-    return _store(engine, run_id, seen, document, options.blog)
+    seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(sha256, fmt, options))
+    if not options.force and _already_imported(engine, seen):
+        return _record(engine, run_id, replace(seen, status="unchanged")), Counts()
+    return _store(engine, run_id, source, replace(seen, status="imported"), options)
 
 
-def _parse(fmt: str, data: bytes, locator: str, options: ImportOptions) -> Document:
+def _store(engine: Engine, run_id: int, source: Source, seen: SourceRecord,
+           options: ImportOptions) -> tuple[SourceRecord, Counts]:
+    """Parse and write in one transaction, with the source's own record: all of it lands, or none of it."""
     try:
-        return formats.parse(fmt, data, locator, ParseOptions(blog_author=options.blog_author))
-    except SourceError:
-        raise
-    except Exception as error:  # noqa: BLE001 - a parser bug must not cost the user the rest of the run
-        reason = f"parser failed ({type(error).__name__}: {error}); please report this file"
-        raise SourceError(locator, reason) from error
-
-
-def _store(engine: Engine, run_id: int, seen: SourceRecord, document: Document, blog: str) -> tuple[SourceRecord,
-                                                                                                      Counts]:
-    """The source's rows and its `imported` record in one transaction: both land, or neither does."""
-    imported = replace(seen, status="imported")
-    try:
-        with engine.begin() as conn:
-            counts = store.save_document(conn, document, blog, _now())
-            runs.record_source(conn, run_id, imported, _now())
+        with source.open() as stream, engine.begin() as conn:
+            source_id = runs.record_source(conn, run_id, seen, _now())
+            document = formats.parse(seen.format or "", stream, seen.locator, options.parse_options)
+            counts = store.save_document(conn, document, options.blog, _now(), source_id)
+            if waiting := store.waiting(conn, source_id):
+                seen = replace(seen, status="partial", waiting=waiting, error=runs.waiting_note(waiting))
+                runs.record_source(conn, run_id, seen, _now())
+    except SourceError as error:
+        return _failed(engine, run_id, seen, str(error))
     except SQLAlchemyError as error:
         return _failed(engine, run_id, seen, f"{seen.locator}: the database refused it: {_first_line(error)}")
-    return imported, counts
+    except OSError as error:
+        return _failed(engine, run_id, seen, f"{seen.locator}: cannot read: {error.strerror}")
+    return seen, counts
 
 
 def _already_imported(engine: Engine, source: SourceRecord) -> bool:
@@ -119,12 +128,14 @@ def _record(engine: Engine, run_id: int, source: SourceRecord) -> SourceRecord:
 
 
 def _failed(engine: Engine, run_id: int, seen: SourceRecord, reason: str) -> tuple[SourceRecord, Counts]:
-    return _record(engine, run_id, replace(seen, status="failed", error=reason, import_fingerprint=None)), Counts()
+    failed = replace(seen, status="failed", error=reason, import_fingerprint=None, waiting=0)
+    return _record(engine, run_id, failed), Counts()
 
 
 def _fingerprint(sha256: str, fmt: str, options: ImportOptions) -> str:
     """Everything that decides what a source imports as: its bytes, the parser, and the options."""
-    parts = [sha256, fmt, str(formats.version(fmt)), options.blog, options.blog_author or ""]
+    parts = [sha256, fmt, str(formats.version(fmt)), options.blog or "", options.blog_author or "",
+             options.timezone or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -134,4 +145,4 @@ def _first_line(error: SQLAlchemyError) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -1,16 +1,19 @@
 """The plain data every parser yields and the store consumes.
 
 Parsers build these from bytes and know nothing of databases; the store turns them into rows and knows nothing
-of formats. A comment's replies sit inside it, because Blogger nests exactly one level.
+of formats. A comment's replies sit inside it where the source nests them (text, HTML); an export names a
+comment's post and parent by Blogger id instead (LooseComment), and the store puts it in place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-# How much a format knows, for the merge rule "the richer source wins a field" (DESIGN.md, Identity).
-SOURCE_RANK = {"text": 1, "html": 2, "atom": 3}
+# How much a kind of source knows, for the merge rule "the richer source wins a field" (DESIGN.md, Identity).
+# A classic export outranks Takeout: it also has the blog's host, local time offsets and profile URLs.
+SOURCE_RANK = {"text": 1, "html": 2, "takeout": 3, "classic": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +21,22 @@ class ParseOptions:
     """What the user told us that the source itself does not say."""
 
     blog_author: str | None = None
+    timezone: str | None = None  # the blog's time zone (IANA name), for sources whose times are UTC only
+
+
+@dataclass(frozen=True, slots=True)
+class BlogRecord:
+    """What a source says about the blog it comes from."""
+
+    blogger_id: str | None = None
+    url: str | None = None  # the blog's home page
+    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AuthorRecord:
     name: str
-    profile_url: str | None = None
+    profile_url: str | None = None  # a Blogger profile, or the commenter's own site
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,32 +53,62 @@ class CommentRecord:
     body_text: str
     position: int | None = None  # the number as displayed; gaps mean deleted comments
     author: AuthorRecord | None = None
-    published_at: datetime | None = None
+    published_at: datetime | None = None  # aware
+    utc_offset_minutes: int | None = None  # the blog's offset from UTC at that moment, when the source says
     is_removed: bool = False
     mentions: tuple[MentionRecord, ...] = ()
     replies: tuple[CommentRecord, ...] = ()
+    blogger_id: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PostRecord:
     title: str
-    published_on: date
+    published_on: date  # the date the blog shows
     body_text: str
-    published_at: datetime | None = None
+    published_at: datetime | None = None  # aware
+    utc_offset_minutes: int | None = None
+    edited_at: datetime | None = None  # when the post was last changed (an export's <updated>)
     url: str | None = None
     author: AuthorRecord | None = None
     labels: tuple[str, ...] = ()
+    labels_complete: bool = False  # True: these are all its labels (an export); False: at least these (a label page)
     declared_comment_count: int | None = None  # the "22 comments:" figure
     comments: tuple[CommentRecord, ...] = ()
+    blogger_id: str | None = None
+    kind: str = "post"  # post | page
+    status: str = "live"  # live | draft | trashed | scheduled | ...
+
+
+@dataclass(frozen=True, slots=True)
+class LooseComment:
+    """A comment from an export: it names its post and parent comment instead of sitting inside them."""
+
+    post_blogger_id: str
+    parent_blogger_id: str | None
+    comment: CommentRecord
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedEntry:
+    """An entry of a kind we do not import (an export's settings and template): counted, never dropped unseen."""
+
+    kind: str
+
+
+Entry = PostRecord | LooseComment | SkippedEntry
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """Everything one source holds."""
+    """Everything one source holds. `entries` may be lazy: a large export is read as it is stored."""
 
     format: str
-    posts: tuple[PostRecord, ...]
+    entries: Iterable[Entry]
+    blog: BlogRecord | None = None
+    kind: str = ""  # which SOURCE_RANK applies; defaults to the format
 
     @property
     def source_rank(self) -> int:
-        return SOURCE_RANK[self.format]
+        return SOURCE_RANK[self.kind or self.format]

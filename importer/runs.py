@@ -1,35 +1,36 @@
-"""The importer's own records: one import_runs row per run, one sources row per input file."""
+"""The importer's own records: one import_runs row per run, one sources row per input."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from importer import identity
-from importer.store import Counts
-from models import ImportRun, ImportRunCount, Source
+from importer.writer import Counts
+from models import ImportRun, ImportRunCount, PendingComment, Source
 
 
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
-    """What one run learned about one input file."""
+    """What one run learned about one input."""
 
     locator: str
-    status: str  # imported | unchanged | failed
+    status: str  # imported | unchanged | partial | failed
     sha256: str | None = None
     format: str | None = None
     size_bytes: int | None = None
-    error: str | None = None
-    import_fingerprint: str | None = None  # set only when the content was imported
+    error: str | None = None  # why it failed, or what it waits for
+    import_fingerprint: str | None = None  # set when its content was imported
+    waiting: int = 0  # comments waiting for their post or parent
 
 
 def start_run(conn: Connection, now: datetime) -> int:
     values = {"started_at": now, "status": "running", "sources_imported": 0, "sources_unchanged": 0,
-              "sources_failed": 0}
+              "sources_partial": 0, "sources_failed": 0}
     return int(conn.execute(insert(ImportRun).values(values)).inserted_primary_key[0])
 
 
@@ -40,23 +41,24 @@ def finish_run(conn: Connection, run_id: int, statuses: Mapping[str, int], count
             status="failed" if statuses.get("failed") else "succeeded",
             sources_imported=statuses.get("imported", 0),
             sources_unchanged=statuses.get("unchanged", 0),
+            sources_partial=statuses.get("partial", 0),
             sources_failed=statuses.get("failed", 0),
         )
     )
-    rows = [{"run_id": run_id, "entity": name, "inserted": t.inserted, "updated": t.updated,
-             "unchanged": t.unchanged} for name, t in counts.tallies.items()]
+    rows = [{"run_id": run_id, "entity": name, **vars(tally)} for name, tally in counts.tallies.items()]
     conn.execute(insert(ImportRunCount), rows)
 
 
 def last_import_fingerprint(conn: Connection, locator: str) -> str | None:
-    """The fingerprint of the source's last successful import, unless its last attempt failed."""
+    """The fingerprint of the source's last import, if that import was complete (partial ones are retried)."""
     row = conn.execute(
         select(Source.status, Source.import_fingerprint).where(Source.key == identity.source_key(locator))
     ).first()
-    return row.import_fingerprint if row is not None and row.status != "failed" else None
+    return row.import_fingerprint if row is not None and row.status in ("imported", "unchanged") else None
 
 
-def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> None:
+def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> int:
+    """Insert or update the source's row; returns its id."""
     key = identity.source_key(source.locator)
     values: dict[str, Any] = {
         "locator": source.locator, "status": source.status, "error": source.error, "last_run_id": run_id,
@@ -66,9 +68,23 @@ def record_source(conn: Connection, run_id: int, source: SourceRecord, now: date
         values.update(sha256=source.sha256, format=source.format, size_bytes=source.size_bytes)
     if source.import_fingerprint is not None:
         values["import_fingerprint"] = source.import_fingerprint
-    found = conn.execute(update(Source).where(Source.key == key).values(values))
-    if found.rowcount == 0:
+    if conn.execute(update(Source).where(Source.key == key).values(values)).rowcount == 0:
         conn.execute(insert(Source).values(
             {"sha256": None, "format": None, "size_bytes": None, **values, "key": key, "first_run_id": run_id,
              "created_at": now}
         ))
+    return int(conn.execute(select(Source.id).where(Source.key == key)).scalar_one())
+
+
+def refreshed(conn: Connection, source: SourceRecord) -> SourceRecord:
+    """The source as it stands now: a later source of the run may have placed its waiting comments."""
+    row = conn.execute(select(Source.id, Source.status, Source.error)
+                       .where(Source.key == identity.source_key(source.locator))).one()
+    waiting = conn.execute(select(func.count()).where(PendingComment.source_id == row.id)).scalar_one()
+    return replace(source, status=row.status, error=row.error, waiting=int(waiting))
+
+
+def waiting_note(count: int) -> str:
+    if count == 1:
+        return "1 comment waits for its post or parent comment"
+    return f"{count} comments wait for their post or parent comment"

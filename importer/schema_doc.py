@@ -28,7 +28,8 @@ def schema_markdown() -> str:
 
 def _table(table: Table) -> str:
     lines = [f"#### `{table.name}`", "", table.comment or "", ""]
-    unique = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+    unique = sorted((c for c in table.constraints if isinstance(c, UniqueConstraint)),  # a set: sort it
+                    key=lambda c: [col.name for col in c.columns])
     if unique:
         keys = "; ".join(f"({', '.join(col.name for col in c.columns)})" for c in unique)
         lines += [f"Unique: {keys}.", ""]

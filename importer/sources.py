@@ -1,34 +1,109 @@
-"""Sources: which files a PATH argument means, and what format each one is (told from content, not name)."""
+"""Sources: which inputs a PATH argument means, how to read them, and what format each is (told from content).
+
+A source is read as a stream, so a large export is never held in memory whole. A Takeout `.zip` is read in
+place: its `feed.atom` members are opened from the archive, nothing is extracted, and member names are only
+ever used as labels, never as paths.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from importer.errors import UnsupportedFormat
 
-_SNIFF_BYTES = 8192
+SNIFF_BYTES = 8192
+TAKEOUT_FEED = "feed.atom"
+_ATOM_NAMESPACE = b"http://www.w3.org/2005/Atom"
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Every file named, and every file under every folder named (hidden ones aside), each once, in order."""
+@dataclass(frozen=True)
+class Source:
+    """One input: a file, or a member of a zip archive."""
+
+    locator: str  # what messages and the sources table call it
+    open: Callable[[], AbstractContextManager[BinaryIO]]  # `with source.open() as stream:`
+
+    def head(self) -> bytes:
+        with self.open() as stream:
+            return stream.read(SNIFF_BYTES)
+
+    def sha256_and_size(self) -> tuple[str, int]:
+        digest, size = hashlib.sha256(), 0
+        with self.open() as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+        return digest.hexdigest(), size
+
+
+def discover(paths: Iterable[Path]) -> list[Source]:
+    """Every input the paths name, each once, in a stable order.
+
+    A folder means every file under it (hidden ones aside), except a Takeout folder, which means its
+    `feed.atom` files; a `.zip` means the `feed.atom` files inside it.
+    """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))))
-        else:
-            found.append(path)
-    return list(dict.fromkeys(p.resolve() for p in found))
+        found.extend(_files_under(path) if path.is_dir() else [path])
+    sources: dict[str, Source] = {}
+    for file in dict.fromkeys(p.resolve() for p in found):
+        for source in _zip_members(file) if zipfile.is_zipfile(file) else [_file_source(file)]:
+            sources.setdefault(source.locator, source)
+    return list(sources.values())
+
+
+def _files_under(folder: Path) -> list[Path]:
+    if _is_takeout(folder):
+        return sorted(p for p in folder.rglob(TAKEOUT_FEED) if p.is_file())
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not _hidden(p.relative_to(folder)))
+
+
+def _is_takeout(folder: Path) -> bool:
+    """An unpacked Google Takeout: its Blogger part holds one feed.atom per blog, and much besides."""
+    return any((folder / sub / "Blogger").is_dir() for sub in ("", "Takeout"))
 
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def sniff(data: bytes, locator: str, forced: str | None = None) -> str:
-    """The format of a source's bytes; `forced` (from --format) skips the guess but not the sanity checks."""
-    if not data.strip():
+def _file_source(path: Path) -> Source:
+    return Source(locator=str(path), open=lambda: path.open("rb"))
+
+
+def _zip_members(archive: Path) -> list[Source]:
+    with zipfile.ZipFile(archive) as zipped:
+        names = sorted(info.filename for info in zipped.infolist()
+                       if not info.is_dir() and info.filename.rsplit("/", 1)[-1] == TAKEOUT_FEED)
+
+    def opener(name: str) -> Callable[[], AbstractContextManager[BinaryIO]]:
+        @contextmanager
+        def open_member() -> Iterator[BinaryIO]:
+            with zipfile.ZipFile(archive) as zipped, zipped.open(name) as member:
+                yield member  # type: ignore[misc]
+        return open_member
+
+    return [Source(locator=f"{archive}!{name}", open=opener(name)) for name in names]
+
+
+def sniff(head: bytes, locator: str, forced: str | None = None) -> str:
+    """The format of a source from its first bytes; `forced` (--format) skips the guess, not the sanity checks."""
+    if not head.strip():
         raise UnsupportedFormat(locator, "empty file")
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    if b"\x00" in head:
         raise UnsupportedFormat(locator, "binary file: not a text rendering, saved page or export")
-    return forced or "text"
+    if forced:
+        return forced
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if re.match(rb"<\?xml|<feed\b", start):
+        if _ATOM_NAMESPACE in head:
+            return "atom"
+        raise UnsupportedFormat(locator, "XML, but not an Atom feed: not a Blogger export")
+    return "text"

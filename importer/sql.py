@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, Table, bindparam, select, tuple_, update
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -50,6 +50,18 @@ def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], un
     else:
         stmt = stmt.on_conflict_do_update(index_elements=list(unique), set_={c: stmt.excluded[c] for c in columns})
     for chunk in chunks(rows):
+        conn.execute(stmt, chunk)
+
+
+def update_by_id(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    """Set `columns` and updated_at of rows found by id, as one batched statement."""
+    if not rows:
+        return
+    names = [*columns, "updated_at"]
+    # Bind names must differ from column names in an UPDATE's SET clause.
+    stmt = update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in names})
+    params = [{"b_id": row["id"], **{f"b_{c}": row[c] for c in names}} for row in rows]
+    for chunk in chunks(params):
         conn.execute(stmt, chunk)
 
 

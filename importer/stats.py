@@ -6,13 +6,15 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from models import Author, Blog, Comment, CommentReference, ImportRun, Label, Post, PostLabel, Source
+from models import Author, Blog, Comment, CommentReference, ImportRun, Label, PendingComment, Post, PostLabel, Source
 
 
 def collect_stats(engine: Engine) -> dict[str, Any]:
     counts = {
         "blogs": select(func.count()).select_from(Blog),
-        "posts": select(func.count()).select_from(Post),
+        "posts": select(func.count()).where(Post.kind == "post"),
+        "pages": select(func.count()).where(Post.kind == "page"),
+        "drafts": select(func.count()).where(Post.status == "draft"),
         "comments": select(func.count()).select_from(Comment),
         "top_level_comments": select(func.count()).where(Comment.parent_id.is_(None)),
         "replies": select(func.count()).where(Comment.parent_id.is_not(None)),
@@ -22,6 +24,7 @@ def collect_stats(engine: Engine) -> dict[str, Any]:
         "post_labels": select(func.count()).select_from(PostLabel),
         "mentions": select(func.count()).select_from(CommentReference),
         "resolved_mentions": select(func.count()).where(CommentReference.target_comment_id.is_not(None)),
+        "waiting_comments": select(func.count()).select_from(PendingComment),
         "sources": select(func.count()).select_from(Source),
         "failed_sources": select(func.count()).where(Source.status == "failed"),
         "import_runs": select(func.count()).select_from(ImportRun),

@@ -1,223 +1,204 @@
-"""Records -> rows: everything one source holds, written with batched Core statements in the caller's transaction.
+"""Records -> rows: one source's entries, written with Core statements in the caller's transaction.
 
-Each row is found by its natural key (importer.identity); a new row is inserted, an existing one is merged with
-the incoming version (importer.merge) and written only if that changes something, so re-importing a source
-changes nothing, `updated_at` included. Comments are written parents first, so replies can point at them.
+Entries are taken in batches, so a large export is written as it is read. Blogs, posts and labels are here;
+comments, their threads and the comments that wait for their post are in importer.threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
+from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Table, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
-from importer import identity, sql
+from importer import identity, sql, threads
 from importer.merge import Field, changed, merge
-from importer.records import AuthorRecord, CommentRecord, Document, PostRecord
-from models import Author, Blog, Comment, CommentReference, Label, Post, PostLabel
+from importer.records import BlogRecord, CommentRecord, Document, Entry, LooseComment, PostRecord, SkippedEntry
+from importer.writer import Counts, Writer, author_id, author_rows
+from models import Author, Blog, Label, PendingComment, Post, PostLabel
 
 POST_FIELDS: tuple[Field, ...] = (
-    "author_id", "title", "published_on", "published_at", "url", "body_text", "declared_comment_count", "source_rank",
+    "author_id", "title", "published_on", "published_at", "utc_offset_minutes", "edited_at", "url", "body_text",
+    "declared_comment_count", "source_rank", "blogger_id", "kind", "status",
 )
-COMMENT_FIELDS: tuple[Field, ...] = (
-    ("position", "path"), "author_id", "published_at", ("body_text", "is_removed"), "source_rank",
-)
-ENTITIES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references")
+WRITTEN_POST_FIELDS = (*POST_FIELDS, "key", "labels_as_of")
+BATCH = 100  # entries written per round: bounds memory on a large export
 
 
-@dataclass
-class Tally:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add(self, other: Tally) -> None:
-        self.inserted += other.inserted
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-
-
-@dataclass
-class Counts:
-    """What an import did, per table."""
-
-    tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in ENTITIES})
-
-    def __getitem__(self, entity: str) -> Tally:
-        return self.tallies[entity]
-
-    def add(self, other: Counts) -> None:
-        for name, tally in other.tallies.items():
-            self.tallies[name].add(tally)
-
-
-def save_document(conn: Connection, document: Document, blog_key: str, now: datetime) -> Counts:
+def save_document(conn: Connection, document: Document, blog_key: str | None, now: datetime,
+                  source_id: int) -> Counts:
     """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all."""
-    writer = _Writer(conn, now, document.source_rank)
-    key = identity.blog_key(blog_key)
-    blog_id = writer.ensure(Blog.__table__, {}, {key: {"key": key}})[key]
-    writer.save_posts(blog_id, document.posts)
+    writer = Writer(conn, now, document.source_rank, source_id)
+    blog_id = save_blog(writer, document.blog, blog_key)
+    for batch in _batches(document.entries):
+        for entry in batch:
+            if isinstance(entry, SkippedEntry):
+                writer.counts[entry.kind].skipped += 1
+        save_posts(writer, blog_id, [e for e in batch if isinstance(e, PostRecord)])
+        threads.park(writer, blog_id, [e for e in batch if isinstance(e, LooseComment)])
+    threads.place_waiting(writer, blog_id)
     return writer.counts
 
 
-class _Writer:
-    def __init__(self, conn: Connection, now: datetime, rank: int) -> None:
-        self.conn = conn
-        self.now = now
-        self.rank = rank
-        self.counts = Counts()
-
-    def save_posts(self, blog_id: int, posts: Sequence[PostRecord]) -> None:
-        scope = {"blog_id": blog_id}
-        authors = self.ensure(Author.__table__, scope, _author_rows(posts))
-        labels = self.ensure(Label.__table__, scope, _label_rows(posts))
-        rows = [_post_row(post, authors, self.rank) for post in posts]
-        keys = [row["key"] for row in rows]
-        self.write(Post.__table__, scope, rows, POST_FIELDS, sql.rows_by_key(self.conn, Post.__table__, scope, keys))
-        ids = {key: row["id"] for key, row in sql.rows_by_key(self.conn, Post.__table__, scope, keys).items()}
-        self.link_labels([(ids[row["key"]], labels[identity.label_key(name)])
-                          for row, post in zip(rows, posts) for name in post.labels])
-        for row, post in zip(rows, posts):
-            self.save_comments(ids[row["key"]], post.comments, authors)
-
-    def save_comments(self, post_id: int, records: Sequence[CommentRecord], authors: Mapping[str, int]) -> None:
-        table, scope = Comment.__table__, {"post_id": post_id}
-        existing = sql.rows_by_key(self.conn, table, scope)
-        tops = _comment_rows(records, None, existing, authors, self.rank)
-        if self.write(table, scope, tops, COMMENT_FIELDS, existing).inserted:
-            # A new top-level comment is its own thread; its id exists only now.
-            self.conn.execute(
-                update(table)
-                .where(table.c.post_id == post_id, table.c.parent_id.is_(None), table.c.thread_id.is_(None))
-                .values(thread_id=table.c.id)
-            )
-        parents = sql.rows_by_key(self.conn, table, scope, [row["key"] for row in tops], columns=("id", "path"))
-        replies = [(record.replies, _comment_rows(record.replies, parents[row["key"]], existing, authors, self.rank))
-                   for record, row in zip(records, tops)]
-        self.write(table, scope, [row for _, rows in replies for row in rows], COMMENT_FIELDS, existing)
-        ids = {key: row["id"] for key, row in sql.rows_by_key(self.conn, table, scope, columns=("id",)).items()}
-        written = [(records, tops), *replies]
-        self.save_references([(record, ids[row["key"]]) for recs, rows in written for record, row in zip(recs, rows)])
-
-    def save_references(self, comments: Sequence[tuple[CommentRecord, int]]) -> None:
-        rows = [
-            {"comment_id": comment_id, "key": key, "mention": mention.text, "target_comment_id": None}
-            for record, comment_id in comments
-            for key, mention in zip(identity.reference_keys([m.text for m in record.mentions]), record.mentions)
-        ]
-        self.insert_new(CommentReference.__table__, rows, ("comment_id", "key"), timestamps=True)
-
-    def link_labels(self, pairs: Sequence[tuple[int, int]]) -> None:
-        rows = [{"post_id": post_id, "label_id": label_id} for post_id, label_id in dict.fromkeys(pairs)]
-        self.insert_new(PostLabel.__table__, rows, ("post_id", "label_id"), timestamps=False)
-
-    def ensure(self, table: Table, scope: Mapping[str, Any], rows: Mapping[str, dict[str, Any]]) -> dict[str, int]:
-        """Get or create rows by natural key (blogs, authors, labels): existing ones are never changed."""
-        existing = sql.rows_by_key(self.conn, table, scope, rows.keys())
-        missing = [{**scope, **row, "created_at": self.now, "updated_at": self.now}
-                   for key, row in rows.items() if key not in existing]
-        sql.insert_missing(self.conn, table, missing, [*scope, "key"])
-        self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(existing)))
-        if missing:
-            existing.update(sql.rows_by_key(self.conn, table, scope, [row["key"] for row in missing]))
-        return {key: row["id"] for key, row in existing.items()}
-
-    def insert_new(self, table: Table, rows: Sequence[dict[str, Any]], unique: Sequence[str], timestamps: bool) -> None:
-        """Insert the rows whose unique columns are not stored yet (link rows: nothing to merge)."""
-        stored = sql.existing_pairs(self.conn, table, [tuple(row[c] for c in unique) for row in rows], unique)
-        missing = [row for row in rows if tuple(row[c] for c in unique) not in stored]
-        if timestamps:
-            missing = [{**row, "created_at": self.now, "updated_at": self.now} for row in missing]
-        sql.insert_missing(self.conn, table, missing, unique)
-        self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(rows) - len(missing)))
-
-    def write(
-        self, table: Table, scope: Mapping[str, Any], rows: Sequence[dict[str, Any]], fields: Sequence[Field],
-        existing: Mapping[str, Mapping[str, Any]],
-    ) -> Tally:
-        """Insert new rows; merge existing ones and write those the merge changes. Returns what it did."""
-        tally = Tally()
-        out = []
-        for row in _merge_duplicates(rows, fields):
-            full = {**scope, **row, "created_at": self.now, "updated_at": self.now}
-            old = existing.get(row["key"])
-            if old is None:
-                tally.inserted += 1
-                out.append(full)
-                continue
-            merged = merge(old, full, fields)
-            if changed(old, merged, fields):
-                tally.updated += 1
-                out.append({**{c: merged[c] for c in full}, "updated_at": self.now})
-            else:
-                tally.unchanged += 1
-        sql.upsert(self.conn, table, out, [*scope, "key"])
-        self.counts[table.name].add(tally)
-        return tally
+def waiting(conn: Connection, source_id: int) -> int:
+    """How many of a source's comments still wait for their post or parent comment."""
+    query = select(func.count()).select_from(PendingComment).where(PendingComment.source_id == source_id)
+    return int(conn.execute(query).scalar_one())
 
 
-def _merge_duplicates(rows: Sequence[dict[str, Any]], fields: Sequence[Field]) -> list[dict[str, Any]]:
-    """One row per key: a source that shows the same post twice (a label page and its post) merges them."""
-    by_key: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        by_key[row["key"]] = merge(by_key[row["key"]], row, fields) if row["key"] in by_key else row
-    return list(by_key.values())
+def _batches(entries: Iterable[Entry]) -> Iterator[list[Entry]]:
+    iterator = iter(entries)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
 
+
+# -- blogs ------------------------------------------------------------------------------------------------------
+
+def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None) -> int:
+    """The blog's row: --blog names it; else its Blogger id finds it; else its host, or 'default'."""
+    blog = blog or BlogRecord()
+    table = Blog.__table__
+    key = identity.blog_key(explicit_key or _host(blog.url) or
+                            (f"blogger-{blog.blogger_id}" if blog.blogger_id else "default"))
+    row = None
+    if not explicit_key and blog.blogger_id:
+        row = writer.one(table, blogger_id=blog.blogger_id)
+    row = row or writer.one(table, key=key)
+    if row is None:
+        values = {"key": key, "blogger_id": blog.blogger_id, "url": blog.url, "title": blog.title,
+                  "created_at": writer.now, "updated_at": writer.now}
+        writer.counts["blogs"].inserted += 1
+        return int(writer.conn.execute(insert(table).values(values)).inserted_primary_key[0])
+    _enrich_blog(writer, row, blog, None if explicit_key else key)
+    return int(row["id"])
+
+
+def _enrich_blog(writer: Writer, row: Mapping[str, Any], blog: BlogRecord, derived_key: str | None) -> None:
+    values = {name: _greater(row[name], getattr(blog, name)) for name in ("blogger_id", "url", "title")}
+    if (derived_key and row["key"].startswith("blogger-") and not derived_key.startswith("blogger-")
+            and writer.one(Blog.__table__, key=derived_key) is None):
+        values["key"] = derived_key  # once a source names the host, it is the better key
+    if all(row[name] == value for name, value in values.items()):
+        writer.counts["blogs"].unchanged += 1
+        return
+    writer.conn.execute(update(Blog).where(Blog.id == row["id"]).values(**values, updated_at=writer.now))
+    writer.counts["blogs"].updated += 1
+
+
+# -- posts ------------------------------------------------------------------------------------------------------
+
+def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> None:
+    if not posts:
+        return
+    scope = {"blog_id": blog_id}
+    comments = [c for post in posts for top in post.comments for c in _thread(top)]
+    authors = writer.ensure(Author.__table__, scope, author_rows([p.author for p in posts] +
+                                                                 [c.author for c in comments]))
+    labels = writer.ensure(Label.__table__, scope, _label_rows(posts))
+    for post in posts:
+        post_id, old_labels_as_of = save_post(writer, blog_id, post, authors)
+        save_labels(writer, post_id, post, old_labels_as_of, labels)
+        if post.comments:
+            threads.save_comments(writer, post_id, [(None, post.comments)], authors)
+
+
+def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]) -> tuple[int,
+                                                                                                   datetime | None]:
+    """Insert or merge one post; returns its id and its label time from before."""
+    table = Post.__table__
+    row = {"blog_id": blog_id, **_post_row(post, authors, writer.rank)}
+    old = _find_post(writer, blog_id, row)
+    merged = merge(old, row, POST_FIELDS) if old else {**row, "created_at": writer.now, "updated_at": writer.now}
+    old_as_of = old["labels_as_of"] if old else None
+    merged["labels_as_of"] = post.edited_at if _labels_replace(post, old_as_of) else old_as_of
+    merged["key"] = _claim_post_key(writer, blog_id, merged, old["id"] if old else None)
+    if old is None:
+        writer.counts["posts"].inserted += 1
+        sql.upsert(writer.conn, table, [merged], ["blog_id", "key"])
+        return int(writer.one(table, blog_id=blog_id, key=merged["key"])["id"]), None  # type: ignore[index]
+    if changed(old, merged, WRITTEN_POST_FIELDS):
+        writer.counts["posts"].updated += 1
+        values = {name: merged[name] for name in WRITTEN_POST_FIELDS}
+        writer.conn.execute(update(table).where(table.c.id == old["id"]).values(**values, updated_at=writer.now))
+    else:
+        writer.counts["posts"].unchanged += 1
+    return int(old["id"]), old_as_of
+
+
+def _find_post(writer: Writer, blog_id: int, row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """By Blogger id, else by natural key unless that row is another export post."""
+    table = Post.__table__
+    if row["blogger_id"] and (found := writer.one(table, blog_id=blog_id, blogger_id=row["blogger_id"])):
+        return found
+    found = writer.one(table, blog_id=blog_id, key=row["key"])
+    if found and found["blogger_id"] and row["blogger_id"] and found["blogger_id"] != row["blogger_id"]:
+        return None
+    return found
+
+
+def _claim_post_key(writer: Writer, blog_id: int, post: Mapping[str, Any], own_id: int | None) -> str:
+    """The post's natural key. When another export post has the same date and title, the one with the smaller
+    Blogger id holds the plain key and the other gets '~<its id>': the same outcome whichever came first."""
+    plain = identity.post_key(post["published_on"], post["title"], post["body_text"])
+    if not post["blogger_id"]:
+        return plain
+    holder = writer.one(Post.__table__, blog_id=blog_id, key=plain)
+    if holder is None or holder["id"] == own_id:
+        return plain
+    if holder["blogger_id"] and int(holder["blogger_id"]) > int(post["blogger_id"]):
+        moved = identity.suffixed(plain, holder["blogger_id"])
+        writer.conn.execute(update(Post).where(Post.id == holder["id"]).values(key=moved, updated_at=writer.now))
+        writer.counts["posts"].updated += holder["created_at"] != writer.now  # not if this source just made it
+        return plain
+    return identity.suffixed(plain, post["blogger_id"])
+
+
+# -- labels -----------------------------------------------------------------------------------------------------
+
+def save_labels(writer: Writer, post_id: int, post: PostRecord, old_as_of: datetime | None,
+                labels: Mapping[str, int]) -> None:
+    """An export's complete label set, if not older than the last one, replaces the post's labels; a label page
+    only adds, and only while no export has spoken. Any order of the same sources ends with the same labels."""
+    wanted = {labels[identity.label_key(name)] for name in post.labels}
+    table = PostLabel.__table__
+    if _labels_replace(post, old_as_of):
+        current = set(writer.conn.execute(select(table.c.label_id).where(table.c.post_id == post_id)).scalars())
+        if gone := current - wanted:
+            writer.conn.execute(delete(table).where(table.c.post_id == post_id, table.c.label_id.in_(gone)))
+            writer.counts["post_labels"].deleted += len(gone)
+    elif old_as_of is not None:
+        return
+    writer.insert_new(table, [{"post_id": post_id, "label_id": label} for label in sorted(wanted)],
+                      ("post_id", "label_id"), timestamps=False)
+
+
+def _labels_replace(post: PostRecord, old_as_of: datetime | None) -> bool:
+    if not post.labels_complete or post.edited_at is None:
+        return False
+    return old_as_of is None or post.edited_at >= _aware(old_as_of)
+
+
+# -- rows from records ------------------------------------------------------------------------------------------
 
 def _post_row(post: PostRecord, authors: Mapping[str, int], rank: int) -> dict[str, Any]:
     return {
         "key": identity.post_key(post.published_on, post.title, post.body_text),
-        "author_id": _author_id(post.author, authors),
+        "author_id": author_id(post.author, authors),
         "title": identity.normalise(post.title),
         "published_on": post.published_on,
         "published_at": post.published_at,
+        "utc_offset_minutes": post.utc_offset_minutes,
+        "edited_at": post.edited_at,
         "url": post.url,
         "body_text": post.body_text,
         "declared_comment_count": post.declared_comment_count,
         "source_rank": rank,
-    }
-
-
-def _comment_rows(
-    records: Sequence[CommentRecord], parent: Mapping[str, Any] | None, existing: Mapping[str, Mapping[str, Any]],
-    authors: Mapping[str, int], rank: int,
-) -> list[dict[str, Any]]:
-    keys = identity.comment_keys(parent["key"] if parent else None, [r.body_text for r in records])
-    rows = []
-    for ordinal, (key, record) in enumerate(zip(keys, records), 1):
-        own = existing[key]["id"] if key in existing else None
-        part = _path_part(record.position if record.position is not None else ordinal)
-        rows.append({
-            "key": key,
-            "parent_id": parent["id"] if parent else None,
-            "thread_id": parent["id"] if parent else own,
-            "depth": 1 if parent else 0,
-            "position": record.position,
-            "path": f"{parent['path']}.{part}" if parent else part,
-            "author_id": _author_id(record.author, authors),
-            "published_at": record.published_at,
-            "body_text": record.body_text,
-            "is_removed": record.is_removed,
-            "source_rank": rank,
-        })
-    return rows
-
-
-def _path_part(number: int) -> str:
-    return f"{number:04d}"
-
-
-def _author_rows(posts: Sequence[PostRecord]) -> dict[str, dict[str, Any]]:
-    authors = [post.author for post in posts] + [c.author for post in posts for c in _all_comments(post)]
-    return {
-        identity.author_key(a.name, a.profile_url): {
-            "key": identity.author_key(a.name, a.profile_url), "name": identity.normalise(a.name),
-            "profile_url": a.profile_url,
-        }
-        for a in authors if a is not None
+        "blogger_id": post.blogger_id,
+        "kind": post.kind,
+        "status": post.status,
     }
 
 
@@ -226,9 +207,22 @@ def _label_rows(posts: Sequence[PostRecord]) -> dict[str, dict[str, Any]]:
     return {identity.label_key(n): {"key": identity.label_key(n), "name": identity.normalise(n)} for n in names}
 
 
-def _all_comments(post: PostRecord) -> list[CommentRecord]:
-    return [c for top in post.comments for c in (top, *top.replies)]
+def _thread(comment: CommentRecord) -> Iterator[CommentRecord]:
+    stack = [comment]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.replies)
 
 
-def _author_id(author: AuthorRecord | None, authors: Mapping[str, int]) -> int | None:
-    return authors[identity.author_key(author.name, author.profile_url)] if author else None
+def _greater(a: Any, b: Any) -> Any:
+    """Either value when the other is missing; the greater when both are there, so order cannot matter."""
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _host(url: str | None) -> str | None:
+    return urlsplit(url).hostname if url else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

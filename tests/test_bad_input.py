@@ -59,7 +59,7 @@ def test_failed_sources_are_retried_and_still_fail(crawl: Path, db_url: str) -> 
     result = run("import", crawl, "--db", db_url, "--json")
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
-    assert summary["sources"] == {"imported": 0, "unchanged": 5, "failed": 3}
+    assert summary["sources"] == {"imported": 0, "unchanged": 5, "partial": 0, "failed": 3}
     assert [Path(f["locator"]).name for f in summary["failures"]] == ["empty.txt", "image.png", "notes.txt"]
 
 
@@ -107,10 +107,10 @@ def test_a_parser_bug_fails_its_source_only(monkeypatch: pytest.MonkeyPatch, db_
 
     real_parse = text.parse
 
-    def parse(data: bytes, locator: str, options: object) -> object:
+    def parse(stream: object, locator: str, options: object) -> object:
         if "003_" in locator:
             raise IndexError("list index out of range")
-        return real_parse(data, locator, options)  # type: ignore[arg-type]
+        return real_parse(stream, locator, options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(text, "parse", parse)
     result = run("import", SEEDS, "--db", db_url)

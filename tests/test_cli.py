@@ -63,9 +63,9 @@ def test_a_database_that_cannot_be_opened_is_one_line_and_exit_1(tmp_path: Path)
 def test_stats(seeded: str) -> None:
     result = run("stats", "--db", seeded)
     assert result.stdout.splitlines() == [
-        "blogs: 1", "posts: 7", "comments: 96", "top_level_comments: 53", "replies: 43", "removed_comments: 0",
-        "authors: 1", "labels: 1", "post_labels: 3", "mentions: 13", "resolved_mentions: 0", "sources: 5",
-        "failed_sources: 0", "import_runs: 1",
+        "blogs: 1", "posts: 7", "pages: 0", "drafts: 0", "comments: 96", "top_level_comments: 53", "replies: 43",
+        "removed_comments: 0", "authors: 1", "labels: 1", "post_labels: 3", "mentions: 13", "resolved_mentions: 0",
+        "waiting_comments: 0", "sources: 5", "failed_sources: 0", "import_runs: 1",
     ]
     assert '"comments": 96' in run("stats", "--db", seeded, "--json").stdout
 

@@ -7,7 +7,7 @@ import subprocess
 
 from sqlalchemy import create_engine, inspect
 
-from tests.conftest import REPO, SEEDS, run
+from tests.conftest import FIXTURES, REPO, SEEDS, run
 from tests.dbdump import natural_dump
 from tests.test_migrations import ALEMBIC
 
@@ -38,3 +38,14 @@ def test_alembic_upgrade_check_downgrade(server_db_url: str) -> None:
     engine.dispose()
     alembic("upgrade", "head")
     assert run("import", SEEDS, "--db", server_db_url).exit_code == 0
+
+
+def test_exports_give_the_same_rows_as_on_sqlite(server_db_url: str, db_url: str) -> None:
+    formats = FIXTURES / "formats"
+    inputs = [formats / "classic-export_wgdd.de_2019.xml", formats / "takeout-2018ns_epistemic-forge_excerpt.atom",
+              FIXTURES / "takeout-epistemic-forge-missing-thread.atom"]
+    for url in (db_url, server_db_url):
+        result = run("import", *inputs, "--db", url)
+        assert result.exit_code == 0, result.output
+    assert natural_dump(server_db_url) == natural_dump(db_url)
+    assert len(natural_dump(server_db_url)["comments"]) == 110

@@ -104,7 +104,7 @@ def test_whole_comment_rows(seeded: str) -> None:
         "path": "0007.0002", "author_id": None, "published_at": None,
         "body_text": "Dear OM, if I can signpost you to this previous posting by Mr Brown\n"
                      "it would be fair for me to posit that you are fucked.",
-        "is_removed": 0, "source_rank": 1,
+        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None,
     }
     assert top == {
         "id": top["id"], "post_id": post_id(seeded, title), "parent_id": None, "thread_id": top["id"],
@@ -113,7 +113,7 @@ def test_whole_comment_rows(seeded: str) -> None:
                      "rehab elements will be for the post sentence supervision - the problem is that you haven't let "
                      "us operational staff know who, what or how these will be delivered. Any information will be "
                      "gratefully received.",
-        "is_removed": 0, "source_rank": 1,
+        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None,
     }
     assert top_key == f"{identity.fingerprint(top['body_text'])}:0"
 
@@ -127,7 +127,7 @@ def test_whole_row_of_a_comment_after_a_gap(seeded: str) -> None:
                      "putting their heads down and 'getting on with it' whilst this is admirable and a case of "
                      "'needs must' we all need to remember to keep using this blog to highlight examples of daily "
                      "office practices that are making a hard job even harder.",
-        "is_removed": 0, "source_rank": 1,
+        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None,
     }
 
 
@@ -180,23 +180,30 @@ def test_sources_and_run_are_recorded(seeded: str) -> None:
     assert import_run["started_at"] <= import_run["finished_at"]
 
 
+def tally(**counts: int) -> dict[str, int]:
+    return {"inserted": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, **counts}
+
+
 def test_json_summary(db_url: str) -> None:
     result = run("import", SEEDS, "--db", db_url, "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
         "run_id": 1,
         "status": "succeeded",
-        "sources": {"imported": 5, "unchanged": 0, "failed": 0},
+        "sources": {"imported": 5, "unchanged": 0, "partial": 0, "failed": 0},
         "entities": {
-            "blogs": {"inserted": 1, "updated": 0, "unchanged": 4},
-            "authors": {"inserted": 1, "updated": 0, "unchanged": 0},
-            "labels": {"inserted": 1, "updated": 0, "unchanged": 0},
-            "posts": {"inserted": 7, "updated": 0, "unchanged": 0},
-            "post_labels": {"inserted": 3, "updated": 0, "unchanged": 0},
-            "comments": {"inserted": 96, "updated": 0, "unchanged": 0},
-            "comment_references": {"inserted": 13, "updated": 0, "unchanged": 0},
+            "blogs": tally(inserted=1, unchanged=4),
+            "authors": tally(inserted=1),
+            "labels": tally(inserted=1),
+            "posts": tally(inserted=7),
+            "post_labels": tally(inserted=3),
+            "comments": tally(inserted=96),
+            "comment_references": tally(inserted=13),
+            "pending_comments": tally(),
         },
+        "waiting": 0,
         "failures": [],
+        "partial": [],
     }
     assert result.stderr == ""
 

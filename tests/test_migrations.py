@@ -18,7 +18,8 @@ from tests.test_import_seeds import query
 
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "import_run_counts", "import_runs", "labels",
-          "post_labels", "posts", "sources"]
+          "pending_comments", "post_labels", "posts", "sources"]
+HEAD = "0002"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,7 +39,7 @@ def tables(db_url: str) -> list[str]:
 def test_alembic_from_the_repository_root(db_url: str) -> None:
     alembic(db_url, "upgrade", "head")
     assert tables(db_url) == TABLES
-    assert alembic(db_url, "current").stdout.strip() == "0001 (head)"
+    assert alembic(db_url, "current").stdout.strip() == f"{HEAD} (head)"
     assert "No new upgrade operations detected." in alembic(db_url, "check").stdout
 
 
@@ -57,9 +58,13 @@ def test_one_head() -> None:
 
 
 def test_blogimport_db_commands(db_url: str) -> None:
-    assert run("db", "upgrade", "--db", db_url).stdout == "0001 (head)\n"
-    assert run("db", "current", "--db", db_url).stdout == "0001 (head)\n"
-    assert run("db", "history", "--db", db_url).stdout.startswith("<base> -> 0001 (head), Initial schema")
+    assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
+    assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
+    assert run("db", "history", "--db", db_url).stdout.splitlines() == [
+        "0001 -> 0002 (head), Blogger exports: Blogger ids and URLs, post kind and status, time offsets, waiting "
+        "comments.",
+        "<base> -> 0001, Initial schema: blogs, authors, labels, posts, comments, references, sources, import runs.",
+    ]
     assert run("db", "check", "--db", db_url).stdout == "No new upgrade operations detected.\n"
     assert run("db", "downgrade", "base", "--db", db_url).stdout == ""
     assert tables(db_url) == []
@@ -68,7 +73,7 @@ def test_blogimport_db_commands(db_url: str) -> None:
 
 def test_an_empty_database_is_brought_to_head_by_import(db_url: str) -> None:
     assert run("import", SEEDS, "--db", db_url).exit_code == 0
-    assert query(db_url, "SELECT version_num FROM alembic_version") == [{"version_num": "0001"}]
+    assert query(db_url, "SELECT version_num FROM alembic_version") == [{"version_num": HEAD}]
 
 
 def test_the_database_url_comes_from_the_environment(tmp_path: Path) -> None:
@@ -80,12 +85,12 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path) -> None:
 
 @pytest.fixture
 def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This project's migrations plus a revision 0002, as a later version of blogimport would ship them."""
+    """This project's migrations plus a revision 9999, as a later version of blogimport would ship them."""
     folder = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_add_note.py").write_text(
+    (folder / "versions" / "9999_add_note.py").write_text(
         '"""Add posts.note."""\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
-        'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        f'revision = "9999"\ndown_revision = "{HEAD}"\nbranch_labels = None\ndepends_on = None\n\n\n'
         'def upgrade():\n    with op.batch_alter_table("posts") as batch:\n'
         '        batch.add_column(sa.Column("note", sa.Text(), nullable=True))\n\n\n'
         'def downgrade():\n    with op.batch_alter_table("posts") as batch:\n        batch.drop_column("note")\n'
@@ -95,12 +100,12 @@ def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_an_older_database_is_refused_until_upgraded(newer_migrations: Path, db_url: str) -> None:
-    assert run("db", "upgrade", "0001", "--db", db_url).exit_code == 0
+    assert run("db", "upgrade", HEAD, "--db", db_url).exit_code == 0
     refused = run("import", SEEDS, "--db", db_url)
     assert refused.exit_code == 1
-    assert refused.stderr == ("Error: the database is at revision 0001, this blogimport needs 0002: "
+    assert refused.stderr == (f"Error: the database is at revision {HEAD}, this blogimport needs 9999: "
                               "run `blogimport db upgrade` first\n")
-    assert run("db", "upgrade", "--db", db_url).stdout == "0002 (head)\n"
+    assert run("db", "upgrade", "--db", db_url).stdout == "9999 (head)\n"
     assert run("import", SEEDS, "--db", db_url).exit_code == 0
 
 
@@ -109,7 +114,7 @@ def test_a_newer_database_is_refused(newer_migrations: Path, db_url: str, monkey
     monkeypatch.undo()
     refused = run("import", SEEDS, "--db", db_url)
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert refused.stderr == ("Error: the database is at revision 0002, which this blogimport does not know: "
+    assert refused.stderr == ("Error: the database is at revision 9999, which this blogimport does not know: "
                               "it was written by a newer version\n")
 
 
@@ -128,3 +133,26 @@ def test_db_check_fails_when_models_and_migrations_differ(newer_migrations: Path
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: the models differ from the migrations: New upgrade operations detected:")
     assert "'remove_column'" in result.stderr and "'note'" in result.stderr
+
+
+def test_upgrading_a_0001_database_keeps_its_data_and_fills_new_columns(db_url: str) -> None:
+    alembic(db_url, "upgrade", "0001")
+    now = "2026-01-01 00:00:00.000000"
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:  # rows as blogimport 0001 wrote them
+        conn.execute("INSERT INTO blogs VALUES (1, 'default', ?, ?)", (now, now))
+        conn.execute("INSERT INTO posts (id, blog_id, key, title, published_on, body_text, source_rank, created_at, "
+                     "updated_at) VALUES (1, 1, '2015-02-07/T', 'T', '2015-02-07', 'b', 1, ?, ?)", (now, now))
+        conn.execute("INSERT INTO comments (id, post_id, key, depth, path, body_text, is_removed, source_rank, "
+                     "created_at, updated_at) VALUES (1, 1, 'k', 0, '0001', 'c', 0, 1, ?, ?)", (now, now))
+        conn.executemany("INSERT INTO comment_references (comment_id, key, mention, created_at, updated_at) "
+                         "VALUES (1, ?, ?, ?, ?)", [(f"{m}:0", m, now, now) for m in
+                                                    ("re 20:15", "Anon 9.11", "1525", "8 24", "Anon at 23:33")])
+    alembic(db_url, "upgrade", "head")
+    assert query(db_url, "SELECT mention, mentioned_time FROM comment_references ORDER BY id") == [
+        {"mention": "re 20:15", "mentioned_time": "20:15"}, {"mention": "Anon 9.11", "mentioned_time": "09:11"},
+        {"mention": "1525", "mentioned_time": "15:25"}, {"mention": "8 24", "mentioned_time": "08:24"},
+        {"mention": "Anon at 23:33", "mentioned_time": "23:33"}]
+    assert query(db_url, "SELECT key, kind, status, blogger_id, updated_at FROM posts") == [
+        {"key": "2015-02-07/T", "kind": "post", "status": "live", "blogger_id": None, "updated_at": now}]
+    alembic(db_url, "downgrade", "0001")
+    assert query(db_url, "SELECT count(*) AS n FROM comment_references") == [{"n": 5}]

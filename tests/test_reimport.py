@@ -47,7 +47,7 @@ def rerun_changes_nothing(db_url: str, *args: str) -> dict:
 
 def test_second_run_reports_unchanged_and_changes_nothing(seeded: str) -> None:
     summary = rerun_changes_nothing(seeded)
-    assert summary["sources"] == {"imported": 0, "unchanged": 5, "failed": 0}
+    assert summary["sources"] == {"imported": 0, "unchanged": 5, "partial": 0, "failed": 0}
     assert entities(summary, "inserted") == entities(summary, "updated") == entities(summary, "unchanged") == {}
     assert query(seeded, "SELECT id, status, sources_imported, sources_unchanged, sources_failed FROM import_runs "
                          "WHERE id = 2") == [{"id": 2, "status": "succeeded", "sources_imported": 0,
@@ -57,7 +57,7 @@ def test_second_run_reports_unchanged_and_changes_nothing(seeded: str) -> None:
 
 def test_forced_reparse_changes_nothing_either(seeded: str) -> None:
     summary = rerun_changes_nothing(seeded, "--force")
-    assert summary["sources"] == {"imported": 5, "unchanged": 0, "failed": 0}
+    assert summary["sources"] == {"imported": 5, "unchanged": 0, "partial": 0, "failed": 0}
     assert entities(summary, "inserted") == entities(summary, "updated") == {}
     assert entities(summary, "unchanged") == {"blogs": 5, "authors": 1, "labels": 1, "posts": 7,
                                               "post_labels": 3, "comments": 96, "comment_references": 13}
@@ -74,7 +74,7 @@ def test_one_file_at_a_time_in_reverse_order_gives_the_same_rows(seeded: str, tm
 
 def test_a_changed_option_imports_again(seeded: str) -> None:
     summary = import_json(SEEDS, "--db", seeded, "--blog-author", "Jim Brown")
-    assert summary["sources"] == {"imported": 5, "unchanged": 0, "failed": 0}
+    assert summary["sources"] == {"imported": 5, "unchanged": 0, "partial": 0, "failed": 0}
     assert entities(summary, "updated") == {"posts": 5}  # all but the two guest posts gain their author
     assert entities(summary, "inserted") == {"authors": 1}
 
@@ -91,7 +91,7 @@ def test_a_second_crawl_adds_exactly_the_new_comment_and_reply(tmp_path: Path) -
 
     summary = import_json(crawl, "--db", db_url)
 
-    assert summary["sources"] == {"imported": 1, "unchanged": 4, "failed": 0}
+    assert summary["sources"] == {"imported": 1, "unchanged": 4, "partial": 0, "failed": 0}
     assert entities(summary, "inserted") == {"comments": 2}
     assert entities(summary, "updated") == {}
     after = natural_dump(db_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
@@ -13,13 +14,19 @@ from importer.records import AuthorRecord, CommentRecord, MentionRecord, ParseOp
 from tests.conftest import SEEDS
 
 
+def parse_bytes(data: bytes, locator: str, options: ParseOptions = ParseOptions()) -> tuple[PostRecord, ...]:
+    posts = tuple(text.parse(io.BytesIO(data), locator, options).entries)
+    assert all(isinstance(post, PostRecord) for post in posts)
+    return posts  # type: ignore[return-value]
+
+
 def parse_seed(prefix: str, options: ParseOptions = ParseOptions()) -> tuple[PostRecord, ...]:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return text.parse(path.read_bytes(), str(path), options).posts
+    return parse_bytes(path.read_bytes(), str(path), options)
 
 
 def parse_text(source: str, options: ParseOptions = ParseOptions()) -> tuple[PostRecord, ...]:
-    return text.parse(source.encode("utf-8"), "fixture.txt", options).posts
+    return parse_bytes(source.encode("utf-8"), "fixture.txt", options)
 
 
 def shape(post: PostRecord) -> tuple[list[int | None], dict[int | None, int]]:
@@ -264,5 +271,5 @@ def test_comments_in_a_layout_we_cannot_read_are_an_error_not_a_loss() -> None:
 
 def test_text_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(UnsupportedFormat) as caught:
-        text.parse(b"Monday, 7 February 2015\n\nT\xff\n", "latin.txt")
+        parse_bytes(b"Monday, 7 February 2015\n\nT\xff\n", "latin.txt")
     assert str(caught.value) == "latin.txt:3: not UTF-8 text (invalid start byte: 0xff)"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import BinaryIO
 
 from importer import identity
 from importer.errors import ParseError, UnsupportedFormat
@@ -54,20 +55,18 @@ class _Line:
         return not self.text.strip()
 
 
-def parse(data: bytes, locator: str, options: ParseOptions = ParseOptions()) -> Document:
+def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()) -> Document:
     """Every post (with its comments) in one text rendering."""
-    lines = [_Line(n, text.rstrip()) for n, text in enumerate(_split_lines(_decode(data, locator)), 1)]
+    lines = [_Line(n, text.rstrip()) for n, text in enumerate(_split_lines(_decode(stream.read(), locator)), 1)]
     dated = [(i, day) for i, line in enumerate(lines) if (day := _date_of(line.text)) is not None]
     if not dated:
         raise ParseError(locator, "no post found: no date line such as 'Saturday, 7 February 2015'", line=1)
-    starts = [i for i, _ in dated]
-    labels = tuple(m["label"] for line in lines[: starts[0]] if (m := _LABEL_PAGE.match(line.text.strip())))
+    labels = tuple(m["label"] for line in lines[: dated[0][0]] if (m := _LABEL_PAGE.match(line.text.strip())))
     labels = tuple(dict.fromkeys(labels))  # the status line is often rendered twice
-    ends = starts[1:] + [len(lines)]
-    posts = tuple(
-        _parse_post(lines[s:e], day, labels, options, locator) for (s, day), e in zip(dated, ends)
-    )
-    return Document(format="text", posts=posts)
+    spans = _spans([i for i, _ in dated], len(lines))
+    posts = tuple(_parse_post(lines[s:e], day, labels, options, locator)
+                  for (s, e), (_, day) in zip(spans, dated, strict=True))
+    return Document(format="text", entries=posts)
 
 
 def _decode(data: bytes, locator: str) -> str:
@@ -151,8 +150,7 @@ def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ..
                          line=lines[first].number)
     top = len(opening["indent"])
     starts = [i for i, line in enumerate(lines) if i >= first and _item(line, top)]
-    ends = starts[1:] + [len(lines)]
-    return tuple(_parse_thread(lines[s:e], top) for s, e in zip(starts, ends))
+    return tuple(_parse_thread(lines[s:e], top) for s, e in _spans(starts, len(lines)))
 
 
 def _parse_thread(lines: list[_Line], indent: int) -> CommentRecord:
@@ -171,8 +169,7 @@ def _parse_thread(lines: list[_Line], indent: int) -> CommentRecord:
     )
     starts = [i for i in range(own_last + 1, len(rest)) if _item(rest[i], reply_indent)]
     own_end = starts[0] if starts else len(rest)
-    ends = starts[1:] + [len(rest)]
-    replies = tuple(_comment(rest[s:e], reply_indent, ()) for s, e in zip(starts, ends))
+    replies = tuple(_comment(rest[s:e], reply_indent, ()) for s, e in _spans(starts, len(rest)))
     return _comment([lines[0], *rest[:own_end]], indent, replies)
 
 
@@ -188,6 +185,11 @@ def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...]
         mentions=find_mentions(body),
         replies=replies,
     )
+
+
+def _spans(starts: list[int], end: int) -> list[tuple[int, int]]:
+    """(start, end) of each part, given where the parts start and where the last one ends."""
+    return list(zip(starts, [*starts[1:], end], strict=True)) if starts else []
 
 
 def _item(line: _Line, indent: int) -> bool:

@@ -1,0 +1,242 @@
+"""Comments: reply trees written level by level, comments that wait for their post, and who answered whom.
+
+Text and HTML sources nest replies inside their comment. An export names each comment's post and parent by
+Blogger id, in any order, so its comments are parked in `pending_comments` first and placed once the source is
+read: a comment whose post or parent is still missing waits there, for a later source or a later run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from importer import identity, sql
+from importer.mentions import find_mentions
+from importer.merge import Field
+from importer.records import AuthorRecord, CommentRecord, LooseComment
+from importer.writer import Writer, author_id, author_rows
+from models import Author, Comment, CommentReference, PendingComment, Post, Source
+
+COMMENT_FIELDS: tuple[Field, ...] = (
+    ("position", "path"), "author_id", "published_at", "utc_offset_minutes", ("body_text", "is_removed"),
+    "source_rank", "blogger_id", "url",
+)
+Siblings = tuple[Mapping[str, Any] | None, Sequence[CommentRecord]]  # (parent row or None, comments under it)
+
+
+def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int]) -> None:
+    """Write comment trees, one level at a time so each reply can point at its stored parent."""
+    table, scope = Comment.__table__, {"post_id": post_id}
+    existing = list(sql.rows_by_key(writer.conn, table, scope).values())
+    written: list[tuple[CommentRecord, int]] = []
+    level = list(groups)
+    while level:
+        planned = [(record, row) for parent, siblings in level
+                   for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank), strict=True)]
+        keys = writer.write(table, scope, [row for _, row in planned], COMMENT_FIELDS, existing)
+        if any(row["parent_id"] is None for _, row in planned):
+            _own_threads(writer, post_id)
+        stored = sql.rows_by_key(writer.conn, table, scope, keys, ("id", "path", "thread_id", "depth"))
+        written += [(record, stored[key]["id"]) for (record, _), key in zip(planned, keys, strict=True)]
+        level = [(stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies]
+    _save_mentions(writer, written)
+    resolve_mentions(writer, post_id)
+
+
+def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, authors: Mapping[str, int],
+          rank: int) -> list[dict[str, Any]]:
+    keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
+    rows = []
+    for ordinal, (key, record) in enumerate(zip(keys, siblings, strict=True), 1):
+        part = f"{record.position if record.position is not None else ordinal:04d}"
+        rows.append({
+            "key": key,
+            "parent_id": parent["id"] if parent else None,
+            "thread_id": parent["thread_id"] if parent else None,  # a new top-level comment: its own id, later
+            "depth": parent["depth"] + 1 if parent else 0,
+            "position": record.position,
+            "path": f"{parent['path']}.{part}" if parent else part,
+            "author_id": author_id(record.author, authors),
+            "published_at": record.published_at,
+            "utc_offset_minutes": record.utc_offset_minutes,
+            "body_text": record.body_text,
+            "is_removed": record.is_removed,
+            "source_rank": rank,
+            "blogger_id": record.blogger_id,
+            "url": record.url,
+        })
+    return rows
+
+
+def _own_threads(writer: Writer, post_id: int) -> None:
+    """A new top-level comment is its own thread; its id exists only once it is written."""
+    table = Comment.__table__
+    writer.conn.execute(update(table).where(table.c.post_id == post_id, table.c.parent_id.is_(None),
+                                            table.c.thread_id.is_(None)).values(thread_id=table.c.id))
+
+
+# -- mentions ---------------------------------------------------------------------------------------------------
+
+def _save_mentions(writer: Writer, comments: Sequence[tuple[CommentRecord, int]]) -> None:
+    rows = [
+        {"comment_id": comment_id, "key": key, "mention": mention.text,
+         "mentioned_time": f"{mention.hour:02d}:{mention.minute:02d}", "target_comment_id": None}
+        for record, comment_id in comments
+        for key, mention in zip(identity.reference_keys([m.text for m in record.mentions]), record.mentions, strict=True)
+    ]
+    writer.insert_new(CommentReference.__table__, rows, ("comment_id", "key"), timestamps=True)
+
+
+def resolve_mentions(writer: Writer, post_id: int) -> None:
+    """Point each mention at the comment of the same post shown at that time: an earlier one, in the same thread
+    when that decides it. No candidate, or several, leaves it unresolved. Needs local times (UTC + offset)."""
+    comments = {row.id: row for row in writer.conn.execute(
+        select(Comment.id, Comment.thread_id, Comment.published_at, Comment.utc_offset_minutes)
+        .where(Comment.post_id == post_id))}
+    shown = {cid: _local(row.published_at, row.utc_offset_minutes) for cid, row in comments.items()}
+    if not any(shown.values()):
+        return  # nothing to resolve against: every target stays as it is (NULL)
+    references = writer.conn.execute(
+        select(CommentReference.id, CommentReference.comment_id, CommentReference.mentioned_time,
+               CommentReference.target_comment_id).join(Comment, Comment.id == CommentReference.comment_id)
+        .where(Comment.post_id == post_id)).all()
+    changes = []
+    for ref in references:
+        target = _target(ref.comment_id, ref.mentioned_time, comments, shown)
+        if target != ref.target_comment_id:
+            changes.append({"id": ref.id, "target_comment_id": target, "updated_at": writer.now})
+    sql.update_by_id(writer.conn, CommentReference.__table__, changes, ["target_comment_id"])
+    writer.counts["comment_references"].updated += len(changes)
+
+
+def _target(source_id: int, time: str, comments: Mapping[int, Any], shown: Mapping[int, datetime | None]) -> int | None:
+    hour, minute = map(int, time.split(":"))
+    # A 12-hour display shows 8:41 for 08:41 and 20:41 alike.
+    hours = {hour % 12, hour % 12 + 12} if 1 <= hour <= 12 else {hour}
+    source = comments[source_id]
+    candidates = [cid for cid, local in shown.items()
+                  if cid != source_id and local is not None and (local.hour, local.minute) in
+                  {(h, minute) for h in hours}]
+    if source.published_at is not None:
+        candidates = [cid for cid in candidates if comments[cid].published_at < source.published_at]
+    if len(candidates) > 1:
+        same_thread = [cid for cid in candidates if comments[cid].thread_id == source.thread_id]
+        candidates = same_thread if len(same_thread) == 1 else candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _local(moment: datetime | None, offset: int | None) -> datetime | None:
+    if moment is None or offset is None:
+        return None
+    return moment.astimezone(UTC) + timedelta(minutes=offset)
+
+
+# -- comments that wait for their post -----------------------------------------------------------------------
+
+def park(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> None:
+    """Keep an export's comments in pending_comments until the source is read and they can be placed."""
+    if not loose:
+        return
+    table = PendingComment.__table__
+    rows = [_pending_row(writer, blog_id, item) for item in loose]
+    stored = sql.existing_pairs(writer.conn, table, [(writer.source_id, r["blogger_id"]) for r in rows],
+                                ("source_id", "blogger_id"))
+    writer.counts["pending_comments"].inserted += sum((writer.source_id, r["blogger_id"]) not in stored
+                                                      for r in rows)
+    sql.upsert(writer.conn, table, rows, ["source_id", "blogger_id"])
+
+
+def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, Any]:
+    comment = item.comment
+    return {
+        "blog_id": blog_id, "source_id": writer.source_id, "blogger_id": comment.blogger_id,
+        "post_blogger_id": item.post_blogger_id, "parent_blogger_id": item.parent_blogger_id,
+        "body_text": comment.body_text, "author_name": comment.author.name if comment.author else None,
+        "author_profile_url": comment.author.profile_url if comment.author else None,
+        "published_at": comment.published_at, "utc_offset_minutes": comment.utc_offset_minutes,
+        "url": comment.url, "is_removed": comment.is_removed, "source_rank": writer.rank, "created_at": writer.now,
+    }
+
+
+def place_waiting(writer: Writer, blog_id: int) -> None:
+    """Place every waiting comment of this blog whose post is stored now; mark the sources all of whose
+    comments are placed as imported."""
+    pending = PendingComment.__table__
+    posts = writer.conn.execute(
+        select(Post.id, Post.blogger_id).distinct()
+        .join(pending, (pending.c.blog_id == Post.blog_id) & (pending.c.post_blogger_id == Post.blogger_id))
+        .where(Post.blog_id == blog_id)).all()
+    for post in posts:
+        _place_for_post(writer, blog_id, post.id, post.blogger_id)
+    done = ~select(pending.c.id).where(pending.c.source_id == Source.id).exists()
+    writer.conn.execute(update(Source).where(Source.status == "partial", done)
+                        .values(status="imported", error=None, updated_at=writer.now))
+
+
+def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id: str) -> None:
+    pending = PendingComment.__table__
+    rows = writer.conn.execute(select(pending).where(pending.c.blog_id == blog_id,
+                                                     pending.c.post_blogger_id == post_blogger_id)).mappings().all()
+    best = _one_per_comment(rows)
+    stored = {row["blogger_id"]: row for row in sql.rows_by_key(
+        writer.conn, Comment.__table__, {"post_id": post_id}, columns=("id", "path", "thread_id", "depth",
+                                                                       "blogger_id")).values()
+        if row["blogger_id"]}
+    groups, placed = _forest(best, post_blogger_id, stored)
+    if not groups:
+        return
+    authors = writer.ensure(Author.__table__, {"blog_id": blog_id},
+                            author_rows(_author(best[bid]) for bid in placed))
+    save_comments(writer, post_id, groups, authors)
+    done = [row["id"] for row in rows if row["blogger_id"] in placed]  # by primary key: no scan of the table
+    for chunk in sql.chunks(done):
+        writer.conn.execute(delete(pending).where(pending.c.id.in_(chunk)))
+    writer.counts["pending_comments"].deleted += len(done)
+
+
+def _one_per_comment(rows: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """The same comment parked by two sources (Takeout's two feeds, or two exports): keep the richer copy."""
+    best: dict[str, Mapping[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: (r["source_rank"], len(r["body_text"]), r["body_text"])):
+        best[row["blogger_id"]] = row
+    return best
+
+
+def _forest(rows: Mapping[str, Mapping[str, Any]], post_blogger_id: str,
+            stored: Mapping[str, Mapping[str, Any]]) -> tuple[list[Siblings], set[str]]:
+    """Comment trees hanging from the post or from stored comments, siblings in the order they were posted;
+    and the ids placed. Comments whose parent is nowhere (or in a cycle) are left out: they keep waiting."""
+    children: dict[str | None, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows.values():
+        parent = row["parent_blogger_id"]
+        children[None if parent in (None, "", post_blogger_id) else parent].append(row)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: (r["published_at"] is None, r["published_at"] or 0, int(r["blogger_id"])))
+    anchors: list[tuple[Mapping[str, Any] | None, str | None]] = [(None, None)]
+    anchors += [(stored[bid], bid) for bid in children if bid is not None and bid in stored and bid not in rows]
+    order: list[str] = []  # every reachable comment, parents before their replies
+    frontier = [bid for _, anchor in anchors for bid in (r["blogger_id"] for r in children.get(anchor, []))]
+    while frontier:
+        order += frontier
+        frontier = [r["blogger_id"] for bid in frontier for r in children.get(bid, [])]
+    built: dict[str, CommentRecord] = {}
+    for bid in reversed(order):  # replies are built before the comment that holds them
+        built[bid] = _record(rows[bid], tuple(built[r["blogger_id"]] for r in children.get(bid, [])))
+    groups = [(parent, [built[r["blogger_id"]] for r in children.get(anchor, [])]) for parent, anchor in anchors]
+    return [g for g in groups if g[1]], set(order)
+
+
+def _record(row: Mapping[str, Any], replies: tuple[CommentRecord, ...]) -> CommentRecord:
+    return CommentRecord(
+        body_text=row["body_text"], author=_author(row), published_at=row["published_at"],
+        utc_offset_minutes=row["utc_offset_minutes"], is_removed=row["is_removed"],
+        mentions=find_mentions(row["body_text"]), replies=replies, blogger_id=row["blogger_id"], url=row["url"],
+    )
+
+
+def _author(row: Mapping[str, Any]) -> AuthorRecord | None:
+    return AuthorRecord(row["author_name"], row["author_profile_url"]) if row["author_name"] else None

@@ -1,0 +1,158 @@
+"""The writing machinery store.py and threads.py share: find rows, merge them, write what changed, count.
+
+A row is found by its Blogger id when both sides have one, else by its natural key (importer.identity): that is
+how an export adopts the row a text rendering made. A found row is merged with the incoming version
+(importer.merge) and written only if that changes something, so importing a source again changes nothing,
+`updated_at` included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from importer import identity, sql
+from importer.merge import Field, changed, merge
+from importer.records import AuthorRecord
+
+ENTITIES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references",
+            "pending_comments")
+
+
+@dataclass
+class Tally:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: int = 0
+
+    def add(self, other: Tally) -> None:
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+
+@dataclass
+class Counts:
+    """What an import did, per table (and per kind of entry it skipped)."""
+
+    tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in ENTITIES})
+
+    def __getitem__(self, entity: str) -> Tally:
+        return self.tallies.setdefault(entity, Tally())
+
+    def add(self, other: Counts) -> None:
+        for name, tally in other.tallies.items():
+            self[name].add(tally)
+
+
+class Writer:
+    """Writes the rows of one source, in its transaction, and counts what it did."""
+
+    def __init__(self, conn: Connection, now: datetime, rank: int, source_id: int) -> None:
+        self.conn = conn
+        self.now = now
+        self.rank = rank
+        self.source_id = source_id
+        self.counts = Counts()
+
+    def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
+        query = select(table).where(*(table.c[name] == value for name, value in where.items()))
+        row = self.conn.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def ensure(self, table: Table, scope: Mapping[str, Any], rows: Mapping[str, dict[str, Any]]) -> dict[str, int]:
+        """Get or create rows by natural key (authors, labels): existing ones are never changed."""
+        existing = sql.rows_by_key(self.conn, table, scope, rows.keys(), columns=("id",))
+        missing = [{**scope, **row, "created_at": self.now, "updated_at": self.now}
+                   for key, row in rows.items() if key not in existing]
+        sql.insert_missing(self.conn, table, missing, [*scope, "key"])
+        self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(existing)))
+        if missing:
+            existing.update(sql.rows_by_key(self.conn, table, scope, [row["key"] for row in missing], ("id",)))
+        return {key: row["id"] for key, row in existing.items()}
+
+    def insert_new(self, table: Table, rows: Sequence[dict[str, Any]], unique: Sequence[str], timestamps: bool) -> None:
+        """Insert the rows whose unique columns are not stored yet (link rows: nothing to merge)."""
+        stored = sql.existing_pairs(self.conn, table, [tuple(row[c] for c in unique) for row in rows], unique)
+        missing = [row for row in rows if tuple(row[c] for c in unique) not in stored]
+        if timestamps:
+            missing = [{**row, "created_at": self.now, "updated_at": self.now} for row in missing]
+        sql.insert_missing(self.conn, table, missing, unique)
+        self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(rows) - len(missing)))
+
+    def write(self, table: Table, scope: Mapping[str, Any], rows: Sequence[dict[str, Any]], fields: Sequence[Field],
+              existing: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Insert new rows, merge found ones and write those the merge changes. Returns the key each row is
+        stored under: a row found by its Blogger id keeps the key it has."""
+        index = _Index(existing)
+        tally = self.counts[table.name]
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for row in rows:
+            old = index.match(row)
+            if old is None:
+                if index.by_key.get(row["key"]):  # the same text as another Blogger comment
+                    row = {**row, "key": identity.suffixed(row["key"], row["blogger_id"])}
+                new = {**scope, **row, "created_at": self.now, "updated_at": self.now}
+                inserts.append(new)
+                index.add(new)
+                tally.inserted += 1
+                continue
+            merged = merge(old, {**scope, **row}, fields)
+            if not changed(old, merged, fields):
+                tally.unchanged += "id" in old  # a repeat of a row inserted just now is not a second row
+            elif "id" in old:
+                updates.append({**merged, "updated_at": self.now})
+                tally.updated += 1
+            old.update(merged)  # a later repeat in the same source merges with this version
+        sql.upsert(self.conn, table, inserts, [*scope, "key"])
+        sql.update_by_id(self.conn, table, updates, field_names(fields))
+        return [index.match(row)["key"] for row in rows]  # type: ignore[index]
+
+
+class _Index:
+    """Rows of one scope, findable by Blogger id and by natural key."""
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self.by_key: dict[str, dict[str, Any]] = {}
+        self.by_blogger: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            self.add(dict(row))
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.by_key[row["key"]] = row
+        if row.get("blogger_id"):
+            self.by_blogger[row["blogger_id"]] = row
+
+    def match(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
+        own = row.get("blogger_id")
+        if own and own in self.by_blogger:
+            return self.by_blogger[own]
+        found = self.by_key.get(row["key"])
+        if found and own and found.get("blogger_id") and found["blogger_id"] != own:
+            found = self.by_key.get(identity.suffixed(row["key"], own))
+        return found
+
+
+def field_names(fields: Sequence[Field]) -> list[str]:
+    return [name for group in fields for name in ((group,) if isinstance(group, str) else group)]
+
+
+def author_rows(authors: Iterable[AuthorRecord | None]) -> dict[str, dict[str, Any]]:
+    """Author rows by natural key, for Writer.ensure."""
+    rows = {}
+    for a in authors:
+        if a is not None:
+            key = identity.author_key(a.name, a.profile_url)
+            rows[key] = {"key": key, "name": identity.normalise(a.name), "profile_url": a.profile_url,
+                         "blogger_profile_id": identity.profile_id(a.profile_url)}
+    return rows
+
+
+def author_id(author: AuthorRecord | None, authors: Mapping[str, int]) -> int | None:
+    return authors[identity.author_key(author.name, author.profile_url)] if author else None
