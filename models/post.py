@@ -43,7 +43,9 @@ class Post(Timestamps, Base):
         SmallInteger, comment="The blog's offset from UTC at publication, when a source says (local = UTC + this)."
     )
     edited_at: Mapped[datetime | None] = mapped_column(comment="When the post was last edited (UTC), from an export.")
-    url: Mapped[str | None] = mapped_column(Text, comment="Permalink, when a source has it.")
+    url: Mapped[str | None] = mapped_column(
+        Text, comment="Permalink, when a source has it; only its path (/2019/03/x.html) when Takeout is the only one."
+    )
     body_text: Mapped[str] = mapped_column(Text, comment="The post as plain text.")
     declared_comment_count: Mapped[int | None] = mapped_column(
         comment='The count the page shows ("22 comments:"); NULL when it shows none.'

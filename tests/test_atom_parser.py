@@ -138,7 +138,7 @@ def test_takeout_excerpt() -> None:
     assert (post.title, post.published_on, post.published_at, post.utc_offset_minutes, post.url, post.status,
             post.kind, post.blogger_id, post.author) == (
         "Meaning of life", date(2026, 1, 2), datetime(2026, 1, 2, 22, 40, 0, 434000, tzinfo=UTC), None,
-        None, "live", "post", "9211582682156323516", AuthorRecord("EpistemicForge"))
+        "/2026/01/meaning-of-life.html", "live", "post", "9211582682156323516", AuthorRecord("EpistemicForge"))
     assert post.labels == ("meaning of life", "entropy", "thermodynamics")
     assert post.body_text.startswith("Good is whatever slows entropy — whatever preserves low-entropy structure")
 
@@ -164,6 +164,16 @@ COMMENT = """<entry><id>tag:blogger.com,1999:blog-1.post-{id}</id>
 def test_takeout_top_level_comment_in_every_observed_form(reply: str) -> None:
     (comment,) = parse_xml(TAKEOUT.format(entries=COMMENT.format(id=11, reply=reply)))
     assert isinstance(comment, LooseComment) and comment.parent_blogger_id is None
+
+
+def test_a_takeout_draft_never_published_takes_its_creation_time() -> None:
+    (draft,) = parse_xml(TAKEOUT.format(entries=(
+        "<entry><id>tag:blogger.com,1999:blog-1.post-7</id><blogger:type>POST</blogger:type>"
+        "<blogger:status>DRAFT</blogger:status><title></title><content type='html'></content>"
+        "<blogger:created>2021-03-04T05:06:07.890Z</blogger:created><published></published></entry>")))
+    assert isinstance(draft, PostRecord)
+    assert (draft.published_at, draft.status, draft.edited_at) == (
+        datetime(2021, 3, 4, 5, 6, 7, 890000, tzinfo=UTC), "draft", None)
 
 
 def test_takeout_statuses_and_unknown_kinds() -> None:

@@ -132,7 +132,7 @@ def _classic_entry(entry: Element, feed: _Feed, locator: str) -> Entry:
 
 
 def _classic_post(entry: Element, kind: str, locator: str) -> PostRecord:
-    published = _time(entry, "published", locator)
+    published = _time(entry, f"{ATOM}published", locator)
     draft = (entry.findtext(f"{APP}control/{APP}draft") or "").strip() == "yes"
     total = (entry.findtext(f"{THR}total") or "").strip()
     return PostRecord(
@@ -140,7 +140,7 @@ def _classic_post(entry: Element, kind: str, locator: str) -> PostRecord:
         published_on=published.date(),
         published_at=published,
         utc_offset_minutes=_offset(published),
-        edited_at=_time(entry, "updated", locator, required=False),
+        edited_at=_edited(entry, locator),
         body_text=html_to_text(entry.findtext(f"{ATOM}content") or ""),
         url=_link(entry, "alternate"),
         author=_author(entry),
@@ -159,7 +159,7 @@ def _classic_comment(entry: Element, locator: str) -> Entry:
     if post is None:
         return SkippedEntry("comment without a post")
     parent = _LAST_NUMBER.search(_link(entry, "related") or "")
-    published = _time(entry, "published", locator)
+    published = _time(entry, f"{ATOM}published", locator)
     removed = any(p.get("name") == "blogger.contentRemoved" and p.get("value") == "true"
                   for p in entry.iterfind(f"{GD}extendedProperty"))
     return LooseComment(post_blogger_id=post[1], parent_blogger_id=parent[1] if parent else None,
@@ -178,7 +178,7 @@ def _takeout_entry(entry: Element, feed: _Feed, locator: str) -> Entry:
 
 
 def _takeout_post(entry: Element, kind: str, feed: _Feed, locator: str) -> PostRecord:
-    published, offset = _zoned(_time(entry, "published", locator), feed.zone)
+    published, offset = _zoned(_takeout_published(entry, locator), feed.zone)
     status = (entry.findtext(f"{BLOGGER}status") or "LIVE").strip().upper()
     trashed = (entry.findtext(f"{BLOGGER}trashed") or "").strip()
     blog_scheme = f"tag:blogger.com,1999:blog-{feed.blog.blogger_id}"
@@ -187,9 +187,9 @@ def _takeout_post(entry: Element, kind: str, feed: _Feed, locator: str) -> PostR
         published_on=published.date(),
         published_at=published,
         utc_offset_minutes=offset,
-        edited_at=_time(entry, "updated", locator, required=False),
+        edited_at=_edited(entry, locator),
         body_text=html_to_text(entry.findtext(f"{ATOM}content") or ""),
-        url=None,  # Takeout names only the path (blogger:filename), never the host
+        url=(entry.findtext(f"{BLOGGER}filename") or "").strip() or None,  # a path: Takeout never names the host
         author=_author(entry),
         labels=_labels(entry, blog_scheme),
         labels_complete=True,
@@ -206,9 +206,16 @@ def _takeout_comment(entry: Element, feed: _Feed, locator: str) -> Entry:
     parent = _ENTRY_ID.search(entry.findtext(f"{BLOGGER}inReplyTo") or "")
     # A top-level comment's inReplyTo is unverified: missing, empty and the post itself all mean "no parent".
     parent_id = parent[1] if parent and parent[1] != post[1] else None
-    published, offset = _zoned(_time(entry, "published", locator), feed.zone)
+    published, offset = _zoned(_takeout_published(entry, locator), feed.zone)
     return LooseComment(post_blogger_id=post[1], parent_blogger_id=parent_id,
                         comment=_comment(entry, published, offset, False, locator))
+
+
+def _takeout_published(entry: Element, locator: str) -> datetime:
+    """<published>, or when a draft never was, <blogger:created>."""
+    published = (entry.findtext(f"{ATOM}published") or "").strip()
+    use_created = not published and entry.find(f"{BLOGGER}created") is not None
+    return _time(entry, f"{BLOGGER}created" if use_created else f"{ATOM}published", locator)
 
 
 # -- shared -------------------------------------------------------------------------------------------------------
@@ -234,17 +241,21 @@ def _entry_id(entry: Element, locator: str) -> str:
     return found[1]
 
 
-def _time(entry: Element, name: str, locator: str, required: bool = True) -> datetime:
-    text = (entry.findtext(f"{ATOM}{name}") or "").strip()
-    if not text and not required:
-        return None  # type: ignore[return-value]
+def _time(entry: Element, tag: str, locator: str) -> datetime:
+    text = (entry.findtext(tag) or "").strip()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{name}> is not a time: {text!r}") from None
+        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> is not a time: "
+                                  f"{text!r}") from None
     if moment.tzinfo is None:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{name}> has no UTC offset: {text!r}")
+        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> has no UTC offset: "
+                                  f"{text!r}")
     return moment
+
+
+def _edited(entry: Element, locator: str) -> datetime | None:
+    return _time(entry, f"{ATOM}updated", locator) if (entry.findtext(f"{ATOM}updated") or "").strip() else None
 
 
 def _offset(moment: datetime) -> int:

@@ -70,6 +70,8 @@ NEW_COMMENTS = [
      "Natural key: the Blogger profile id, else the normalised name and the URL given."),
     ("authors", "profile_url", sa.Text(), True,
      "Blogger profile URL, or the commenter's own site, when the source has one."),
+    ("posts", "url", sa.Text(), True,
+     "Permalink, when a source has it; only its path (/2019/03/x.html) when Takeout is the only one."),
     ("sources", "locator", sa.Text(), False, "Absolute path of the file ('archive.zip!member' inside a zip)."),
     ("sources", "format", sa.String(length=16), True, "text or atom; NULL when it could not be told."),
     ("sources", "status", sa.String(length=16), False,
