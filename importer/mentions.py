@@ -55,3 +55,19 @@ def _qualifies(match: re.Match[str], text: str) -> bool:
     if not (_CUE_BEFORE.search(before) or _OPENING.match(before)):
         return False
     return not (match.group("h3") is not None and _YEAR.match(match.group(0)))
+
+
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?::\d{2})?\s*([AaPp])?\.?[Mm]?\.?(?![\w])")
+
+
+def clock_of(display_time: str) -> tuple[int, int] | None:
+    """The 24-hour (hour, minute) in a displayed time: "May 30, 2019 at 1:06 PM" -> (13, 6), "um 10:23" -> (10, 23)."""
+    found = [m for m in _CLOCK.finditer(display_time) if int(m[1]) < 24 and int(m[2]) < 60]
+    if not found:
+        return None
+    hour, minute, half = int(found[-1][1]), int(found[-1][2]), (found[-1][3] or "").lower()
+    if half == "p" and hour < 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    return hour, minute

@@ -55,6 +55,7 @@ class CommentRecord:
     author: AuthorRecord | None = None
     published_at: datetime | None = None  # aware
     utc_offset_minutes: int | None = None  # the blog's offset from UTC at that moment, when the source says
+    display_time: str | None = None  # the time as the page showed it ("May 30, 2019 at 1:06 PM")
     is_removed: bool = False
     mentions: tuple[MentionRecord, ...] = ()
     replies: tuple[CommentRecord, ...] = ()

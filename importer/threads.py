@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
 from importer import identity, sql
-from importer.mentions import find_mentions
+from importer.mentions import clock_of, find_mentions
 from importer.merge import Field
 from importer.records import AuthorRecord, CommentRecord, LooseComment
 from importer.writer import Writer, author_id, author_rows
 from models import Author, Comment, CommentReference, PendingComment, Post, Source
 
 COMMENT_FIELDS: tuple[Field, ...] = (
-    ("position", "path"), "author_id", "published_at", "utc_offset_minutes", ("body_text", "is_removed"),
-    "source_rank", "blogger_id", "url",
+    ("position", "path"), "author_id", "published_at", "utc_offset_minutes", "display_time",
+    ("body_text", "is_removed"), "source_rank", "blogger_id", "url",
 )
 Siblings = tuple[Mapping[str, Any] | None, Sequence[CommentRecord]]  # (parent row or None, comments under it)
 
@@ -63,6 +63,7 @@ def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, a
             "author_id": author_id(record.author, authors),
             "published_at": record.published_at,
             "utc_offset_minutes": record.utc_offset_minutes,
+            "display_time": record.display_time,
             "body_text": record.body_text,
             "is_removed": record.is_removed,
             "source_rank": rank,
@@ -92,47 +93,54 @@ def _save_mentions(writer: Writer, comments: Sequence[tuple[CommentRecord, int]]
 
 
 def resolve_mentions(writer: Writer, post_id: int) -> None:
-    """Point each mention at the comment of the same post shown at that time: an earlier one, in the same thread
-    when that decides it. No candidate, or several, leaves it unresolved. Needs local times (UTC + offset)."""
+    """Point each mention at the comment of the same post shown at that time, preferring earlier comments and then
+    the same thread; no candidate, or several, leaves it unresolved. Runs whenever a post's comments change."""
     comments = {row.id: row for row in writer.conn.execute(
-        select(Comment.id, Comment.thread_id, Comment.published_at, Comment.utc_offset_minutes)
-        .where(Comment.post_id == post_id))}
-    shown = {cid: _local(row.published_at, row.utc_offset_minutes) for cid, row in comments.items()}
+        select(Comment.id, Comment.thread_id, Comment.path, Comment.published_at, Comment.utc_offset_minutes,
+               Comment.display_time).where(Comment.post_id == post_id))}
+    shown = {cid: _shown_clock(row) for cid, row in comments.items()}
     if not any(shown.values()):
-        return  # nothing to resolve against: every target stays as it is (NULL)
+        return  # no times to resolve against: every target stays as it is (NULL)
     references = writer.conn.execute(
         select(CommentReference.id, CommentReference.comment_id, CommentReference.mentioned_time,
                CommentReference.target_comment_id).join(Comment, Comment.id == CommentReference.comment_id)
         .where(Comment.post_id == post_id)).all()
     changes = []
     for ref in references:
-        target = _target(ref.comment_id, ref.mentioned_time, comments, shown)
+        target = _target(comments[ref.comment_id], ref.mentioned_time, comments, shown)
         if target != ref.target_comment_id:
             changes.append({"id": ref.id, "target_comment_id": target, "updated_at": writer.now})
     sql.update_by_id(writer.conn, CommentReference.__table__, changes, ["target_comment_id"])
     writer.counts["comment_references"].updated += len(changes)
 
 
-def _target(source_id: int, time: str, comments: Mapping[int, Any], shown: Mapping[int, datetime | None]) -> int | None:
+def _target(source: Any, time: str, comments: Mapping[int, Any], shown: Mapping[int, tuple[int, int] | None]
+            ) -> int | None:
     hour, minute = map(int, time.split(":"))
     # A 12-hour display shows 8:41 for 08:41 and 20:41 alike.
-    hours = {hour % 12, hour % 12 + 12} if 1 <= hour <= 12 else {hour}
-    source = comments[source_id]
-    candidates = [cid for cid, local in shown.items()
-                  if cid != source_id and local is not None and (local.hour, local.minute) in
-                  {(h, minute) for h in hours}]
-    if source.published_at is not None:
-        candidates = [cid for cid in candidates if comments[cid].published_at < source.published_at]
-    if len(candidates) > 1:
-        same_thread = [cid for cid in candidates if comments[cid].thread_id == source.thread_id]
-        candidates = same_thread if len(same_thread) == 1 else candidates
-    return candidates[0] if len(candidates) == 1 else None
+    wanted = {(h, minute) for h in ({hour % 12, hour % 12 + 12} if 1 <= hour <= 12 else {hour})}
+    candidates = [cid for cid, clock in shown.items() if cid != source.id and clock in wanted]
+    earlier = [cid for cid in candidates if _before(comments[cid], source)]
+    pool = earlier or candidates
+    if len(pool) > 1:
+        same_thread = [cid for cid in pool if comments[cid].thread_id == source.thread_id]
+        pool = same_thread if len(same_thread) == 1 else pool
+    return pool[0] if len(pool) == 1 else None
 
 
-def _local(moment: datetime | None, offset: int | None) -> datetime | None:
-    if moment is None or offset is None:
-        return None
-    return moment.astimezone(UTC) + timedelta(minutes=offset)
+def _before(candidate: Any, source: Any) -> bool:
+    """Posted earlier: by the times when both have one, else by reading order."""
+    if candidate.published_at is not None and source.published_at is not None:
+        return bool(candidate.published_at < source.published_at)
+    return bool(candidate.path < source.path)
+
+
+def _shown_clock(row: Any) -> tuple[int, int] | None:
+    """The hour and minute readers saw: the exact time in the blog's zone, else the clock in the displayed time."""
+    if row.published_at is not None and row.utc_offset_minutes is not None:
+        local = row.published_at.astimezone(UTC) + timedelta(minutes=row.utc_offset_minutes)
+        return local.hour, local.minute
+    return clock_of(row.display_time) if row.display_time else None
 
 
 # -- comments that wait for their post -----------------------------------------------------------------------
@@ -158,7 +166,7 @@ def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, 
         "body_text": comment.body_text, "author_name": comment.author.name if comment.author else None,
         "author_profile_url": comment.author.profile_url if comment.author else None,
         "published_at": comment.published_at, "utc_offset_minutes": comment.utc_offset_minutes,
-        "url": comment.url, "is_removed": comment.is_removed, "source_rank": writer.rank, "created_at": writer.now,
+        "display_time": comment.display_time, "url": comment.url, "is_removed": comment.is_removed, "source_rank": writer.rank, "created_at": writer.now,
     }
 
 
@@ -233,7 +241,7 @@ def _forest(rows: Mapping[str, Mapping[str, Any]], post_blogger_id: str,
 def _record(row: Mapping[str, Any], replies: tuple[CommentRecord, ...]) -> CommentRecord:
     return CommentRecord(
         body_text=row["body_text"], author=_author(row), published_at=row["published_at"],
-        utc_offset_minutes=row["utc_offset_minutes"], is_removed=row["is_removed"],
+        utc_offset_minutes=row["utc_offset_minutes"], display_time=row["display_time"], is_removed=row["is_removed"],
         mentions=find_mentions(row["body_text"]), replies=replies, blogger_id=row["blogger_id"], url=row["url"],
     )
 

@@ -49,6 +49,9 @@ class Comment(Timestamps, Base):
     utc_offset_minutes: Mapped[int | None] = mapped_column(
         SmallInteger, comment="The blog's offset from UTC then, when a source says: the time readers saw."
     )
+    display_time: Mapped[str | None] = mapped_column(
+        Text, comment="The time as the page showed it ('6. Juni 2015 um 10:23'); mentions are matched against it."
+    )
     body_text: Mapped[str] = mapped_column(Text, comment="The comment as plain text.")
     is_removed: Mapped[bool] = mapped_column(comment="Blogger shows 'This comment has been removed' instead.")
     source_rank: Mapped[int] = mapped_column(
@@ -100,6 +103,7 @@ class PendingComment(Base):
     author_profile_url: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
     utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    display_time: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     is_removed: Mapped[bool]
     source_rank: Mapped[int] = mapped_column(SmallInteger)

@@ -95,7 +95,7 @@ def test_classic_comment_and_reply_as_whole_records() -> None:
         comment=CommentRecord(
             body_text="Wie sieht es mit dem Energieverbrauch aus?", author=AuthorRecord("Anonymous"),
             published_at=datetime(2013, 6, 30, 0, 35, 24, 363000, tzinfo=PLUS_TWO), utc_offset_minutes=120,
-            blogger_id="7210422196860940744", url=f"{post_url}?showComment=1372545324363#c7210422196860940744"))
+            display_time="June 30, 2013 at 12:35 AM", blogger_id="7210422196860940744", url=f"{post_url}?showComment=1372545324363#c7210422196860940744"))
     assert by_id(entries, "2084380682146809651") == LooseComment(
         post_blogger_id="5969061587102908478", parent_blogger_id="7210422196860940744",
         comment=CommentRecord(
@@ -103,7 +103,7 @@ def test_classic_comment_and_reply_as_whole_records() -> None:
                       "Hier hat sich ein Nutzer mit maximalem Stromsparen beschäftigt. Weitere Hinweise gibt es im "
                       "Sammelthread.",
             author=DANIEL, published_at=datetime(2013, 6, 30, 12, 56, 54, 2000, tzinfo=PLUS_TWO),
-            utc_offset_minutes=120, blogger_id="2084380682146809651",
+            utc_offset_minutes=120, display_time="June 30, 2013 at 12:56 PM", blogger_id="2084380682146809651",
             url=f"{post_url}?showComment=1372589814002#c2084380682146809651"))
 
 

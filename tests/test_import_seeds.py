@@ -104,7 +104,7 @@ def test_whole_comment_rows(seeded: str) -> None:
         "path": "0007.0002", "author_id": None, "published_at": None,
         "body_text": "Dear OM, if I can signpost you to this previous posting by Mr Brown\n"
                      "it would be fair for me to posit that you are fucked.",
-        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None,
+        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None, "display_time": None,
     }
     assert top == {
         "id": top["id"], "post_id": post_id(seeded, title), "parent_id": None, "thread_id": top["id"],
@@ -113,7 +113,7 @@ def test_whole_comment_rows(seeded: str) -> None:
                      "rehab elements will be for the post sentence supervision - the problem is that you haven't let "
                      "us operational staff know who, what or how these will be delivered. Any information will be "
                      "gratefully received.",
-        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None,
+        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None, "display_time": None,
     }
     assert top_key == f"{identity.fingerprint(top['body_text'])}:0"
 
@@ -127,7 +127,7 @@ def test_whole_row_of_a_comment_after_a_gap(seeded: str) -> None:
                      "putting their heads down and 'getting on with it' whilst this is admirable and a case of "
                      "'needs must' we all need to remember to keep using this blog to highlight examples of daily "
                      "office practices that are making a hard job even harder.",
-        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None,
+        "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None, "display_time": None,
     }
 
 

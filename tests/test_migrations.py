@@ -19,7 +19,7 @@ from tests.test_import_seeds import query
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "import_run_counts", "import_runs", "labels",
           "pending_comments", "post_labels", "posts", "sources"]
-HEAD = "0002"
+HEAD = "0003"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -61,7 +61,9 @@ def test_blogimport_db_commands(db_url: str) -> None:
     assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "history", "--db", db_url).stdout.splitlines() == [
-        "0001 -> 0002 (head), Blogger exports: Blogger ids and URLs, post kind and status, time offsets, waiting "
+        "0002 -> 0003 (head), Comments keep the time as the page showed it (saved pages and text renderings), to "
+        "match mentions against.",
+        "0001 -> 0002, Blogger exports: Blogger ids and URLs, post kind and status, time offsets, waiting "
         "comments.",
         "<base> -> 0001, Initial schema: blogs, authors, labels, posts, comments, references, sources, import runs.",
     ]

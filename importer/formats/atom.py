@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
@@ -160,10 +160,11 @@ def _classic_comment(entry: Element, locator: str) -> Entry:
         return SkippedEntry("comment without a post")
     parent = _LAST_NUMBER.search(_link(entry, "related") or "")
     published = _time(entry, f"{ATOM}published", locator)
-    removed = any(p.get("name") == "blogger.contentRemoved" and p.get("value") == "true"
-                  for p in entry.iterfind(f"{GD}extendedProperty"))
+    properties = {p.get("name"): p.get("value") for p in entry.iterfind(f"{GD}extendedProperty")}
+    comment = _comment(entry, published, _offset(published), properties.get("blogger.contentRemoved") == "true",
+                       locator)
     return LooseComment(post_blogger_id=post[1], parent_blogger_id=parent[1] if parent else None,
-                        comment=_comment(entry, published, _offset(published), removed, locator))
+                        comment=replace(comment, display_time=properties.get("blogger.displayTime")))
 
 
 # -- Takeout (2018 namespace) -------------------------------------------------------------------------------------
