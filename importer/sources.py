@@ -105,5 +105,8 @@ def sniff(head: bytes, locator: str, forced: str | None = None) -> str:
     if re.match(rb"<\?xml|<feed\b", start):
         if _ATOM_NAMESPACE in head:
             return "atom"
-        raise UnsupportedFormat(locator, "XML, but not an Atom feed: not a Blogger export")
+        if not re.search(rb"(?i)<html\b", head):
+            raise UnsupportedFormat(locator, "XML, but not an Atom feed: not a Blogger export")
+    if re.match(rb"(?i)<!doctype html|<html\b|<head\b|<!--|<\?xml", start) and re.search(rb"(?i)<html\b", head):
+        return "html"
     return "text"

@@ -11,10 +11,10 @@ from types import ModuleType
 from typing import BinaryIO
 
 from importer.errors import SourceError
-from importer.formats import atom, text
+from importer.formats import atom, html, text
 from importer.records import Document, Entry, ParseOptions
 
-FORMATS: dict[str, ModuleType] = {"text": text, "atom": atom}
+FORMATS: dict[str, ModuleType] = {"text": text, "html": html, "atom": atom}
 
 
 def parse(fmt: str, stream: BinaryIO, locator: str, options: ParseOptions) -> Document:
