@@ -266,7 +266,8 @@ def test_a_date_line_with_nothing_after_it_is_a_parse_error() -> None:
 def test_comments_in_a_layout_we_cannot_read_are_an_error_not_a_loss() -> None:
     with pytest.raises(ParseError) as caught:
         parse_text("Monday, 7 February 2015\n\nT\n\nB\n\n3 comments:\n\nOfer06 October, 2014 10:09\nHi\n")
-    assert str(caught.value) == "fixture.txt:9: comments are not a numbered list ('  1. ...'): layout not supported"
+    assert str(caught.value) == ("fixture.txt:9: comments in a layout not supported: not numbered ('  1. ...'), no "
+                                 "Reply/Delete controls, no 'said...' lines")
 
 
 def test_text_that_is_not_utf8_is_refused() -> None:

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from importer import identity
 from importer.errors import ParseError, UnsupportedFormat
+from importer.formats import text_layouts
 from importer.mentions import find_mentions
 from importer.records import AuthorRecord, CommentRecord, Document, ParseOptions, PostRecord
 
@@ -101,8 +102,10 @@ def _parse_post(
     title_at = next((i for i, line in enumerate(content) if not line.blank), None)
     if title_at is None:
         raise ParseError(locator, "date line with no post after it", line=block[0].number)
-    title = content[title_at].text.strip()
-    rest = content[title_at + 1 :]
+    # An untitled post leaves the title's line empty: two blank lines or more stand between date and text.
+    untitled = title_at >= 2
+    title = "" if untitled else content[title_at].text.strip()
+    rest = content[title_at:] if untitled else content[title_at + 1 :]
     body_lines, declared, comment_lines = _split_comment_section(rest)
     body = _join(body_lines, dedent=0)
     return PostRecord(
@@ -140,15 +143,24 @@ def _comment_list_start(lines: list[_Line]) -> int:
 
 
 def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ...]:
-    lines = [line for line in lines if not _is_control(line)]
-    first = next((i for i, line in enumerate(lines) if not line.blank), None)
+    """The comments in whichever layout the section shows: numbered (the samples'), or see text_layouts."""
+    first = next((line for line in lines if not line.blank and not _is_control(line)), None)
     if first is None:
         return ()
-    opening = _ITEM.match(lines[first].text)
-    if opening is None:
-        raise ParseError(locator, "comments are not a numbered list ('  1. ...'): layout not supported",
-                         line=lines[first].number)
-    top = len(opening["indent"])
+    if opening := _ITEM.match(first.text):
+        return _numbered_comments([line for line in lines if not _is_control(line)], len(opening["indent"]))
+    texts = [line.text for line in lines]
+    if text_layouts.has_said_lines(texts):
+        return text_layouts.said_comments(texts)
+    if text_layouts.has_control_words(texts):
+        return text_layouts.control_word_comments(texts)
+    raise ParseError(locator, "comments in a layout not supported: not numbered ('  1. ...'), no Reply/Delete "
+                              "controls, no 'said...' lines", line=first.number)
+
+
+def _numbered_comments(lines: list[_Line], top: int) -> tuple[CommentRecord, ...]:
+    """The samples' layout: "  K. " (at indentation `top`) opens a comment, "    K. " one of its replies."""
+    first = next(i for i, line in enumerate(lines) if not line.blank)
     starts = [i for i, line in enumerate(lines) if i >= first and _item(line, top)]
     return tuple(_parse_thread(lines[s:e], top) for s, e in _spans(starts, len(lines)))
 
