@@ -43,9 +43,11 @@ def test_alembic_upgrade_check_downgrade(server_db_url: str) -> None:
 def test_exports_give_the_same_rows_as_on_sqlite(server_db_url: str, db_url: str) -> None:
     formats = FIXTURES / "formats"
     inputs = [formats / "classic-export_wgdd.de_2019.xml", formats / "takeout-2018ns_epistemic-forge_excerpt.atom",
-              FIXTURES / "takeout-epistemic-forge-missing-thread.atom"]
+              FIXTURES / "takeout-epistemic-forge-missing-thread.atom", *sorted(formats.glob("html_*.html")),
+              *sorted(FIXTURES.glob("text-*.txt"))]
     for url in (db_url, server_db_url):
         result = run("import", *inputs, "--db", url)
         assert result.exit_code == 0, result.output
     assert natural_dump(server_db_url) == natural_dump(db_url)
-    assert len(natural_dump(server_db_url)["comments"]) == 110
+    assert len(natural_dump(server_db_url)["comments"]) == 110 + 40 + 15  # exports, pages, text fixtures
+    assert sum(1 for row in natural_dump(server_db_url)["comment_references"] if dict(row)["target_comment_id"]) == 3
