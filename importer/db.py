@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,28 +12,92 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.pool import NullPool
 
 import migrations
-from importer.errors import SchemaError
+from importer.errors import DatabaseUnavailable, SchemaError
 
-SQLITE_BUSY_SECONDS = 60  # wait for another writer's lock instead of failing at once
+SQLITE_BUSY_SECONDS = 120  # wait for another writer's lock instead of failing at once
 MIGRATIONS_DIR = Path(migrations.__file__).parent
+SCHEMA_LOCK = 7_466_361  # PostgreSQL advisory-lock number for creating the schema (any number only we use)
+# PostgreSQL SQLSTATEs and MySQL error numbers that mean "another transaction was in the way": try again.
+_CONTENTION_STATES = {"23505", "40001", "40P01", "55P03"}  # unique violation, serialization, deadlock, lock
+_CONTENTION_CODES = {1062, 1205, 1213}  # duplicate entry, lock wait timeout, deadlock
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
-        event.listen(engine, "connect", _sqlite_foreign_keys)
+        engine = create_engine(url, **_sqlite_options(url))
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if url.startswith(("mysql", "mariadb")):
+        # Each statement sees what others committed (PostgreSQL's default), so a row another import added while
+        # this one ran is found, not hidden by MySQL's usual snapshot of the transaction's first read.
+        return create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-    # SQLite enforces foreign keys only when asked, per connection.
+def _sqlite_options(url: str) -> dict[str, Any]:
+    return {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}} if url.startswith("sqlite") else {}
+
+
+def _sqlite_driver_begins_nothing(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver sends no BEGIN of its own: _sqlite_begin does
+
+
+def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_driver_begins_nothing(dbapi_connection, record)
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA foreign_keys = ON")  # SQLite enforces foreign keys only when asked, per connection
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Take the write lock as the transaction starts. A transaction that reads first and writes later would be
+    # refused at once, without waiting, if another process began writing in between.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_contention(error: SQLAlchemyError) -> bool:
+    """Did another writer get in the way (a race on a unique key, a deadlock, a lock)? Then retry the source."""
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) in _CONTENTION_STATES:
+        return True
+    args = getattr(orig, "args", ())
+    if args and args[0] in _CONTENTION_CODES:
+        return True
+    message = str(orig)  # SQLite says it in words
+    unique = isinstance(error, IntegrityError) and "UNIQUE constraint failed" in message
+    return unique or "database is locked" in message
+
+
+def redacted(url: str) -> str:
+    """The URL as it may be shown: never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database URL given"
+
+
+def describe(error: BaseException, url: str) -> str:
+    """The first line of a database error, with the URL's password blanked should a driver quote it."""
+    orig = getattr(error, "orig", None) or error
+    text = str(orig).strip()
+    line = text.splitlines()[0] if text else type(orig).__name__
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    return line.replace(str(password), "***") if password else line
 
 
 def alembic_config(url: str) -> Config:
@@ -44,17 +110,59 @@ def alembic_config(url: str) -> Config:
 
 
 def ensure_schema(engine: Engine, url: str) -> None:
-    """An empty database is brought to head; any other revision is refused with what to do about it."""
+    """An empty database is brought to head; any other revision is refused with what to do about it.
+
+    Deciding (and creating the schema) happens under a database-wide lock, so imports that start together on an
+    empty database do not race: one creates the schema, the others wait and find it made."""
     config = alembic_config(url)
     heads = set(ScriptDirectory.from_config(config).get_heads())
-    with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-        tables = set(inspect(conn).get_table_names()) - {"alembic_version"}  # left behind by `downgrade base`
+    try:
+        with engine.connect() as conn:
+            current, _ = _state(conn)
+    except OperationalError as error:  # the first connection: say where, never with the password
+        raise DatabaseUnavailable(f"cannot open {redacted(url)}: {describe(error, url)}") from None
     if current == heads:
         return
-    if not current and not tables:
-        command.upgrade(config, "head")
-        return
+    with _schema_lock(url) as conn:
+        current, tables = _state(conn)
+        if current == heads:
+            return  # another import made it while this one waited
+        if not current and not tables:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            return
+    _refuse(config, current, heads)
+
+
+def _state(conn: Connection) -> tuple[set[str], set[str]]:
+    """(the revisions the database is at, its tables but Alembic's own, which `downgrade base` leaves)."""
+    current = set(MigrationContext.configure(conn).get_current_heads())
+    return current, set(inspect(conn).get_table_names()) - {"alembic_version"}
+
+
+@contextmanager
+def _schema_lock(url: str) -> Iterator[Connection]:
+    """A connection holding the database's schema lock (PostgreSQL advisory lock, MySQL named lock, SQLite's write
+    lock) for as long as the block runs; Alembic migrates on this very connection."""
+    engine = create_engine(url, poolclass=NullPool, **_sqlite_options(url))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_driver_begins_nothing)
+        event.listen(engine, "begin", _sqlite_begin)
+    try:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            elif engine.dialect.name in ("mysql", "mariadb"):
+                conn.execute(text("SELECT GET_LOCK(:name, :seconds)"), {"name": "blogimport_schema",
+                                                                       "seconds": SQLITE_BUSY_SECONDS})
+            yield conn
+            if engine.dialect.name in ("mysql", "mariadb"):
+                conn.execute(text("SELECT RELEASE_LOCK('blogimport_schema')"))
+    finally:
+        engine.dispose()
+
+
+def _refuse(config: Config, current: set[str], heads: set[str]) -> None:
     if not current:
         raise SchemaError("the database has tables but no Alembic revision: it is not a blogimport database")
     known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
@@ -64,3 +172,15 @@ def ensure_schema(engine: Engine, url: str) -> None:
                           "run `blogimport db upgrade` first")
     raise SchemaError(f"the database is at revision {have}, which this blogimport does not know: "
                       "it was written by a newer version")
+
+
+def check_reachable(url: str) -> None:
+    """Connect once, so a database that cannot be reached is named (without its password) before anything else."""
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        raise DatabaseUnavailable(f"cannot open {redacted(url)}: {describe(error, url)}") from None
+    finally:
+        engine.dispose()

@@ -28,3 +28,7 @@ class ParseError(SourceError):
 
 class SchemaError(ImporterError):
     """The database is not at the revision this version of blogimport writes."""
+
+
+class DatabaseUnavailable(ImporterError):
+    """The database could not be reached or opened. The message names it without its password."""

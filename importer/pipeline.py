@@ -8,6 +8,8 @@ written as it is read, so its size does not matter.
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,11 +19,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from importer import formats, runs, sources, store
+from importer.db import describe, is_contention
 from importer.errors import SourceError
 from importer.records import ParseOptions
 from importer.runs import SourceRecord
 from importer.sources import Source
 from importer.writer import Counts
+
+ATTEMPTS = 6  # tries of one source's transaction when concurrent imports collide
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,21 +103,33 @@ def _import_source(engine: Engine, source: Source, options: ImportOptions, run_i
 
 def _store(engine: Engine, run_id: int, source: Source, seen: SourceRecord,
            options: ImportOptions) -> tuple[SourceRecord, Counts]:
-    """Parse and write in one transaction, with the source's own record: all of it lands, or none of it."""
-    try:
-        with source.open() as stream, engine.begin() as conn:
-            source_id = runs.record_source(conn, run_id, seen, _now())
-            document = formats.parse(seen.format or "", stream, seen.locator, options.parse_options)
-            counts = store.save_document(conn, document, options.blog, _now(), source_id)
-            if waiting := store.waiting(conn, source_id):
-                seen = replace(seen, status="partial", waiting=waiting, error=runs.waiting_note(waiting))
-                runs.record_source(conn, run_id, seen, _now())
-    except SourceError as error:
-        return _failed(engine, run_id, seen, str(error))
-    except SQLAlchemyError as error:
-        return _failed(engine, run_id, seen, f"{seen.locator}: the database refused it: {_first_line(error)}")
-    except OSError as error:
-        return _failed(engine, run_id, seen, f"{seen.locator}: cannot read: {error.strerror}")
+    """Parse and write in one transaction, with the source's own record: all of it lands, or none of it. When
+    another import gets in the way (the same rows written at the same moment), the whole source is tried again."""
+    attempt = 1
+    while True:
+        try:
+            return _store_once(engine, run_id, source, seen, options)
+        except SourceError as error:
+            return _failed(engine, run_id, seen, str(error))
+        except OSError as error:
+            return _failed(engine, run_id, seen, f"{seen.locator}: cannot read: {error.strerror}")
+        except SQLAlchemyError as error:
+            if attempt == ATTEMPTS or not is_contention(error):
+                reason = describe(error, engine.url.render_as_string(hide_password=False))
+                return _failed(engine, run_id, seen, f"{seen.locator}: the database refused it: {reason}")
+        time.sleep(random.uniform(0.05, 0.25) * attempt)  # let the other writer finish first
+        attempt += 1
+
+
+def _store_once(engine: Engine, run_id: int, source: Source, seen: SourceRecord,
+                options: ImportOptions) -> tuple[SourceRecord, Counts]:
+    with source.open() as stream, engine.begin() as conn:
+        source_id = runs.record_source(conn, run_id, seen, _now())
+        document = formats.parse(seen.format or "", stream, seen.locator, options.parse_options)
+        counts = store.save_document(conn, document, options.blog, _now(), source_id)
+        if waiting := store.waiting(conn, source_id):
+            seen = replace(seen, status="partial", waiting=waiting, error=runs.waiting_note(waiting))
+            runs.record_source(conn, run_id, seen, _now())
     return seen, counts
 
 
@@ -137,11 +154,6 @@ def _fingerprint(sha256: str, fmt: str, options: ImportOptions) -> str:
     parts = [sha256, fmt, str(formats.version(fmt)), options.blog or "", options.blog_author or "",
              options.timezone or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def _first_line(error: SQLAlchemyError) -> str:
-    orig = getattr(error, "orig", None) or error
-    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 
 
 def _now() -> datetime:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from importer import identity
+from importer import identity, sql
 from importer.writer import Counts
 from models import ImportRun, ImportRunCount, PendingComment, Source
 
@@ -58,22 +58,21 @@ def last_import_fingerprint(conn: Connection, locator: str) -> str | None:
 
 
 def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> int:
-    """Insert or update the source's row; returns its id."""
+    """Insert or update the source's row in one statement (another process may record it at the same moment);
+    returns its id. A file that could not be read keeps what was known of it."""
     key = identity.source_key(source.locator)
+    table = Source.__table__
+    old = conn.execute(select(table).where(table.c.key == key)).mappings().first()
+    known = dict(old) if old else {"sha256": None, "format": None, "size_bytes": None, "import_fingerprint": None}
     values: dict[str, Any] = {
-        "locator": source.locator, "status": source.status, "error": source.error, "last_run_id": run_id,
-        "updated_at": now,
+        "key": key, "locator": source.locator, "status": source.status, "error": source.error,
+        "sha256": source.sha256 or known["sha256"], "format": source.format if source.sha256 else known["format"],
+        "size_bytes": source.size_bytes if source.sha256 else known["size_bytes"],
+        "import_fingerprint": source.import_fingerprint or known["import_fingerprint"],
+        "first_run_id": run_id, "last_run_id": run_id, "created_at": now, "updated_at": now,
     }
-    if source.sha256 is not None:  # a file that could not be read keeps what was known of it
-        values.update(sha256=source.sha256, format=source.format, size_bytes=source.size_bytes)
-    if source.import_fingerprint is not None:
-        values["import_fingerprint"] = source.import_fingerprint
-    if conn.execute(update(Source).where(Source.key == key).values(values)).rowcount == 0:
-        conn.execute(insert(Source).values(
-            {"sha256": None, "format": None, "size_bytes": None, **values, "key": key, "first_run_id": run_id,
-             "created_at": now}
-        ))
-    return int(conn.execute(select(Source.id).where(Source.key == key)).scalar_one())
+    sql.upsert(conn, table, [values], ["key"], keep=["first_run_id"])
+    return int(conn.execute(select(table.c.id).where(table.c.key == key)).scalar_one())
 
 
 def refreshed(conn: Connection, source: SourceRecord) -> SourceRecord:

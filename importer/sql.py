@@ -38,12 +38,20 @@ def insert_missing(conn: Connection, table: Table, rows: Sequence[Mapping[str, A
         conn.execute(stmt, chunk)
 
 
-def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], unique: Sequence[str]) -> None:
-    """Insert rows, or overwrite the row with the same unique columns (all columns but id and created_at)."""
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Plain batched inserts: a row another writer added meanwhile fails the transaction, which is then retried
+    and merges with it, where an upsert would overwrite it unmerged."""
+    for chunk in chunks(rows):
+        conn.execute(table.insert(), chunk)
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], unique: Sequence[str],
+           keep: Sequence[str] = ()) -> None:
+    """Insert rows, or overwrite the row with the same unique columns (all columns but id, created_at, `keep`)."""
     if not rows:
         return
     stmt = _insert(conn, table)
-    keep = {"id", "created_at", *unique}
+    keep = {"id", "created_at", *unique, *keep}
     columns = [c for c in rows[0] if c not in keep]
     if isinstance(stmt, mysql.Insert):
         stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in columns})

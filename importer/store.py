@@ -14,9 +14,17 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from importer import identity, sql, threads
+from importer import identity, threads
 from importer.merge import Field, changed, merge
-from importer.records import BlogRecord, CommentRecord, Document, Entry, LooseComment, PostRecord, SkippedEntry
+from importer.records import (
+    BlogRecord,
+    CommentRecord,
+    Document,
+    Entry,
+    LooseComment,
+    PostRecord,
+    SkippedEntry,
+)
 from importer.writer import Counts, Writer, author_id, author_rows
 from models import Author, Blog, Label, PendingComment, Post, PostLabel
 
@@ -117,8 +125,7 @@ def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[s
     merged["key"] = _claim_post_key(writer, blog_id, merged, old["id"] if old else None)
     if old is None:
         writer.counts["posts"].inserted += 1
-        sql.upsert(writer.conn, table, [merged], ["blog_id", "key"])
-        return int(writer.one(table, blog_id=blog_id, key=merged["key"])["id"]), None  # type: ignore[index]
+        return int(writer.conn.execute(insert(table).values(merged)).inserted_primary_key[0]), None
     if changed(old, merged, WRITTEN_POST_FIELDS):
         writer.counts["posts"].updated += 1
         values = {name: merged[name] for name in WRITTEN_POST_FIELDS}

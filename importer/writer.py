@@ -110,7 +110,7 @@ class Writer:
                 updates.append({**merged, "updated_at": self.now})
                 tally.updated += 1
             old.update(merged)  # a later repeat in the same source merges with this version
-        sql.upsert(self.conn, table, inserts, [*scope, "key"])
+        sql.insert_rows(self.conn, table, inserts)
         sql.update_by_id(self.conn, table, updates, field_names(fields))
         return [index.match(row)["key"] for row in rows]  # type: ignore[index]
 

@@ -43,6 +43,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value is not None else None
 
 
+# MySQL/MariaDB: every character a blog holds (emoji too), compared byte by byte as SQLite and PostgreSQL do,
+# so natural keys that differ only in case or accents stay different rows.
+MYSQL_TABLE = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), date: Date()}

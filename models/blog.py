@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps
+from models.base import MYSQL_TABLE, Base, Timestamps
 
 KEY = String(255)  # natural keys are bounded by importer.identity.bounded()
 BLOGGER_ID = String(32)  # Blogger's ids are up to 19 digits; kept as text, never as numbers
@@ -13,7 +13,7 @@ BLOGGER_ID = String(32)  # Blogger's ids are up to 19 digits; kept as text, neve
 
 class Blog(Timestamps, Base):
     __tablename__ = "blogs"
-    __table_args__ = {"comment": "One row per blog; every post, author and label belongs to one."}
+    __table_args__ = {**MYSQL_TABLE, "comment": "One row per blog; every post, author and label belongs to one."}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(
@@ -29,7 +29,7 @@ class Author(Timestamps, Base):
     __tablename__ = "authors"
     __table_args__ = (
         UniqueConstraint("blog_id", "key"),
-        {"comment": "Whoever wrote a post or comment, as the source names them."},
+        {**MYSQL_TABLE, "comment": "Whoever wrote a post or comment, as the source names them."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +48,7 @@ class Author(Timestamps, Base):
 
 class Label(Timestamps, Base):
     __tablename__ = "labels"
-    __table_args__ = (UniqueConstraint("blog_id", "key"), {"comment": "A Blogger label (tag)."})
+    __table_args__ = (UniqueConstraint("blog_id", "key"), {**MYSQL_TABLE, "comment": "A Blogger label (tag)."})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Timestamps
+from models.base import MYSQL_TABLE, Base, Timestamps
 from models.blog import BLOGGER_ID, KEY
 
 
@@ -17,7 +17,7 @@ class Comment(Timestamps, Base):
         UniqueConstraint("post_id", "key"),
         UniqueConstraint("post_id", "blogger_id"),
         Index("ix_comments_url", "url", mysql_length=255),
-        {"comment": "A reader's comment; replies point at their top-level comment."},
+        {**MYSQL_TABLE, "comment": "A reader's comment; replies point at their top-level comment."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +70,8 @@ class CommentReference(Timestamps, Base):
     __tablename__ = "comment_references"
     __table_args__ = (
         UniqueConstraint("comment_id", "key"),
-        {"comment": 'A time-stamp mention in a comment ("re 20:15") and, when resolvable, the comment it means.'},
+        {**MYSQL_TABLE,
+         "comment": 'A time-stamp mention in a comment ("re 20:15") and, when resolvable, the comment it means.'},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +90,8 @@ class PendingComment(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "blogger_id"),
         Index("ix_pending_comments_blog_id_post_blogger_id", "blog_id", "post_blogger_id"),
-        {"comment": "Comments from an export whose post or parent comment is not stored yet; placed when it is."},
+        {**MYSQL_TABLE,
+         "comment": "Comments from an export whose post or parent comment is not stored yet; placed when it is."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps
+from models.base import MYSQL_TABLE, Base, Timestamps
 from models.blog import BLOGGER_ID, KEY
 
 
@@ -17,7 +17,7 @@ class Post(Timestamps, Base):
         UniqueConstraint("blog_id", "key"),
         UniqueConstraint("blog_id", "blogger_id"),
         Index("ix_posts_url", "url", mysql_length=255),
-        {"comment": "A blog post (or page)."},
+        {**MYSQL_TABLE, "comment": "A blog post (or page)."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class Post(Timestamps, Base):
 
 class PostLabel(Base):
     __tablename__ = "post_labels"
-    __table_args__ = {"comment": "Which labels a post carries."}
+    __table_args__ = {**MYSQL_TABLE, "comment": "Which labels a post carries."}
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
     label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"), primary_key=True, index=True)

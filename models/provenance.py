@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps
+from models.base import MYSQL_TABLE, Base, Timestamps
 from models.blog import KEY
 
 SOURCE_STATUSES = ("imported", "unchanged", "partial", "failed")
@@ -22,7 +22,7 @@ class ImportRun(Base):
     __tablename__ = "import_runs"
     __table_args__ = (
         CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),
-        {"comment": "One row per `blogimport import`; per-entity counts are in import_run_counts."},
+        {**MYSQL_TABLE, "comment": "One row per `blogimport import`; per-entity counts are in import_run_counts."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class ImportRun(Base):
 
 class ImportRunCount(Base):
     __tablename__ = "import_run_counts"
-    __table_args__ = {"comment": "What one run did to one kind of row."}
+    __table_args__ = {**MYSQL_TABLE, "comment": "What one run did to one kind of row."}
 
     run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), primary_key=True)
     entity: Mapped[str] = mapped_column(String(32), primary_key=True, comment="Table name: posts, comments, ...")
@@ -58,7 +58,7 @@ class Source(Timestamps, Base):
     __tablename__ = "sources"
     __table_args__ = (
         CheckConstraint(_one_of("status", SOURCE_STATUSES), name="status"),
-        {"comment": "Every input file the importer has seen, and what happened to it the last time."},
+        {**MYSQL_TABLE, "comment": "Every input file the importer has seen, and what happened to it the last time."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,8 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# MySQL/MariaDB tables hold every character (utf8mb4) and compare byte by byte, as SQLite and PostgreSQL do.
+MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
 # UTC, without a zone; MySQL's DATETIME would drop fractional seconds unless asked to keep them.
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
@@ -54,6 +56,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_blogs")),
         sa.UniqueConstraint("key", name=op.f("uq_blogs_key")),
         comment="One row per blog; every post, author and label belongs to one.",
+        **MYSQL,
     )
     op.create_table(
         "import_runs",
@@ -70,6 +73,7 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('running', 'succeeded', 'failed')", name=op.f("ck_import_runs_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_runs")),
         comment="One row per `blogimport import`; per-entity counts are in import_run_counts.",
+        **MYSQL,
     )
     op.create_table(
         "import_run_counts",
@@ -82,6 +86,7 @@ def upgrade() -> None:
         _fk("import_run_counts", "run_id", "import_runs"),
         sa.PrimaryKeyConstraint("run_id", "entity", name=op.f("pk_import_run_counts")),
         comment="What one run did to one kind of row.",
+        **MYSQL,
     )
     op.create_table(
         "authors",
@@ -95,6 +100,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_authors")),
         sa.UniqueConstraint("blog_id", "key", name=op.f("uq_authors_blog_id_key")),
         comment="Whoever wrote a post or comment, as the source names them.",
+        **MYSQL,
     )
     op.create_table(
         "labels",
@@ -107,6 +113,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_labels")),
         sa.UniqueConstraint("blog_id", "key", name=op.f("uq_labels_blog_id_key")),
         comment="A Blogger label (tag).",
+        **MYSQL,
     )
     op.create_table(
         "sources",
@@ -132,6 +139,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sources")),
         sa.UniqueConstraint("key", name=op.f("uq_sources_key")),
         comment="Every input file the importer has seen, and what happened to it the last time.",
+        **MYSQL,
     )
     op.create_table(
         "posts",
@@ -154,6 +162,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
         sa.UniqueConstraint("blog_id", "key", name=op.f("uq_posts_blog_id_key")),
         comment="A blog post (or page).",
+        **MYSQL,
     )
     op.create_table(
         "comments",
@@ -184,6 +193,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
         sa.UniqueConstraint("post_id", "key", name=op.f("uq_comments_post_id_key")),
         comment="A reader's comment; replies point at their top-level comment.",
+        **MYSQL,
     )
     op.create_table(
         "post_labels",
@@ -193,6 +203,7 @@ def upgrade() -> None:
         _fk("post_labels", "post_id", "posts"),
         sa.PrimaryKeyConstraint("post_id", "label_id", name=op.f("pk_post_labels")),
         comment="Which labels a post carries.",
+        **MYSQL,
     )
     op.create_table(
         "comment_references",
@@ -208,6 +219,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comment_references")),
         sa.UniqueConstraint("comment_id", "key", name=op.f("uq_comment_references_comment_id_key")),
         comment='A time-stamp mention in a comment ("re 20:15") and, when resolvable, the comment it means.',
+        **MYSQL,
     )
     for table, column in INDEXED:
         op.create_index(op.f(f"ix_{table}_{column}"), table, [column])

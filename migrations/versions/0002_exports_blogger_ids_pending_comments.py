@@ -21,6 +21,8 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# MySQL/MariaDB tables hold every character (utf8mb4) and compare byte by byte, as SQLite and PostgreSQL do.
+MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
 # UTC, without a zone; MySQL's DATETIME would drop fractional seconds unless asked to keep them.
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
@@ -102,6 +104,7 @@ def _create_pending_comments() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_comments")),
         sa.UniqueConstraint("source_id", "blogger_id", name=op.f("uq_pending_comments_source_id_blogger_id")),
         comment="Comments from an export whose post or parent comment is not stored yet; placed when it is.",
+        **MYSQL,
     )
     op.create_index(op.f("ix_pending_comments_blog_id_post_blogger_id"), "pending_comments", ["blog_id", "post_blogger_id"])
     op.create_index(op.f("ix_pending_comments_source_id"), "pending_comments", ["source_id"])
