@@ -1,11 +1,18 @@
-"""Shared fixtures: the sample files, a fresh SQLite file per test, and the CLI run in-process."""
+"""Shared fixtures: the sample files, the CLI run in-process, and fresh databases on every engine.
+
+Every test that takes `db_url` (or `seeded`, or `new_db`) runs once per engine: a SQLite file, and fresh
+databases on the PostgreSQL and MariaDB servers named by BLOGIMPORT_TEST_POSTGRES_URL and BLOGIMPORT_TEST_MYSQL_URL
+(admin URLs). Without one, those tests are skipped, naming the variable; with BLOGIMPORT_REQUIRE_SERVERS set (as
+.ci/run does) they fail instead.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,16 +26,37 @@ SEEDS = REPO / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    """A real SQLite file in the test's own folder (created by the first command that opens it)."""
-    return f"sqlite:///{tmp_path / 'blog.db'}"
+ENGINES = ("sqlite", "postgresql", "mysql")
+SERVER_URL_VARS = {"postgresql": "BLOGIMPORT_TEST_POSTGRES_URL", "mysql": "BLOGIMPORT_TEST_MYSQL_URL"}
+REQUIRE_SERVERS = "BLOGIMPORT_REQUIRE_SERVERS"
 
 
 def run(*args: object, env: dict[str, str] | None = None) -> Result:
     """`blogimport ARGS...` in-process; stdout and stderr are kept apart as a terminal would show them."""
     return CliRunner().invoke(cli, [str(arg) for arg in args], env=env, catch_exceptions=False)
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def new_db(engine_name: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes fresh, empty databases on this test's engine (a file, or a database on the server); drops them after."""
+    numbers = itertools.count()
+    with ExitStack() as cleanup:
+        def make() -> str:
+            if engine_name == "sqlite":
+                return f"sqlite:///{tmp_path / f'blog{next(numbers)}.db'}"
+            return cleanup.enter_context(scratch_database(server_admin_url(engine_name)))
+        yield make
+
+
+@pytest.fixture
+def db_url(new_db: Callable[[], str]) -> str:
+    """A fresh database (created by the first command that opens it)."""
+    return new_db()
 
 
 @pytest.fixture
@@ -39,33 +67,32 @@ def seeded(db_url: str) -> str:
     return db_url
 
 
-# Server databases: an admin URL per engine from the environment. Without one the test is skipped, naming the
-# variable; with REQUIRE_SERVERS set (as .ci/run does) a missing server fails the test instead.
-SERVER_URL_VARS = {"postgresql": "BLOGIMPORT_TEST_POSTGRES_URL", "mysql": "BLOGIMPORT_TEST_MYSQL_URL"}
-REQUIRE_SERVERS = "BLOGIMPORT_REQUIRE_SERVERS"
-
-
 @pytest.fixture(params=sorted(SERVER_URL_VARS))
 def server_db_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A fresh, empty database on a real server, dropped afterwards."""
-    variable = SERVER_URL_VARS[request.param]
+    """A fresh database on a real server, beside a test's own `db_url`, for comparisons across engines."""
+    with scratch_database(server_admin_url(request.param)) as url:
+        yield url
+
+
+def server_admin_url(engine: str) -> str:
+    variable = SERVER_URL_VARS[engine]
     admin_url = os.environ.get(variable)
     if not admin_url:
-        message = f"set {variable} to an admin URL of a {request.param} server to run this test"
+        message = f"set {variable} to an admin URL of a {engine} server to run this test on {engine}"
         if os.environ.get(REQUIRE_SERVERS):
             pytest.fail(f"{message} ({REQUIRE_SERVERS} is set)")
         pytest.skip(message)
-    with scratch_database(admin_url) as url:
-        yield url
+    return admin_url
 
 
 @contextmanager
 def scratch_database(admin_url: str) -> Iterator[str]:
+    """A new database on the server, dropped afterwards (its server's default character set: the tables set theirs)."""
     name = f"blogimport_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     mysql = admin.dialect.name in ("mysql", "mariadb")
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}" + (" CHARACTER SET utf8mb4" if mysql else "")))
+        conn.execute(text(f"CREATE DATABASE {name}"))
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:

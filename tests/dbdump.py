@@ -1,13 +1,19 @@
-"""Two views of a database for comparisons: every stored byte, and the content without surrogate ids."""
+"""Looking into a database from tests, the same way on every engine.
+
+Values come back as SQLite's text would show them (booleans as 0/1, times as 'YYYY-MM-DD HH:MM:SS.ffffff', dates
+as ISO strings, whole decimals as ints), so one expected row fits all three engines. On MySQL the session runs in
+ANSI mode, so test SQL may write "key" (a reserved word there) and || as SQL means them.
+"""
 
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, select, text
+from sqlalchemy.pool import NullPool
 
 import models
 
@@ -15,44 +21,90 @@ CONTENT_TABLES = ("blogs", "authors", "labels", "posts", "post_labels", "comment
 SURROGATE = {"id", "created_at", "updated_at"}
 
 
-def raw_dump(sqlite_url: str) -> dict[str, list[str]]:
-    """The SQLite file as SQL text, per table: equal dumps mean byte-identical values, ids and times included."""
-    path = sqlite_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        lines = list(conn.iterdump())
-    tables: dict[str, list[str]] = defaultdict(list)
-    for line in lines:
-        if m := re.match(r'INSERT INTO "?(\w+)"? ', line):
-            tables[m[1]].append(line)
-    return dict(tables)
+def connect(url: str, ansi: bool = False) -> Engine:
+    """An engine for tests; `ansi` for hand-written SQL (SQLAlchemy's own reflection wants MySQL's usual mode)."""
+    engine = create_engine(url, poolclass=NullPool)
+    if ansi and engine.dialect.name in ("mysql", "mariadb"):
+        event.listen(engine, "connect", _ansi_mode)
+    return engine
+
+
+def _ansi_mode(dbapi_connection: Any, _record: Any) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET SESSION sql_mode = 'ANSI'")
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def query(url: str, sql: str, *params: Any) -> list[dict[str, Any]]:
+    """Rows of a query as dicts of plain values; ? marks positional parameters."""
+    names = iter(range(len(params)))
+    statement = text(re.sub(r"\?", lambda _: f":p{next(names)}", sql))
+    engine = connect(url, ansi=True)
+    with engine.connect() as conn:
+        rows = conn.execute(statement, {f"p{i}": value for i, value in enumerate(params)}).mappings().all()
+    engine.dispose()
+    return [{key: plain(value) for key, value in row.items()} for row in rows]
+
+
+def tables(url: str) -> list[str]:
+    """The database's tables, Alembic's own aside, sorted."""
+    engine = connect(url)
+    names = sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})
+    engine.dispose()
+    return names
+
+
+def raw_dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, every column (ids and times included), in primary-key order: two equal dumps
+    mean nothing was written in between."""
+    engine = connect(url)
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for name in inspect(conn).get_table_names():
+            table = Table(name, MetaData(), autoload_with=conn)
+            order = list(table.primary_key.columns) or list(table.columns)
+            dump[name] = [tuple(plain(v) for v in row) for row in conn.execute(select(table).order_by(*order))]
+    engine.dispose()
+    return dump
 
 
 def natural_dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every content row, with ids and timestamps left out and foreign keys replaced by what they point at
     (by natural key), sorted: two databases with the same content give the same dump, whatever the engine."""
-    engine = create_engine(url)
-    tables = models.Base.metadata.tables
+    engine = connect(url)
+    tables_ = models.Base.metadata.tables
     with engine.connect() as conn:
-        rows = {name: [dict(r) for r in conn.execute(select(tables[name])).mappings()] for name in CONTENT_TABLES}
+        rows = {name: [dict(r) for r in conn.execute(select(tables_[name])).mappings()] for name in CONTENT_TABLES}
     engine.dispose()
-    by_id = {name: {r["id"]: r for r in table_rows} for name, table_rows in rows.items() if "id" in tables[name].c}
+    by_id = {name: {r["id"]: r for r in table_rows} for name, table_rows in rows.items() if "id" in tables_[name].c}
 
     def identity(table: str, row_id: int | None) -> tuple[Any, ...] | None:
         if row_id is None:
             return None
         row = by_id[table][row_id]
-        scope = [fk for fk in tables[table].foreign_keys if fk.parent.name == _scope_column(table)]
+        scope = [fk for fk in tables_[table].foreign_keys if fk.parent.name == _scope_column(table)]
         parent = identity(scope[0].column.table.name, row[scope[0].parent.name]) if scope else ()
         return (*parent, row["key"])
 
     def natural(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
         out = []
-        for column in tables[table].c:
+        for column in tables_[table].c:
             if column.name in SURROGATE:
                 continue
             fk = next(iter(column.foreign_keys), None)
             value = row[column.name]
-            out.append((column.name, identity(fk.column.table.name, value) if fk else value))
+            out.append((column.name, identity(fk.column.table.name, value) if fk else plain(value)))
         return tuple(out)
 
     return {name: sorted((natural(name, r) for r in rows[name]), key=repr) for name in CONTENT_TABLES}
@@ -65,3 +117,23 @@ def _scope_column(table: str) -> str | None:
         if "key" in names and len(names) == 2 and constraint.__class__.__name__ == "UniqueConstraint":
             return next(n for n in names if n != "key")
     return None
+
+
+def assert_database_sound(url: str) -> None:
+    """Nothing half-written: no row points at a row that is not there (and on SQLite, the file is intact)."""
+    engine = connect(url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        for table in models.Base.metadata.sorted_tables:
+            for fk in table.foreign_keys:
+                child = fk.parent
+                parents = fk.column.table.alias()  # an alias: a comment's parent is a comment
+                parent = parents.c[fk.column.name]
+                orphans = conn.execute(
+                    select(child).select_from(table.outerjoin(parents, child == parent))
+                    .where(child.is_not(None), parent.is_(None))
+                ).all()
+                assert orphans == [], f"{table.name}.{child.name} points at missing {fk.column.table.name} rows"
+    engine.dispose()

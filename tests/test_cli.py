@@ -55,9 +55,10 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(db_url: str) -> None:
 
 
 def test_a_database_that_cannot_be_opened_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    result = run("import", SEEDS, "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    url = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
+    result = run("import", SEEDS, "--db", url)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "Error: database error: unable to open database file\n"
+    assert result.stderr == f"Error: cannot open {url}: unable to open database file\n"
 
 
 def test_stats(seeded: str) -> None:

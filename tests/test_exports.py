@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import FIXTURES, SEEDS, run
-from tests.dbdump import CONTENT_TABLES, natural_dump, raw_dump
+from tests.dbdump import (
+    CONTENT_TABLES,
+    assert_database_sound,
+    natural_dump,
+    query,
+    raw_dump,
+)
 from tests.takeout import classic_to_takeout
-from tests.test_bad_input import assert_database_sound
-from tests.test_import_seeds import query, tally
+from tests.test_import_seeds import tally
 
 FORMATS = FIXTURES / "formats"
 WGDD = FORMATS / "classic-export_wgdd.de_2019.xml"
@@ -44,15 +50,16 @@ def test_classic_export_counts(db_url: str) -> None:
         == [{"kind": "page", "status": "draft", "n": 6}, {"kind": "page", "status": "live", "n": 5},
             {"kind": "post", "status": "draft", "n": 11}, {"kind": "post", "status": "live", "n": 118}]
     (counts,) = query(db_url, """
-        SELECT count(*) AS comments, sum(c.parent_id IS NOT NULL) AS replies,
-               sum(p.post_id = c.post_id) AS replies_in_same_post, sum(c.is_removed) AS removed,
+        SELECT count(*) AS comments, sum(CASE WHEN c.parent_id IS NOT NULL THEN 1 ELSE 0 END) AS replies,
+               sum(CASE WHEN p.post_id = c.post_id THEN 1 ELSE 0 END) AS replies_in_same_post,
+               sum(CASE WHEN c.is_removed THEN 1 ELSE 0 END) AS removed,
                count(DISTINCT c.post_id) AS posts,
                (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM post_labels) AS links,
                (SELECT count(*) FROM pending_comments) AS waiting
         FROM comments c LEFT JOIN comments p ON p.id = c.parent_id""")
     assert counts == {"comments": 108, "replies": 28, "replies_in_same_post": 28, "removed": 2, "posts": 22,
                       "labels": 95, "links": 561, "waiting": 0}
-    assert query(db_url, "SELECT body_text FROM comments WHERE is_removed = 1") == [
+    assert query(db_url, "SELECT body_text FROM comments WHERE is_removed") == [
         {"body_text": "This comment has been removed by the author."}] * 2
     assert_database_sound(db_url)
 
@@ -102,7 +109,8 @@ def test_classic_export_whole_rows(db_url: str) -> None:
 
 def test_two_posts_of_one_day_and_title_stay_two(db_url: str) -> None:
     import_json(WGDD, "--db", db_url)
-    assert query(db_url, "SELECT key, blogger_id, url FROM posts WHERE title = 'Waldfunde' ORDER BY key") == [
+    rows = query(db_url, 'SELECT "key", blogger_id, url FROM posts WHERE title = ? ORDER BY "key"', "Waldfunde")
+    assert rows == [
         {"key": "2017-09-08/Waldfunde", "blogger_id": "1181776939772136241",
          "url": "https://www.wgdd.de/2017/09/waldfunde_65.html"},
         {"key": "2017-09-08/Waldfunde~5788733658450187537", "blogger_id": "5788733658450187537",
@@ -199,9 +207,9 @@ def test_export_twice_changes_nothing(db_url: str) -> None:
     assert {t: after.get(t) for t in CONTENT_TABLES} == {t: before.get(t) for t in CONTENT_TABLES}
 
 
-def test_takeout_first_or_classic_first_give_the_same_rows(tmp_path: Path) -> None:
+def test_takeout_first_or_classic_first_give_the_same_rows(tmp_path: Path, new_db: Callable[[], str]) -> None:
     takeout = takeout_copy(tmp_path)
-    one, other = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'other.db'}"
+    one, other = new_db(), new_db()
     for db_url, order in ((one, (takeout, WGDD)), (other, (WGDD, takeout))):
         for path in order:
             import_json(path, "--db", db_url)
@@ -262,16 +270,16 @@ def test_a_post_from_an_export_adopts_the_text_rendering_row(tmp_path: Path, db_
     page = tmp_path / "idea-new-toy.txt"
     page.write_text(render_as_text(WGDD, "5969061587102908478"), encoding="utf-8")
     import_json(page, "--db", db_url, "--blog", "www.wgdd.de")
-    before = query(db_url, "SELECT id, key, blogger_id, url, author_id FROM posts")
-    comments_before = query(db_url, "SELECT id, key, blogger_id, published_at FROM comments ORDER BY id")
+    before = query(db_url, 'SELECT id, "key", blogger_id, url, author_id FROM posts')
+    comments_before = query(db_url, 'SELECT id, "key", blogger_id, published_at FROM comments ORDER BY id')
     assert [c["blogger_id"] for c in comments_before] == [None] * len(comments_before)
 
     import_json(WGDD, "--db", db_url)
 
-    (post,) = query(db_url, "SELECT id, key, blogger_id, url, source_rank FROM posts WHERE id = ?", before[0]["id"])
+    (post,) = query(db_url, 'SELECT id, "key", blogger_id, url, source_rank FROM posts WHERE id = ?', before[0]["id"])
     assert post == {"id": before[0]["id"], "key": before[0]["key"], "blogger_id": "5969061587102908478",
                     "url": "https://www.wgdd.de/2013/06/idea-new-toy-ein-neues-spielzeug-hp.html", "source_rank": 4}
-    after = query(db_url, "SELECT id, key, blogger_id, published_at FROM comments WHERE post_id = ? ORDER BY id",
+    after = query(db_url, 'SELECT id, "key", blogger_id, published_at FROM comments WHERE post_id = ? ORDER BY id',
                   before[0]["id"])
     assert [(c["id"], c["key"]) for c in after] == [(c["id"], c["key"]) for c in comments_before]
     assert all(c["blogger_id"] and c["published_at"] for c in after)
@@ -299,7 +307,7 @@ def render_as_text(export: Path, post_id: str) -> str:
     return "\n".join(lines)
 
 
-def test_newer_complete_labels_replace_older_ones_in_either_order(tmp_path: Path) -> None:
+def test_newer_complete_labels_replace_older_ones_in_either_order(tmp_path: Path, new_db: Callable[[], str]) -> None:
     older = WGDD.read_text(encoding="utf-8")
     post = "tag:blogger.com,1999:blog-4131419324726672281.post-6993183604042645898</id>"
     start = older.index(post)
@@ -314,8 +322,8 @@ def test_newer_complete_labels_replace_older_ones_in_either_order(tmp_path: Path
     labels = "SELECT l.name FROM post_labels pl JOIN labels l ON l.id = pl.label_id JOIN posts p ON p.id = " \
              "pl.post_id WHERE p.blogger_id = '6993183604042645898' ORDER BY l.name"
     results = []
-    for name, order in (("a", (WGDD, newer)), ("b", (newer, WGDD))):
-        db_url = f"sqlite:///{tmp_path / name}.db"
+    for order in ((WGDD, newer), (newer, WGDD)):
+        db_url = new_db()
         summaries = [import_json(path, "--db", db_url) for path in order]
         results.append([r["name"] for r in query(db_url, labels)])
         if order[0] == WGDD:

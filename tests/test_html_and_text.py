@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conftest import run
-from tests.dbdump import natural_dump
+from tests.dbdump import natural_dump, query
 from tests.render import render_text
 from tests.test_html import FORMATS, PAGES, parse_page
-from tests.test_import_seeds import query
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_a_page_and_its_text_rendering_merge_in_either_order(name: str, tmp_path: Path) -> None:
+def test_a_page_and_its_text_rendering_merge_in_either_order(name: str, tmp_path: Path,
+                                                             new_db: Callable[[], str]) -> None:
     page = FORMATS / PAGES[name]
     post = parse_page(name)
     rendering = tmp_path / f"{name}.txt"
     rendering.write_text(render_text(post), encoding="utf-8")
     host = urlsplit(post.url).hostname
-    text_first, page_first = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    text_first, page_first = new_db(), new_db()
     for db_url, order in ((text_first, (rendering, page)), (page_first, (page, rendering))):
         for path in order:
             result = run("import", path, "--db", db_url, *(("--blog", host) if path == rendering else ()))

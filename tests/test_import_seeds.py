@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,13 +11,8 @@ import pytest
 
 from importer import identity
 from tests.conftest import SEEDS, run
+from tests.dbdump import query
 from tests.test_text_parser import SEED_POSTS
-
-
-def query(db_url: str, sql: str, *params: Any) -> list[dict[str, Any]]:
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(row) for row in conn.execute(sql, params)]
 
 
 def post_id(db_url: str, title: str) -> int:
@@ -58,12 +52,13 @@ def test_threads_per_post(seeded: str, prefix: str) -> None:
 
 
 def test_every_reply_belongs_to_its_thread(seeded: str) -> None:
-    rows = query(seeded, """
-        SELECT c.depth, c.parent_id IS NULL AS top, c.thread_id = coalesce(c.parent_id, c.id) AS in_thread,
-               c.path = CASE WHEN p.id IS NULL THEN printf('%04d', c.position)
-                             ELSE p.path || '.' || printf('%04d', c.position) END AS path_ok
-        FROM comments c LEFT JOIN comments p ON p.id = c.parent_id""")
-    assert {(r["depth"], r["top"], r["in_thread"], r["path_ok"]) for r in rows} == {(0, 1, 1, 1), (1, 0, 1, 1)}
+    rows = query(seeded, """SELECT c.depth, c.parent_id, c.thread_id, c.id, c.position, c.path, p.path AS parent_path
+                            FROM comments c LEFT JOIN comments p ON p.id = c.parent_id""")
+    assert len(rows) == 96
+    for r in rows:
+        parent, own = r["parent_path"], f"{r['position']:04d}"
+        assert (r["depth"], r["thread_id"], r["path"]) == (
+            (0, r["id"], own) if parent is None else (1, r["parent_id"], f"{parent}.{own}"))
 
 
 def test_whole_post_rows(seeded: str) -> None:

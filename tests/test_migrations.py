@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, text
 
 from importer import db
 from tests.conftest import REPO, SEEDS, run
-from tests.test_import_seeds import query
+from tests.dbdump import connect, query, tables
 
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "import_run_counts", "import_runs", "labels",
@@ -28,12 +29,6 @@ def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([ALEMBIC, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result
-
-
-def tables(db_url: str) -> list[str]:
-    rows = query(db_url, "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version' "
-                         "ORDER BY name")
-    return [r["name"] for r in rows]
 
 
 def test_alembic_from_the_repository_root(db_url: str) -> None:
@@ -121,8 +116,10 @@ def test_a_newer_database_is_refused(newer_migrations: Path, db_url: str, monkey
 
 
 def test_a_database_that_is_not_ours_is_left_alone(db_url: str) -> None:
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
-        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    engine = connect(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+    engine.dispose()
     refused = run("import", SEEDS, "--db", db_url)
     assert refused.exit_code == 1
     assert refused.stderr == "Error: the database has tables but no Alembic revision: it is not a blogimport database\n"
@@ -139,22 +136,29 @@ def test_db_check_fails_when_models_and_migrations_differ(newer_migrations: Path
 
 def test_upgrading_a_0001_database_keeps_its_data_and_fills_new_columns(db_url: str) -> None:
     alembic(db_url, "upgrade", "0001")
-    now = "2026-01-01 00:00:00.000000"
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:  # rows as blogimport 0001 wrote them
-        conn.execute("INSERT INTO blogs VALUES (1, 'default', ?, ?)", (now, now))
-        conn.execute("INSERT INTO posts (id, blog_id, key, title, published_on, body_text, source_rank, created_at, "
-                     "updated_at) VALUES (1, 1, '2015-02-07/T', 'T', '2015-02-07', 'b', 1, ?, ?)", (now, now))
-        conn.execute("INSERT INTO comments (id, post_id, key, depth, path, body_text, is_removed, source_rank, "
-                     "created_at, updated_at) VALUES (1, 1, 'k', 0, '0001', 'c', 0, 1, ?, ?)", (now, now))
-        conn.executemany("INSERT INTO comment_references (comment_id, key, mention, created_at, updated_at) "
-                         "VALUES (1, ?, ?, ?, ?)", [(f"{m}:0", m, now, now) for m in
-                                                    ("re 20:15", "Anon 9.11", "1525", "8 24", "Anon at 23:33")])
+    at = datetime(2026, 1, 1)
+    engine = connect(db_url)
+    with engine.begin() as conn:  # rows as blogimport 0001 wrote them
+        old = MetaData()
+        old.reflect(conn)
+        conn.execute(old.tables["blogs"].insert(), [{"id": 1, "key": "default", "created_at": at, "updated_at": at}])
+        conn.execute(old.tables["posts"].insert(), [{
+            "id": 1, "blog_id": 1, "key": "2015-02-07/T", "title": "T", "published_on": date(2015, 2, 7),
+            "body_text": "b", "source_rank": 1, "created_at": at, "updated_at": at}])
+        conn.execute(old.tables["comments"].insert(), [{
+            "id": 1, "post_id": 1, "key": "k", "depth": 0, "path": "0001", "body_text": "c", "is_removed": False,
+            "source_rank": 1, "created_at": at, "updated_at": at}])
+        conn.execute(old.tables["comment_references"].insert(), [
+            {"comment_id": 1, "key": f"{m}:0", "mention": m, "created_at": at, "updated_at": at}
+            for m in ("re 20:15", "Anon 9.11", "1525", "8 24", "Anon at 23:33")])
+    engine.dispose()
     alembic(db_url, "upgrade", "head")
     assert query(db_url, "SELECT mention, mentioned_time FROM comment_references ORDER BY id") == [
         {"mention": "re 20:15", "mentioned_time": "20:15"}, {"mention": "Anon 9.11", "mentioned_time": "09:11"},
         {"mention": "1525", "mentioned_time": "15:25"}, {"mention": "8 24", "mentioned_time": "08:24"},
         {"mention": "Anon at 23:33", "mentioned_time": "23:33"}]
-    assert query(db_url, "SELECT key, kind, status, blogger_id, updated_at FROM posts") == [
-        {"key": "2015-02-07/T", "kind": "post", "status": "live", "blogger_id": None, "updated_at": now}]
+    assert query(db_url, 'SELECT "key", kind, status, blogger_id, updated_at FROM posts') == [
+        {"key": "2015-02-07/T", "kind": "post", "status": "live", "blogger_id": None,
+         "updated_at": "2026-01-01 00:00:00.000000"}]
     alembic(db_url, "downgrade", "0001")
     assert query(db_url, "SELECT count(*) AS n FROM comment_references") == [{"n": 5}]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from importer.schema_doc import END, START, schema_markdown
 from tests.conftest import REPO, SEEDS, run
+from tests.dbdump import connect, plain
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 EXAMPLES = re.findall(r"```sql\n(.*?)```\n\n(\|.*?)\n\n", README, re.DOTALL)
@@ -43,10 +44,13 @@ def test_there_are_three_example_queries() -> None:
 
 @pytest.mark.parametrize(("sql", "shown"), EXAMPLES, ids=["thread", "per-post", "mentions"])
 def test_example_queries_print_what_readme_shows(seeded: str, sql: str, shown: str) -> None:
-    with sqlite3.connect(seeded.removeprefix("sqlite:///")) as conn:
-        cursor = conn.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        assert markdown_table(columns, cursor.fetchall()) == shown
+    """On every engine: the examples are plain SQL that SQLite, PostgreSQL and MySQL all accept."""
+    engine = connect(seeded)
+    with engine.connect() as conn:
+        result = conn.execute(text(sql))
+        columns, rows = list(result.keys()), [tuple(map(plain, row)) for row in result]
+    engine.dispose()
+    assert markdown_table(columns, rows) == shown
 
 
 def test_schema_section_is_generated_from_the_models() -> None:

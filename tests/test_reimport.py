@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
-from tests.dbdump import CONTENT_TABLES, natural_dump, raw_dump
-from tests.test_import_seeds import query
+from tests.dbdump import CONTENT_TABLES, natural_dump, query, raw_dump
 
 RUN_TABLES = ("import_runs", "import_run_counts", "sources")
 
@@ -24,7 +24,7 @@ def entities(summary: dict, field: str) -> dict[str, int]:
 
 
 # What a later run may not change about a source it saw before.
-SOURCE_FACTS = ("SELECT id, key, locator, sha256, format, size_bytes, error, import_fingerprint, first_run_id, "
+SOURCE_FACTS = ("SELECT id, \"key\", locator, sha256, format, size_bytes, error, import_fingerprint, first_run_id, "
                 "created_at FROM sources ORDER BY id")
 
 
@@ -64,8 +64,8 @@ def test_forced_reparse_changes_nothing_either(seeded: str) -> None:
     assert {r["status"] for r in query(seeded, "SELECT status FROM sources")} == {"imported"}
 
 
-def test_one_file_at_a_time_in_reverse_order_gives_the_same_rows(seeded: str, tmp_path: Path) -> None:
-    reverse = f"sqlite:///{tmp_path / 'reverse.db'}"
+def test_one_file_at_a_time_in_reverse_order_gives_the_same_rows(seeded: str, new_db: Callable[[], str]) -> None:
+    reverse = new_db()
     for path in reversed(SEED_FILES):
         import_json(path, "--db", reverse)
     assert natural_dump(reverse) == natural_dump(seeded)
@@ -79,10 +79,9 @@ def test_a_changed_option_imports_again(seeded: str) -> None:
     assert entities(summary, "inserted") == {"authors": 1}
 
 
-def test_a_second_crawl_adds_exactly_the_new_comment_and_reply(tmp_path: Path) -> None:
+def test_a_second_crawl_adds_exactly_the_new_comment_and_reply(tmp_path: Path, db_url: str) -> None:
     crawl = tmp_path / "crawl"
     shutil.copytree(SEEDS, crawl)
-    db_url = f"sqlite:///{tmp_path / 'blog.db'}"
     import_json(crawl, "--db", db_url)
     before = natural_dump(db_url)
     raw_before = raw_dump(db_url)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from importer.records import AuthorRecord, CommentRecord, MentionRecord
 from tests.conftest import FIXTURES, SEEDS, run
-from tests.test_import_seeds import query
+from tests.dbdump import query
 from tests.test_text_parser import parse_bytes
 
 
@@ -103,7 +103,7 @@ def test_variants_import_as_rows(db_url: str) -> None:
         {"title": "Benchmarks lie", "path": "0003", "depth": 0, "author": None, "display_time": None, "is_removed": 0,
          "body_text": "The part I am having trouble with is the warm-up.\nWhich JIT settings did you use?"},
     ]
-    (untitled,) = query(db_url, "SELECT key, title FROM posts WHERE title = ''")
+    (untitled,) = query(db_url, """SELECT "key", title FROM posts WHERE title = ''""")
     assert untitled["key"].startswith("2015-02-07/#")
     # The reply's "re 10:09" finds the 10:09 comment by its displayed time.
     assert query(db_url, """SELECT r.mention, t.display_time FROM comment_references r

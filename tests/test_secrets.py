@@ -1,0 +1,81 @@
+"""A password in the database URL is never shown, logged or stored (issue 5, point 5)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url
+
+from tests.conftest import SEEDS, scratch_database, server_admin_url
+from tests.dbdump import connect, raw_dump
+
+BLOGIMPORT = str(Path(sys.executable).with_name("blogimport"))
+SECRET = "hunter2"
+
+
+def blogimport(*args: str, db_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "BLOGIMPORT_DB"}
+    if db_url:
+        env["BLOGIMPORT_DB"] = db_url
+    return subprocess.run([BLOGIMPORT, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+COMMANDS = [["import", str(SEEDS)], ["stats"], ["db", "upgrade"], ["db", "current"], ["db", "check"]]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda args: " ".join(args[:2]))
+@pytest.mark.parametrize("how", ["--db", "BLOGIMPORT_DB"])
+def test_an_unreachable_server_is_named_without_its_password(args: list[str], how: str) -> None:
+    url = f"postgresql+psycopg://u:{SECRET}@127.0.0.1:1/x"
+    done = blogimport(*args, "--db", url) if how == "--db" else blogimport(*args, db_url=url)
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("Error: cannot open postgresql+psycopg://u:***@127.0.0.1:1/x: ")
+    assert SECRET not in done.stdout + done.stderr
+
+
+def test_a_wrong_password_is_not_repeated(tmp_path: Path) -> None:
+    url = f"mysql+pymysql://nobody:{SECRET}@127.0.0.1:3306/test"
+    done = blogimport("import", str(SEEDS), "--db", url)
+    assert done.returncode == 1
+    assert SECRET not in done.stdout + done.stderr
+    assert done.stderr.startswith("Error: cannot open mysql+pymysql://nobody:***@127.0.0.1:3306/test: ")
+
+
+@pytest.mark.parametrize("engine", ["postgresql", "mysql"])
+def test_a_working_password_leaves_no_trace(engine: str) -> None:
+    with scratch_database(server_admin_url(engine)) as url, _account_with_password(engine, url) as secret_url:
+        outputs = [blogimport(*args, "--db", secret_url) for args in COMMANDS]
+        outputs.append(blogimport("import", str(SEEDS), "--json", db_url=secret_url))
+        assert [done.returncode for done in outputs] == [0] * len(outputs)
+        everything = "".join(done.stdout + done.stderr for done in outputs) + repr(raw_dump(url))
+        assert SECRET not in everything
+        assert "posts: 7" in outputs[1].stdout
+
+
+class _account_with_password:
+    """A database account with the secret password (PostgreSQL's trust login accepts any: a URL with it works)."""
+
+    def __init__(self, engine: str, url: str) -> None:
+        self.engine, self.url = engine, make_url(url)
+
+    def __enter__(self) -> str:
+        if self.engine == "postgresql":
+            return self.url.set(password=SECRET).render_as_string(hide_password=False)
+        admin = connect(self.url.render_as_string(hide_password=False))
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"CREATE USER 'bi_secret'@'%%' IDENTIFIED BY '{SECRET}'")
+            conn.exec_driver_sql(f"GRANT ALL ON `{self.url.database}`.* TO 'bi_secret'@'%%'")
+        admin.dispose()
+        return self.url.set(username="bi_secret", password=SECRET).render_as_string(hide_password=False)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.engine == "mysql":
+            admin = connect(self.url.render_as_string(hide_password=False))
+            with admin.begin() as conn:
+                conn.exec_driver_sql("DROP USER IF EXISTS 'bi_secret'@'%%'")
+            admin.dispose()
