@@ -43,9 +43,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value is not None else None
 
 
-# MySQL/MariaDB: every character a blog holds (emoji too), compared byte by byte as SQLite and PostgreSQL do,
-# so natural keys that differ only in case or accents stay different rows.
-MYSQL_TABLE = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+# MySQL/MariaDB: every character a blog holds (emoji too), and text that compares and searches as people expect
+# there (case-insensitively); the natural-key columns compare byte by byte instead (models.blog.KEY).
+MYSQL_TABLE = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+ROW_ID = "Row id: a surrogate key, stable once the row is written."
 
 
 class Base(DeclarativeBase):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import MYSQL_TABLE, Base, Timestamps
+from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
 
-KEY = String(255)  # natural keys are bounded by importer.identity.bounded()
+# Natural keys are bounded by importer.identity.bounded(), and compare byte by byte on every engine: two keys that
+# differ only in case or accents are two rows, as on SQLite and PostgreSQL.
+KEY = String(255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
 BLOGGER_ID = String(32)  # Blogger's ids are up to 19 digits; kept as text, never as numbers
 
 
@@ -15,10 +18,11 @@ class Blog(Timestamps, Base):
     __tablename__ = "blogs"
     __table_args__ = {**MYSQL_TABLE, "comment": "One row per blog; every post, author and label belongs to one."}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
     key: Mapped[str] = mapped_column(
         KEY, unique=True,
-        comment="Natural key: --blog if given, else the blog's host, else 'blogger-' and its Blogger id, else 'default'.",
+        comment="Natural key: --blog if given, else the blog's host, else 'blogger-' and its Blogger id, "
+                "else 'default'.",
     )
     blogger_id: Mapped[str | None] = mapped_column(BLOGGER_ID, unique=True, comment="Blogger's id of the blog.")
     url: Mapped[str | None] = mapped_column(Text, comment="The blog's home page, when a source names it.")
@@ -32,8 +36,8 @@ class Author(Timestamps, Base):
         {**MYSQL_TABLE, "comment": "Whoever wrote a post or comment, as the source names them."},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
+    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True, comment="The blog it belongs to.")
     key: Mapped[str] = mapped_column(
         KEY, comment="Natural key: the Blogger profile id, else the normalised name and the URL given."
     )
@@ -50,7 +54,7 @@ class Label(Timestamps, Base):
     __tablename__ = "labels"
     __table_args__ = (UniqueConstraint("blog_id", "key"), {**MYSQL_TABLE, "comment": "A Blogger label (tag)."})
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
+    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True, comment="The blog it belongs to.")
     key: Mapped[str] = mapped_column(KEY, comment="Natural key: the normalised label name.")
     name: Mapped[str] = mapped_column(Text, comment="The label as shown.")

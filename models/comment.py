@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import MYSQL_TABLE, Base, Timestamps
+from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
 from models.blog import BLOGGER_ID, KEY
 
 
@@ -20,8 +20,8 @@ class Comment(Timestamps, Base):
         {**MYSQL_TABLE, "comment": "A reader's comment; replies point at their top-level comment."},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True, comment="The post it is on.")
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("comments.id"), index=True, comment="The comment this replies to; NULL at top level."
     )
@@ -44,7 +44,7 @@ class Comment(Timestamps, Base):
         ForeignKey("authors.id"), index=True, comment="NULL when the source does not name the author."
     )
     published_at: Mapped[datetime | None] = mapped_column(
-        comment="When it was posted (UTC), when the source has it; text renderings do not."
+        index=True, comment="When it was posted (UTC), when the source has it; text renderings do not."
     )
     utc_offset_minutes: Mapped[int | None] = mapped_column(
         SmallInteger, comment="The blog's offset from UTC then, when a source says: the time readers saw."
@@ -74,8 +74,8 @@ class CommentReference(Timestamps, Base):
          "comment": 'A time-stamp mention in a comment ("re 20:15") and, when resolvable, the comment it means.'},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True, comment="The comment it is in.")
     key: Mapped[str] = mapped_column(KEY, comment="Natural key: the mention and its occurrence in the comment.")
     mention: Mapped[str] = mapped_column(Text, comment="The mention as written.")
     mentioned_time: Mapped[str] = mapped_column(String(5), comment="The time it names, as HH:MM.")
@@ -94,19 +94,19 @@ class PendingComment(Base):
          "comment": "Comments from an export whose post or parent comment is not stored yet; placed when it is."},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"))
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
+    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), comment="The blog it belongs to.")
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True, comment="The source it came from.")
-    blogger_id: Mapped[str] = mapped_column(BLOGGER_ID)
+    blogger_id: Mapped[str] = mapped_column(BLOGGER_ID, comment="Blogger's id of the comment.")
     post_blogger_id: Mapped[str] = mapped_column(BLOGGER_ID, comment="The post it belongs to.")
     parent_blogger_id: Mapped[str | None] = mapped_column(BLOGGER_ID, comment="The comment it answers.")
-    body_text: Mapped[str] = mapped_column(Text)
-    author_name: Mapped[str | None] = mapped_column(Text)
-    author_profile_url: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None]
-    utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
-    display_time: Mapped[str | None] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(Text)
-    is_removed: Mapped[bool]
-    source_rank: Mapped[int] = mapped_column(SmallInteger)
-    created_at: Mapped[datetime]
+    body_text: Mapped[str] = mapped_column(Text, comment="The comment as plain text.")
+    author_name: Mapped[str | None] = mapped_column(Text, comment="Its author's name, when the source names one.")
+    author_profile_url: Mapped[str | None] = mapped_column(Text, comment="Its author's profile URL, if any.")
+    published_at: Mapped[datetime | None] = mapped_column(comment="When it was posted (UTC).")
+    utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger, comment="The blog's UTC offset then.")
+    display_time: Mapped[str | None] = mapped_column(Text, comment="The time as the source showed it.")
+    url: Mapped[str | None] = mapped_column(Text, comment="The comment's permalink.")
+    is_removed: Mapped[bool] = mapped_column(comment="Blogger shows 'This comment has been removed' instead.")
+    source_rank: Mapped[int] = mapped_column(SmallInteger, comment="How rich the source was (as comments.source_rank).")
+    created_at: Mapped[datetime] = mapped_column(comment="When the comment was parked here (UTC).")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import MYSQL_TABLE, Base, Timestamps
+from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
 from models.blog import BLOGGER_ID, KEY
 
 
@@ -20,8 +20,8 @@ class Post(Timestamps, Base):
         {**MYSQL_TABLE, "comment": "A blog post (or page)."},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
+    blog_id: Mapped[int] = mapped_column(ForeignKey("blogs.id"), index=True, comment="The blog it belongs to.")
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("authors.id"), index=True, comment="NULL when no source names the author."
     )
@@ -37,7 +37,7 @@ class Post(Timestamps, Base):
     title: Mapped[str] = mapped_column(Text, comment="As the page shows it, whitespace collapsed.")
     published_on: Mapped[date] = mapped_column(index=True, comment="The date the blog shows for the post.")
     published_at: Mapped[datetime | None] = mapped_column(
-        comment="Exact publication time (UTC) when a source has it; text renderings do not."
+        index=True, comment="Exact publication time (UTC) when a source has it; text renderings do not."
     )
     utc_offset_minutes: Mapped[int | None] = mapped_column(
         SmallInteger, comment="The blog's offset from UTC at publication, when a source says (local = UTC + this)."
@@ -62,5 +62,5 @@ class PostLabel(Base):
     __tablename__ = "post_labels"
     __table_args__ = {**MYSQL_TABLE, "comment": "Which labels a post carries."}
 
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
-    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"), primary_key=True, index=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True, comment="The post.")
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"), primary_key=True, index=True, comment="Its label.")

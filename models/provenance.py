@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import MYSQL_TABLE, Base, Timestamps
+from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
 from models.blog import KEY
 
 SOURCE_STATUSES = ("imported", "unchanged", "partial", "failed")
@@ -25,7 +25,7 @@ class ImportRun(Base):
         {**MYSQL_TABLE, "comment": "One row per `blogimport import`; per-entity counts are in import_run_counts."},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
     started_at: Mapped[datetime] = mapped_column(comment="When the run began (UTC).")
     finished_at: Mapped[datetime | None] = mapped_column(comment="When it ended (UTC); NULL while it runs.")
     status: Mapped[str] = mapped_column(
@@ -43,7 +43,7 @@ class ImportRunCount(Base):
     __tablename__ = "import_run_counts"
     __table_args__ = {**MYSQL_TABLE, "comment": "What one run did to one kind of row."}
 
-    run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), primary_key=True, comment="The run.")
     entity: Mapped[str] = mapped_column(String(32), primary_key=True, comment="Table name: posts, comments, ...")
     inserted: Mapped[int] = mapped_column(comment="Rows this run added.")
     updated: Mapped[int] = mapped_column(comment="Existing rows this run changed.")
@@ -61,7 +61,7 @@ class Source(Timestamps, Base):
         {**MYSQL_TABLE, "comment": "Every input file the importer has seen, and what happened to it the last time."},
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
     key: Mapped[str] = mapped_column(KEY, unique=True, comment="Natural key: the locator (bounded).")
     locator: Mapped[str] = mapped_column(Text, comment="Absolute path of the file ('archive.zip!member' inside a zip).")
     sha256: Mapped[str | None] = mapped_column(
@@ -70,12 +70,15 @@ class Source(Timestamps, Base):
     format: Mapped[str | None] = mapped_column(String(16), comment="text or atom; NULL when it could not be told.")
     size_bytes: Mapped[int | None] = mapped_column(BigInteger, comment="Size of the file when last read.")
     status: Mapped[str] = mapped_column(
-        String(16), comment="imported, unchanged, partial (comments waiting for their post) or failed, as of the last run."
+        String(16),
+        comment="imported, unchanged, partial (comments waiting for their post) or failed, as of the last run.",
     )
     error: Mapped[str | None] = mapped_column(Text, comment="Why it failed (one line); NULL otherwise.")
     import_fingerprint: Mapped[str | None] = mapped_column(
         String(64),
         comment="Hash of content, parser version and options of the last successful import; equal means skip.",
     )
-    first_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
-    last_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True,
+                                              comment="The run that first saw it.")
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True,
+                                             comment="The last run that saw it.")

@@ -20,8 +20,11 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# MySQL/MariaDB tables hold every character (utf8mb4) and compare byte by byte, as SQLite and PostgreSQL do.
-MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+# MySQL/MariaDB tables hold every character (utf8mb4); text compares as people expect there (case-insensitively).
+MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+# Natural keys compare byte by byte on MySQL too, as on SQLite and PostgreSQL.
+KEY = sa.String(length=255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
+ROW_ID = "Row id: a surrogate key, stable once the row is written."
 # UTC, without a zone; MySQL's DATETIME would drop fractional seconds unless asked to keep them.
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
@@ -29,11 +32,11 @@ RANK = "How rich the winning source was: 1 text, 2 saved HTML, 3 Blogger export.
 
 
 def _id() -> sa.Column:
-    return sa.Column("id", sa.Integer(), nullable=False)
+    return sa.Column("id", sa.Integer(), nullable=False, comment=ROW_ID)
 
 
 def _key(comment: str) -> sa.Column:
-    return sa.Column("key", sa.String(length=255), nullable=False, comment=comment)
+    return sa.Column("key", KEY, nullable=False, comment=comment)
 
 
 def _timestamps() -> list[sa.Column]:
@@ -77,7 +80,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "import_run_counts",
-        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False, comment="The run."),
         sa.Column("entity", sa.String(length=32), nullable=False, comment="Table name: posts, comments, ..."),
         sa.Column("inserted", sa.Integer(), nullable=False, comment="Rows this run added."),
         sa.Column("updated", sa.Integer(), nullable=False, comment="Existing rows this run changed."),
@@ -91,7 +94,7 @@ def upgrade() -> None:
     op.create_table(
         "authors",
         _id(),
-        sa.Column("blog_id", sa.Integer(), nullable=False),
+        sa.Column("blog_id", sa.Integer(), nullable=False, comment="The blog it belongs to."),
         _key("Natural key: normalised name and profile URL."),
         sa.Column("name", sa.Text(), nullable=False, comment="Display name as the source shows it."),
         sa.Column("profile_url", sa.Text(), nullable=True, comment="Blogger profile URL, when the source has one."),
@@ -105,7 +108,7 @@ def upgrade() -> None:
     op.create_table(
         "labels",
         _id(),
-        sa.Column("blog_id", sa.Integer(), nullable=False),
+        sa.Column("blog_id", sa.Integer(), nullable=False, comment="The blog it belongs to."),
         _key("Natural key: the normalised label name."),
         sa.Column("name", sa.Text(), nullable=False, comment="The label as shown."),
         *_timestamps(),
@@ -130,8 +133,8 @@ def upgrade() -> None:
         sa.Column("import_fingerprint", sa.String(length=64), nullable=True,
                   comment="Hash of content, parser version and options of the last successful import; "
                           "equal means skip."),
-        sa.Column("first_run_id", sa.Integer(), nullable=False),
-        sa.Column("last_run_id", sa.Integer(), nullable=False),
+        sa.Column("first_run_id", sa.Integer(), nullable=False, comment="The run that first saw it."),
+        sa.Column("last_run_id", sa.Integer(), nullable=False, comment="The last run that saw it."),
         *_timestamps(),
         sa.CheckConstraint("status IN ('imported', 'unchanged', 'failed')", name=op.f("ck_sources_status")),
         _fk("sources", "first_run_id", "import_runs"),
@@ -144,7 +147,7 @@ def upgrade() -> None:
     op.create_table(
         "posts",
         _id(),
-        sa.Column("blog_id", sa.Integer(), nullable=False),
+        sa.Column("blog_id", sa.Integer(), nullable=False, comment="The blog it belongs to."),
         sa.Column("author_id", sa.Integer(), nullable=True, comment="NULL when no source names the author."),
         _key("Natural key: published date and normalised title."),
         sa.Column("title", sa.Text(), nullable=False, comment="As the page shows it, whitespace collapsed."),
@@ -167,7 +170,7 @@ def upgrade() -> None:
     op.create_table(
         "comments",
         _id(),
-        sa.Column("post_id", sa.Integer(), nullable=False),
+        sa.Column("post_id", sa.Integer(), nullable=False, comment="The post it is on."),
         sa.Column("parent_id", sa.Integer(), nullable=True, comment="The comment this replies to; NULL at top level."),
         sa.Column("thread_id", sa.Integer(), nullable=True,
                   comment="The top-level comment of this thread (itself at top level)."),
@@ -197,8 +200,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "post_labels",
-        sa.Column("post_id", sa.Integer(), nullable=False),
-        sa.Column("label_id", sa.Integer(), nullable=False),
+        sa.Column("post_id", sa.Integer(), nullable=False, comment="The post."),
+        sa.Column("label_id", sa.Integer(), nullable=False, comment="Its label."),
         _fk("post_labels", "label_id", "labels"),
         _fk("post_labels", "post_id", "posts"),
         sa.PrimaryKeyConstraint("post_id", "label_id", name=op.f("pk_post_labels")),
@@ -208,7 +211,7 @@ def upgrade() -> None:
     op.create_table(
         "comment_references",
         _id(),
-        sa.Column("comment_id", sa.Integer(), nullable=False),
+        sa.Column("comment_id", sa.Integer(), nullable=False, comment="The comment it is in."),
         _key("Natural key: the mention and its occurrence in the comment."),
         sa.Column("mention", sa.Text(), nullable=False, comment="The mention as written."),
         sa.Column("target_comment_id", sa.Integer(), nullable=True,

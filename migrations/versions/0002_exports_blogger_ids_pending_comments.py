@@ -21,8 +21,11 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# MySQL/MariaDB tables hold every character (utf8mb4) and compare byte by byte, as SQLite and PostgreSQL do.
-MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+# MySQL/MariaDB tables hold every character (utf8mb4); text compares as people expect there (case-insensitively).
+MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+# Natural keys compare byte by byte on MySQL too; MySQL rewrites a whole column to change its description, so the
+# key type (collation included) is given whenever a key column is altered.
+KEY = sa.String(length=255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
 # UTC, without a zone; MySQL's DATETIME would drop fractional seconds unless asked to keep them.
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
@@ -66,9 +69,9 @@ def upgrade() -> None:
 
 # Columns whose meaning widened with exports: their descriptions (which PostgreSQL and MySQL store) say so.
 NEW_COMMENTS = [
-    ("blogs", "key", sa.String(length=255), False,
+    ("blogs", "key", KEY, False,
      "Natural key: --blog if given, else the blog's host, else 'blogger-' and its Blogger id, else 'default'."),
-    ("authors", "key", sa.String(length=255), False,
+    ("authors", "key", KEY, False,
      "Natural key: the Blogger profile id, else the normalised name and the URL given."),
     ("authors", "profile_url", sa.Text(), True,
      "Blogger profile URL, or the commenter's own site, when the source has one."),
@@ -84,21 +87,24 @@ NEW_COMMENTS = [
 def _create_pending_comments() -> None:
     op.create_table(
         "pending_comments",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("blog_id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False,
+                  comment="Row id: a surrogate key, stable once the row is written."),
+        sa.Column("blog_id", sa.Integer(), nullable=False, comment="The blog it belongs to."),
         sa.Column("source_id", sa.Integer(), nullable=False, comment="The source it came from."),
-        sa.Column("blogger_id", BLOGGER_ID, nullable=False),
+        sa.Column("blogger_id", BLOGGER_ID, nullable=False, comment="Blogger's id of the comment."),
         sa.Column("post_blogger_id", BLOGGER_ID, nullable=False, comment="The post it belongs to."),
         sa.Column("parent_blogger_id", BLOGGER_ID, nullable=True, comment="The comment it answers."),
-        sa.Column("body_text", sa.Text(), nullable=False),
-        sa.Column("author_name", sa.Text(), nullable=True),
-        sa.Column("author_profile_url", sa.Text(), nullable=True),
-        sa.Column("published_at", TIMESTAMP, nullable=True),
-        sa.Column("utc_offset_minutes", sa.SmallInteger(), nullable=True),
-        sa.Column("url", sa.Text(), nullable=True),
-        sa.Column("is_removed", sa.Boolean(), nullable=False),
-        sa.Column("source_rank", sa.SmallInteger(), nullable=False),
-        sa.Column("created_at", TIMESTAMP, nullable=False),
+        sa.Column("body_text", sa.Text(), nullable=False, comment="The comment as plain text."),
+        sa.Column("author_name", sa.Text(), nullable=True, comment="Its author's name, when the source names one."),
+        sa.Column("author_profile_url", sa.Text(), nullable=True, comment="Its author's profile URL, if any."),
+        sa.Column("published_at", TIMESTAMP, nullable=True, comment="When it was posted (UTC)."),
+        sa.Column("utc_offset_minutes", sa.SmallInteger(), nullable=True, comment="The blog's UTC offset then."),
+        sa.Column("url", sa.Text(), nullable=True, comment="The comment's permalink."),
+        sa.Column("is_removed", sa.Boolean(), nullable=False,
+                  comment="Blogger shows 'This comment has been removed' instead."),
+        sa.Column("source_rank", sa.SmallInteger(), nullable=False,
+                  comment="How rich the source was (as comments.source_rank)."),
+        sa.Column("created_at", TIMESTAMP, nullable=False, comment="When the comment was parked here (UTC)."),
         sa.ForeignKeyConstraint(["blog_id"], ["blogs.id"], name=op.f("fk_pending_comments_blog_id_blogs")),
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"], name=op.f("fk_pending_comments_source_id_sources")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_comments")),
@@ -126,7 +132,7 @@ def _alter_posts() -> None:
         batch.add_column(sa.Column("labels_as_of", TIMESTAMP, nullable=True,
                                    comment="Edit time of the export that last gave the post's complete label set; "
                                            "NULL: labels from pages."))
-        batch.alter_column("key", existing_type=sa.String(length=255), existing_nullable=False,
+        batch.alter_column("key", existing_type=KEY, existing_nullable=False,
                            comment="Natural key: published date and normalised title (untitled: a body "
                                    "fingerprint); '~' and the Blogger id when two posts share them.")
         batch.alter_column("source_rank", existing_type=sa.SmallInteger(), existing_nullable=False, comment=RANK)
