@@ -13,8 +13,11 @@ from sqlalchemy import Column, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql
 
 import models
+from models.views import VIEWS
 
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
+VIEWS_INTRO = ("Created by migration 0004 on every engine, with the same rows on each; described in "
+               "`models/views.py`.")
 # Reading order for people; a table missing here still appears, after these.
 ORDER = ("blogs", "posts", "comments", "comment_references", "authors", "labels", "post_labels", "sources",
          "import_runs", "import_run_counts")
@@ -23,7 +26,38 @@ ORDER = ("blogs", "posts", "comments", "comment_references", "authors", "labels"
 def schema_markdown() -> str:
     tables = models.Base.metadata.tables
     names = [*[n for n in ORDER if n in tables], *sorted(set(tables) - set(ORDER))]
-    return "\n\n".join(_table(tables[name]) for name in names)
+    return "\n\n".join([
+        "### Diagram", er_diagram([tables[name] for name in names]),
+        "### Tables", *(_table(tables[name]) for name in names),
+        "### Views", VIEWS_INTRO, *(_table(view) for view in VIEWS.tables.values()),
+    ])
+
+
+def er_diagram(tables: list[Table]) -> str:
+    """A Mermaid erDiagram: every table with its columns, and a line for every foreign key."""
+    lines = ["```mermaid", "erDiagram"]
+    for table in tables:
+        lines.append(f"    {table.name} {{")
+        lines += [f"        {_mermaid_type(c)} {c.name}{_mermaid_keys(c)}" for c in table.columns]
+        lines.append("    }")
+    for table in tables:
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                # Many rows of this table point at one row of the other (or at none, when the column may be NULL).
+                many, one = "}o", "o|" if column.nullable else "||"
+                lines.append(f"    {table.name} {many}--{one} {fk.column.table.name} : {column.name}")
+    return "\n".join([*lines, "```"])
+
+
+def _mermaid_type(column: Column) -> str:
+    return _type(column).split(" ")[0].split("(")[0].lower()
+
+
+def _mermaid_keys(column: Column) -> str:
+    unique = any(isinstance(c, UniqueConstraint) and column.name in c.columns for c in column.table.constraints)
+    marks = (("PK", column.primary_key), ("FK", bool(column.foreign_keys)), ("UK", unique))
+    keys = [key for key, holds in marks if holds]
+    return f" {','.join(keys)}" if keys else ""
 
 
 def _table(table: Table) -> str:

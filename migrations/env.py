@@ -24,6 +24,14 @@ def _skip_empty_revisions(context, revision, directives) -> None:  # type: ignor
             directives[:] = []
 
 
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave full-text search out of the comparison with the models: it lives in migrations only (0005), as
+    SQLite's FTS5 tables (search_*) and PostgreSQL's and MySQL's indexes (ft_*)."""
+    if type_ == "table" and name and name.startswith("search_"):
+        return False
+    return not (type_ == "index" and name and name.startswith("ft_"))
+
+
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
     dialect = connection.dialect.name if connection is not None else url.split(":")[0].split("+")[0]
     context.configure(
@@ -33,6 +41,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         render_as_batch=dialect == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
         process_revision_directives=_skip_empty_revisions,
+        include_name=_include_name,
         literal_binds=connection is None,
     )
 

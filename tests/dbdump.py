@@ -60,7 +60,8 @@ def query(url: str, sql: str, *params: Any) -> list[dict[str, Any]]:
 def tables(url: str) -> list[str]:
     """The database's tables, Alembic's own aside, sorted."""
     engine = connect(url)
-    names = sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})
+    names = sorted(name for name in inspect(engine).get_table_names()
+                   if name != "alembic_version" and not name.startswith("search_"))  # SQLite's full-text tables
     engine.dispose()
     return names
 
@@ -72,6 +73,8 @@ def raw_dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     dump: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as conn:
         for name in inspect(conn).get_table_names():
+            if name.startswith("search_"):
+                continue  # SQLite's full-text index: derived from posts and comments, which are dumped
             table = Table(name, MetaData(), autoload_with=conn)
             order = list(table.primary_key.columns) or list(table.columns)
             dump[name] = [tuple(plain(v) for v in row) for row in conn.execute(select(table).order_by(*order))]

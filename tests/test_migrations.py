@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, inspect, text
 
+import models
 from importer import db
 from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, query, tables
@@ -20,7 +21,7 @@ from tests.dbdump import connect, query, tables
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "import_run_counts", "import_runs", "labels",
           "pending_comments", "post_labels", "posts", "sources"]
-HEAD = "0003"
+HEAD = "0005"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -56,7 +57,10 @@ def test_blogimport_db_commands(db_url: str) -> None:
     assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "history", "--db", db_url).stdout.splitlines() == [
-        "0002 -> 0003 (head), Comments keep the time as the page showed it (saved pages and text renderings), to "
+        "0004 -> 0005 (head), Full-text search over posts (title and text) and comments, in each engine's own way.",
+        "0003 -> 0004, Reporting views: post_summary, comment_threads, reply_chains, author_activity, "
+        "monthly_activity.",
+        "0002 -> 0003, Comments keep the time as the page showed it (saved pages and text renderings), to "
         "match mentions against.",
         "0001 -> 0002, Blogger exports: Blogger ids and URLs, post kind and status, time offsets, waiting "
         "comments.",
@@ -162,3 +166,35 @@ def test_upgrading_a_0001_database_keeps_its_data_and_fills_new_columns(db_url: 
          "updated_at": "2026-01-01 00:00:00.000000"}]
     alembic(db_url, "downgrade", "0001")
     assert query(db_url, "SELECT count(*) AS n FROM comment_references") == [{"n": 5}]
+
+
+def test_every_table_and_column_is_described_in_the_database(db_url: str) -> None:
+    """The models' comments, stored where the engine keeps them (SQLite keeps none: the README has them)."""
+    tables = models.Base.metadata.sorted_tables
+    assert all(table.comment for table in tables)
+    assert all(column.comment for table in tables for column in table.columns)
+    assert run("db", "upgrade", "--db", db_url).exit_code == 0
+    engine = connect(db_url)
+    if engine.dialect.name != "sqlite":
+        inspector = inspect(engine)
+        for table in tables:
+            assert inspector.get_table_comment(table.name)["text"] == table.comment
+            assert {c["name"]: c["comment"] for c in inspector.get_columns(table.name)} == \
+                {c.name: c.comment for c in table.columns}
+    engine.dispose()
+
+
+def test_every_foreign_key_leads_an_index(db_url: str) -> None:
+    """Joins and deletes along a foreign key find their rows by index, on every engine."""
+    assert run("db", "upgrade", "--db", db_url).exit_code == 0
+    engine = connect(db_url)
+    inspector = inspect(engine)
+    for table in models.Base.metadata.sorted_tables:
+        leading = {index["column_names"][0] for index in inspector.get_indexes(table.name)}
+        leading |= {constraint["column_names"][0] for constraint in inspector.get_unique_constraints(table.name)}
+        leading.add(inspector.get_pk_constraint(table.name)["constrained_columns"][0])
+        for key in inspector.get_foreign_keys(table.name):
+            assert key["constrained_columns"][0] in leading, f"{table.name}.{key['constrained_columns']}"
+    for table, column in (("posts", "published_on"), ("posts", "published_at"), ("comments", "published_at")):
+        assert column in {index["column_names"][0] for index in inspector.get_indexes(table)}, (table, column)
+    engine.dispose()
