@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,9 @@ from importer import __version__, formats, sources
 from importer.db import alembic_config, check_reachable, describe, ensure_schema, make_engine, redacted
 from importer.errors import ImporterError
 from importer.pipeline import ImportOptions, RunResult, run_import
+from importer.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
 from importer.runs import SourceRecord
+from importer.search import Hit, SearchError, search, words_of
 from importer.settings import DB_ENV_VAR, DEFAULT_DB_URL
 from importer.stats import collect_stats
 
@@ -104,6 +107,31 @@ def stats_command(db_url: str, as_json: bool) -> None:
         click.echo(f"{name}: {value}")
 
 
+@cli.command("search")
+@click.argument("words", callback=lambda ctx, param, value: _words(value))
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N posts and N comments.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def search_command(words: str, db_url: str, limit: int | None, as_json: bool) -> None:
+    """Find the posts and comments that hold every one of WORDS (each the start of a word, any case).
+
+    \b
+    Example:
+        blogimport search "Interserve"
+        blogimport search "chief inspector" --json
+    """
+    engine = _open(db_url)
+    hits = _guard(lambda: search(engine, words, limit), db_url)
+    posts = sum(hit.kind == "post" for hit in hits)
+    summary = {"words": words, "posts": posts, "comments": len(hits) - posts}
+    if as_json:
+        click.echo(json.dumps({**summary, "hits": [hit.as_json() for hit in hits]}, indent=2))
+        return
+    for hit in hits:
+        click.echo(_hit_line(hit))
+    click.echo(f"{summary['posts']} posts, {summary['comments']} comments")
+
+
 @cli.group("db")
 def db_group() -> None:
     """Manage the database schema (Alembic migrations)."""
@@ -158,6 +186,31 @@ def db_check(db_url: str) -> None:
     _alembic(lambda config: command.check(config), db_url)
 
 
+@db_group.command("reporting-role")
+@click.argument("name", callback=lambda ctx, param, value: _role_name(value))
+@db_option
+@click.option("--host", default="%", show_default=True, metavar="PATTERN",
+              help="MariaDB/MySQL only: the hosts the role may connect from.")
+def db_reporting_role(name: str, db_url: str, host: str) -> None:
+    """Create or update NAME, a login that can SELECT every table and view and nothing else.
+
+    PostgreSQL and MariaDB/MySQL; the password is read from $BLOGIMPORT_REPORTING_PASSWORD, never from the
+    command line.
+
+    \b
+    Example:
+        BLOGIMPORT_REPORTING_PASSWORD=... blogimport db reporting-role metabase --db postgresql+psycopg://...
+    """
+    password = os.environ.get(PASSWORD_ENV_VAR)
+    if not password:
+        raise click.UsageError(f"set {PASSWORD_ENV_VAR} to the password for {name}")
+    engine = _open(db_url)
+    granted = _guard(lambda: grant_reporting_role(engine, name, password, host), db_url)
+    for warning in granted.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{granted.role} can read every table and view of {granted.database}, and change nothing")
+
+
 def main() -> None:
     cli()
 
@@ -195,6 +248,29 @@ def _alembic(action: Callable[[Any], None], db_url: str) -> None:
 
 # Bookkeeping the summary line leaves out (--json has it): comments pass through it on their way in.
 INTERNAL_TABLES = {"pending_comments"}
+
+
+def _role_name(value: str) -> str:
+    try:
+        return check_role_name(value)
+    except ReportingRoleError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _words(value: str) -> str:
+    try:
+        words_of(value)
+    except SearchError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+def _hit_line(hit: Hit) -> str:
+    """`post 12 2016-02-14 Title: excerpt` or `comment 345 post 12 0004.0002 Author: excerpt`, tab-separated."""
+    if hit.kind == "post":
+        return "\t".join(["post", str(hit.id), str(hit.when or ""), f"{hit.title or '(untitled)'}: {hit.excerpt}"])
+    return "\t".join(["comment", str(hit.id), f"post {hit.post_id}", hit.path or "",
+                      f"{hit.author or 'anonymous'}: {hit.excerpt}"])
 
 
 def _zone(value: str | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import pytest
 
 from importer.cli import cli
 from tests.conftest import REPO, SEEDS, run
+from tests.test_readme import README
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -29,7 +31,16 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 
 def test_commands_are_the_documented_ones() -> None:
     assert sorted(" ".join(p) for p in all_commands(cli) if p) == [
-        "db", "db check", "db current", "db downgrade", "db history", "db upgrade", "import", "stats"]
+        "db", "db check", "db current", "db downgrade", "db history", "db reporting-role", "db upgrade", "import",
+        "search", "stats"]
+
+
+def test_readme_has_a_section_for_every_command() -> None:
+    headings = re.findall(r"^### `blogimport (.*?)`$", README, re.MULTILINE)
+    words = [set(re.split(r"[ |]", heading)) for heading in headings]
+    commands = [path for path in all_commands(cli) if path and path != ("db",)]  # the group has no section
+    for path in commands:
+        assert any(set(path) <= heading for heading in words), path
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from importer.schema_doc import END, START, schema_markdown
+from importer.search import MATCH
 from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, plain
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-EXAMPLES = re.findall(r"```sql\n(.*?)```\n\n(\|.*?)\n\n", README, re.DOTALL)
+# A query every engine runs, directly followed by the table it prints (no block may span another: (?:(?!```).)).
+EXAMPLES = re.findall(r"```sql\n(?!-- )((?:(?!```).)*?)```\n\n(\|.*?)\n\n", README, re.DOTALL)
+EXAMPLE_IDS = ["thread", "per-post", "mentions", "most-discussed", "chain-lengths"]
+# The full-text search: one query per engine, each starting "-- ENGINE", then the one table they all print.
+SEARCH_BLOCKS, SEARCH_SHOWN = re.findall(r"((?:```sql\n-- (?:(?!```).)*?```\n\n)+)(\|.*?)\n\n", README, re.DOTALL)[0]
+SEARCH_SQL = {
+    {"SQLite": "sqlite", "PostgreSQL": "postgresql", "MariaDB / MySQL": "mysql"}[engine]: sql
+    for engine, sql in re.findall(r"```sql\n-- (.*?)\n(.*?)```", SEARCH_BLOCKS, re.DOTALL)
+}
 
 
 def markdown_table(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
@@ -38,11 +48,12 @@ def test_the_summary_line_shown_is_the_real_one(db_url: str) -> None:
     assert run("import", SEEDS, "--db", db_url).stdout == shown + "\n"
 
 
-def test_there_are_three_example_queries() -> None:
-    assert len(EXAMPLES) == 3
+def test_there_are_five_example_queries_and_a_search_for_each_engine() -> None:
+    assert len(EXAMPLES) == len(EXAMPLE_IDS)
+    assert sorted(SEARCH_SQL) == ["mysql", "postgresql", "sqlite"]
 
 
-@pytest.mark.parametrize(("sql", "shown"), EXAMPLES, ids=["thread", "per-post", "mentions"])
+@pytest.mark.parametrize(("sql", "shown"), EXAMPLES, ids=EXAMPLE_IDS)
 def test_example_queries_print_what_readme_shows(seeded: str, sql: str, shown: str) -> None:
     """On every engine: the examples are plain SQL that SQLite, PostgreSQL and MySQL all accept."""
     engine = connect(seeded)
@@ -56,3 +67,26 @@ def test_example_queries_print_what_readme_shows(seeded: str, sql: str, shown: s
 def test_schema_section_is_generated_from_the_models() -> None:
     section = README.split(START, 1)[1].split(END, 1)[0]
     assert section.strip() == schema_markdown().strip(), "run: python -m importer.schema_doc"
+
+
+def test_each_engines_search_prints_what_readme_shows(engine_name: str, seeded: str) -> None:
+    engine = connect(seeded)
+    with engine.connect() as conn:
+        result = conn.execute(text(SEARCH_SQL[engine_name]))
+        columns, rows = list(result.keys()), [tuple(map(plain, row)) for row in result]
+    engine.dispose()
+    assert markdown_table(columns, rows) == SEARCH_SHOWN
+
+
+def test_readme_searches_as_blogimport_search_does() -> None:
+    """The condition README shows is the one the command uses, so it finds the same and uses the index."""
+    literal = {"sqlite": "'interserve*'", "postgresql": "'interserve:*'", "mysql": "'+interserve*'"}
+    for engine, sql in SEARCH_SQL.items():
+        assert MATCH[engine]["comments"].replace(":query", literal[engine]) in sql, engine
+
+
+def test_the_search_output_shown_is_the_real_one(tmp_path: Path) -> None:
+    (shown,) = re.findall(r"```text\n\$ blogimport search Interserve\n(.*?)\n```", README, re.DOTALL)
+    db_url = f"sqlite:///{tmp_path / 'blog.db'}"
+    assert run("import", SEEDS, "--db", db_url).exit_code == 0
+    assert run("search", "Interserve", "--db", db_url).stdout == shown + "\n"
