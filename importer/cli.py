@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,12 +21,14 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from importer import __version__, formats, sources
 from importer.db import alembic_config, check_reachable, describe, ensure_schema, make_engine, redacted
 from importer.errors import ImporterError
+from importer.parsing import default_jobs
 from importer.pipeline import ImportOptions, RunResult, run_import
 from importer.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
 from importer.runs import SourceRecord
 from importer.search import Hit, SearchError, search, words_of
 from importer.settings import DB_ENV_VAR, DEFAULT_DB_URL
 from importer.stats import collect_stats
+from importer.writer import Counts
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,11 +58,13 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["auto", *formats.FORMATS]), default="auto", show_default=True,
               help="Read every source as this format instead of telling it from the content.")
 @click.option("--force", is_flag=True, help="Parse sources again even when their content was already imported.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default="the number of cores",
+              metavar="N", help="Processes that parse sources at once, beside the one that writes.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line; errors still go to stderr.")
 def import_command(
     paths: tuple[Path, ...], db_url: str, blog: str | None, blog_author: str | None, timezone: str | None,
-    fmt: str, force: bool, as_json: bool, quiet: bool,
+    fmt: str, force: bool, jobs: int, as_json: bool, quiet: bool,
 ) -> None:
     """Import files or folders (searched recursively) into the database.
 
@@ -70,16 +75,20 @@ def import_command(
     """
     engine = _open(db_url)
     files = sources.discover(paths)
-    options = ImportOptions(blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force)
+    options = ImportOptions(blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force,
+                            jobs=jobs)
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
-    progress = click.progressbar(length=len(files), label="Importing", file=sys.stderr) if show else None
+    progress = click.progressbar(length=len(files), label="Importing", file=sys.stderr, show_pos=True,
+                                 item_show_func=lambda rate: rate) if show else None
     with progress or contextlib.nullcontext() as bar:
-        def on_source(source: SourceRecord) -> None:
+        rate = _Rate()
+
+        def on_source(source: SourceRecord, counts: Counts) -> None:
             if source.status == "failed":
                 click.echo(f"error: {source.error}", err=True)
             if bar is not None:
-                bar.update(1)
+                bar.update(1, rate.add(counts))
 
         result = _guard(lambda: run_import(engine, files, options, on_source), db_url)
     if as_json:
@@ -87,6 +96,19 @@ def import_command(
     elif not quiet:
         click.echo(_summary_line(result))
     sys.exit(1 if result.failed else 0)
+
+
+class _Rate:
+    """Comments written per second so far, for the progress bar."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.comments = 0
+
+    def add(self, counts: Counts) -> str:
+        tally = counts["comments"]
+        self.comments += tally.inserted + tally.updated + tally.unchanged
+        return f"{self.comments / max(time.monotonic() - self.started, 1e-6):,.0f} comments/s"
 
 
 @cli.command("stats")

@@ -36,6 +36,9 @@ _CONTENTION_CODES = {1062, 1205, 1213}  # duplicate entry, lock wait timeout, de
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, **_sqlite_options(url))
+        # Batches of rows as multi-row INSERTs, not one statement per row: each statement that fires the full-text
+        # triggers makes FTS5 write out what it holds, and one per row costs three times the whole insert.
+        engine.dialect.use_insertmanyvalues_wo_returning = True
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -148,16 +151,22 @@ def _schema_lock(url: str) -> Iterator[Connection]:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_driver_begins_nothing)
         event.listen(engine, "begin", _sqlite_begin)
+    mysql = engine.dialect.name in ("mysql", "mariadb")
     try:
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-            elif engine.dialect.name in ("mysql", "mariadb"):
+        with engine.connect() as conn:
+            if mysql:  # a named lock belongs to the session: taken before the transaction, released after it
                 conn.execute(text("SELECT GET_LOCK(:name, :seconds)"), {"name": "blogimport_schema",
                                                                        "seconds": SQLITE_BUSY_SECONDS})
-            yield conn
-            if engine.dialect.name in ("mysql", "mariadb"):
-                conn.execute(text("SELECT RELEASE_LOCK('blogimport_schema')"))
+                conn.commit()
+            try:
+                with conn.begin():
+                    if engine.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+                    yield conn
+            finally:
+                if mysql:  # only now that the new revision is committed may another import look at it
+                    conn.execute(text("SELECT RELEASE_LOCK('blogimport_schema')"))
+                    conn.commit()
     finally:
         engine.dispose()
 

@@ -1,32 +1,29 @@
-"""One import run: sources -> format -> records -> rows, one transaction per source.
+"""One import run: sources -> format -> records -> rows.
 
-A source that cannot be read or parsed is recorded as failed and the run goes on; a source whose content was
-already imported with the same parser and options is skipped without parsing. A source is read as a stream and
-written as it is read, so its size does not matter.
+Each source is read once to hash it; one whose content was already imported with the same parser and options is
+skipped without parsing. The others are parsed (importer.parsing: in worker processes when there are several
+jobs) and written by importer.writing, each whole or not at all. A source that cannot be read or parsed, or
+that the database refuses, is recorded as failed and the run goes on.
 """
 
 from __future__ import annotations
 
 import hashlib
-import random
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from importer import formats, runs, sources, store
-from importer.db import describe, is_contention
+from importer import formats, identity, parsing, runs, sources
 from importer.errors import SourceError
+from importer.parsing import ParseTask
 from importer.records import ParseOptions
 from importer.runs import SourceRecord
 from importer.sources import Source
 from importer.writer import Counts
-
-ATTEMPTS = 6  # tries of one source's transaction when concurrent imports collide
+from importer.writing import Planned, SourceWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +33,7 @@ class ImportOptions:
     timezone: str | None = None
     format: str = "auto"
     force: bool = False  # parse even sources whose content was already imported
+    jobs: int = 1  # processes parsing at once, beside the one that writes
 
     @property
     def parse_options(self) -> ParseOptions:
@@ -61,20 +59,28 @@ class RunResult:
         return sum(source.waiting for source in self.sources)
 
 
-def run_import(
-    engine: Engine,
-    inputs: Sequence[Source],
-    options: ImportOptions,
-    on_source: Callable[[SourceRecord], None] = lambda source: None,
-) -> RunResult:
-    """Import every source (see sources.discover) and record the run; `on_source` hears of each as it ends."""
+OnSource = Callable[[SourceRecord, Counts], None]
+
+
+def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
+               on_source: OnSource = lambda source, counts: None) -> RunResult:
+    """Import every source (see sources.discover) and record the run; `on_source` hears of each once written."""
     with engine.begin() as conn:
         result = RunResult(run_id=runs.start_run(conn, _now()))
-    for source in inputs:
-        record, counts = _import_source(engine, source, options, result.run_id)
-        result.sources.append(record)
+        imported = runs.import_fingerprints(conn)
+    done: dict[str, tuple[int, SourceRecord]] = {}
+
+    def written(planned: Planned, record: SourceRecord, counts: Counts) -> None:
+        done[record.locator] = (planned.order, record)
         result.counts.add(counts)
-        on_source(record)
+        on_source(record, counts)
+
+    writer = SourceWriter(engine, result.run_id, options.blog, written, options.parse_options)
+    to_parse = _plan(inputs, options, imported, writer)
+    for planned, outcome in parsing.parse_all(to_parse, _task, options.parse_options, options.jobs):
+        writer.write(planned, outcome)
+    writer.close()
+    result.sources = [record for _, record in sorted(done.values(), key=lambda pair: pair[0])]
     with engine.begin() as conn:
         # A later source may have brought what an earlier one's comments waited for.
         result.sources = [runs.refreshed(conn, s) if s.status == "partial" else s for s in result.sources]
@@ -82,71 +88,58 @@ def run_import(
     return result
 
 
-def _import_source(engine: Engine, source: Source, options: ImportOptions, run_id: int) -> tuple[SourceRecord,
-                                                                                                 Counts]:
+def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, str],
+          writer: SourceWriter) -> Iterator[Planned]:
+    """The sources to parse. The others are told to the writer at once: unchanged, or failed before parsing."""
+    for order, source in enumerate(inputs):
+        planned = _read(order, source, options)
+        seen = planned.seen
+        if seen.status == "failed":
+            writer.failed(planned)
+        elif not options.force and imported.get(identity.source_key(seen.locator)) == seen.import_fingerprint:
+            writer.unchanged(planned)
+        else:
+            yield planned
+
+
+def _read(order: int, source: Source, options: ImportOptions) -> Planned:
+    """The source's hash, size and format; its bytes too when it is small (they are parsed from memory)."""
     locator = source.locator
     try:
-        sha256, size = source.sha256_and_size()
-        head = source.head()
+        data, sha256, size = _content(source)
     except OSError as error:
-        return _failed(engine, run_id, SourceRecord(locator, "failed"), f"{locator}: cannot read: {error.strerror}")
-    seen = SourceRecord(locator, "failed", sha256=sha256, size_bytes=size)
+        return Planned(order, source, _failed(SourceRecord(locator, "failed"), f"{locator}: cannot read: "
+                                                                                f"{error.strerror}"))
+    seen = SourceRecord(locator, "imported", sha256=sha256, size_bytes=size)
     try:
+        head = data[: sources.SNIFF_BYTES] if data is not None else source.head()
         fmt = sources.sniff(head, locator, None if options.format == "auto" else options.format)
     except SourceError as error:
-        return _failed(engine, run_id, seen, str(error))
+        return Planned(order, source, _failed(seen, str(error)))
+    except OSError as error:
+        return Planned(order, source, _failed(seen, f"{locator}: cannot read: {error.strerror}"))
     seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(sha256, fmt, options))
-    if not options.force and _already_imported(engine, seen):
-        return _record(engine, run_id, replace(seen, status="unchanged")), Counts()
-    return _store(engine, run_id, source, replace(seen, status="imported"), options)
+    return Planned(order, source, seen, data)
 
 
-def _store(engine: Engine, run_id: int, source: Source, seen: SourceRecord,
-           options: ImportOptions) -> tuple[SourceRecord, Counts]:
-    """Parse and write in one transaction, with the source's own record: all of it lands, or none of it. When
-    another import gets in the way (the same rows written at the same moment), the whole source is tried again."""
-    attempt = 1
-    while True:
-        try:
-            return _store_once(engine, run_id, source, seen, options)
-        except SourceError as error:
-            return _failed(engine, run_id, seen, str(error))
-        except OSError as error:
-            return _failed(engine, run_id, seen, f"{seen.locator}: cannot read: {error.strerror}")
-        except SQLAlchemyError as error:
-            if attempt == ATTEMPTS or not is_contention(error):
-                reason = describe(error, engine.url.render_as_string(hide_password=False))
-                return _failed(engine, run_id, seen, f"{seen.locator}: the database refused it: {reason}")
-        time.sleep(random.uniform(0.05, 0.25) * attempt)  # let the other writer finish first
-        attempt += 1
+def _content(source: Source) -> tuple[bytes | None, str, int]:
+    """(the bytes if the source is small, else None; sha256; size), reading the source once when small."""
+    digest, size, chunks = hashlib.sha256(), 0, []
+    with source.open() as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            if size <= parsing.SMALL_BYTES:
+                chunks.append(chunk)
+    return (b"".join(chunks) if size <= parsing.SMALL_BYTES else None), digest.hexdigest(), size
 
 
-def _store_once(engine: Engine, run_id: int, source: Source, seen: SourceRecord,
-                options: ImportOptions) -> tuple[SourceRecord, Counts]:
-    with source.open() as stream, engine.begin() as conn:
-        source_id = runs.record_source(conn, run_id, seen, _now())
-        document = formats.parse(seen.format or "", stream, seen.locator, options.parse_options)
-        counts = store.save_document(conn, document, options.blog, _now(), source_id)
-        if waiting := store.waiting(conn, source_id):
-            seen = replace(seen, status="partial", waiting=waiting, error=runs.waiting_note(waiting))
-            runs.record_source(conn, run_id, seen, _now())
-    return seen, counts
+def _task(planned: Planned) -> ParseTask:
+    return ParseTask(planned.seen.format or "", planned.seen.locator, planned.data, planned.source.open)
 
 
-def _already_imported(engine: Engine, source: SourceRecord) -> bool:
-    with engine.connect() as conn:
-        return runs.last_import_fingerprint(conn, source.locator) == source.import_fingerprint
-
-
-def _record(engine: Engine, run_id: int, source: SourceRecord) -> SourceRecord:
-    with engine.begin() as conn:
-        runs.record_source(conn, run_id, source, _now())
-    return source
-
-
-def _failed(engine: Engine, run_id: int, seen: SourceRecord, reason: str) -> tuple[SourceRecord, Counts]:
-    failed = replace(seen, status="failed", error=reason, import_fingerprint=None, waiting=0)
-    return _record(engine, run_id, failed), Counts()
+def _failed(seen: SourceRecord, reason: str) -> SourceRecord:
+    return replace(seen, status="failed", error=reason, import_fingerprint=None, waiting=0)
 
 
 def _fingerprint(sha256: str, fmt: str, options: ImportOptions) -> str:

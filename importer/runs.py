@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from importer import identity, sql
 from importer.writer import Counts
@@ -49,12 +49,25 @@ def finish_run(conn: Connection, run_id: int, statuses: Mapping[str, int], count
     conn.execute(insert(ImportRunCount), rows)
 
 
-def last_import_fingerprint(conn: Connection, locator: str) -> str | None:
-    """The fingerprint of the source's last import, if that import was complete (partial ones are retried)."""
-    row = conn.execute(
-        select(Source.status, Source.import_fingerprint).where(Source.key == identity.source_key(locator))
-    ).first()
-    return row.import_fingerprint if row is not None and row.status in ("imported", "unchanged") else None
+def import_fingerprints(conn: Connection) -> dict[str, str]:
+    """The fingerprint of each source's last import, by source key, where that import was complete (partial and
+    failed ones are tried again)."""
+    query = select(Source.key, Source.import_fingerprint).where(Source.status.in_(("imported", "unchanged")))
+    return {row.key: row.import_fingerprint for row in conn.execute(query)}
+
+
+_UNCHANGED = update(Source).where(Source.key == bindparam("b_key")).values(
+    status="unchanged", error=None, locator=bindparam("b_locator"), last_run_id=bindparam("b_run"),
+    updated_at=bindparam("b_now"))
+
+
+def record_unchanged(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> None:
+    """A source skipped because its content was imported before: only its status and last run change."""
+    conn.execute(_UNCHANGED, {"b_key": identity.source_key(source.locator), "b_locator": source.locator,
+                              "b_run": run_id, "b_now": now})
+
+
+_SOURCE_ID = select(Source.id).where(Source.key == bindparam("key"))
 
 
 def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> int:
@@ -62,8 +75,8 @@ def record_source(conn: Connection, run_id: int, source: SourceRecord, now: date
     returns its id. A file that could not be read keeps what was known of it."""
     key = identity.source_key(source.locator)
     table = Source.__table__
-    old = conn.execute(select(table).where(table.c.key == key)).mappings().first()
-    known = dict(old) if old else {"sha256": None, "format": None, "size_bytes": None, "import_fingerprint": None}
+    old = sql.find_one(conn, table, key=key)
+    known = old if old else {"sha256": None, "format": None, "size_bytes": None, "import_fingerprint": None}
     values: dict[str, Any] = {
         "key": key, "locator": source.locator, "status": source.status, "error": source.error,
         "sha256": source.sha256 or known["sha256"], "format": source.format if source.sha256 else known["format"],
@@ -72,7 +85,7 @@ def record_source(conn: Connection, run_id: int, source: SourceRecord, now: date
         "first_run_id": run_id, "last_run_id": run_id, "created_at": now, "updated_at": now,
     }
     sql.upsert(conn, table, [values], ["key"], keep=["first_run_id"])
-    return int(conn.execute(select(table.c.id).where(table.c.key == key)).scalar_one())
+    return int(conn.execute(_SOURCE_ID, {"key": key}).scalar_one())
 
 
 def refreshed(conn: Connection, source: SourceRecord) -> SourceRecord:

@@ -1,15 +1,39 @@
-"""Dialect-aware statements: the only place that knows SQLite, PostgreSQL and MySQL write upserts differently."""
+"""Dialect-aware statements: the only place that knows SQLite, PostgreSQL and MySQL write upserts differently.
+
+Statements are built once, with bound parameters, and kept: building a SQLAlchemy expression costs several times
+what executing the finished statement does, and an import runs the same few statements thousands of times.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, bindparam, select, tuple_, update
+from sqlalchemy import Connection, Executable, Table, bindparam, select, tuple_, update
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 CHUNK = 500  # rows per IN list or statement: far below every engine's parameter limit
+
+S = TypeVar("S", bound=Executable)
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
+    """The statement built for `key`, built on first use."""
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement  # type: ignore[no-any-return]
+
+
+def find_one(conn: Connection, table: Table, **where: Any) -> dict[str, Any] | None:
+    """The row whose columns have these values, or None."""
+    names = tuple(sorted(where))
+    query = cached(("one", table.name, names), lambda: select(table).where(
+        *(table.c[name] == bindparam(f"w_{name}") for name in names)))
+    row = conn.execute(query, {f"w_{name}": value for name, value in where.items()}).mappings().first()
+    return dict(row) if row else None
 
 
 def _insert(conn: Connection, table: Table) -> Insert:
@@ -27,15 +51,19 @@ def insert_missing(conn: Connection, table: Table, rows: Sequence[Mapping[str, A
     """Insert rows whose unique columns are new; rows that already exist are left exactly as they are."""
     if not rows:
         return
+    stmt = cached(("insert_missing", conn.dialect.name, table.name, tuple(unique)),
+                  lambda: _insert_missing(conn, table, unique))
+    for chunk in chunks(rows):
+        conn.execute(stmt, chunk)
+
+
+def _insert_missing(conn: Connection, table: Table, unique: Sequence[str]) -> Insert:
     stmt = _insert(conn, table)
     if isinstance(stmt, mysql.Insert):
         # A no-op update, not INSERT IGNORE: IGNORE would also swallow real errors such as truncation.
         first = unique[0]
-        stmt = stmt.on_duplicate_key_update({first: stmt.inserted[first]})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(unique))
-    for chunk in chunks(rows):
-        conn.execute(stmt, chunk)
+        return stmt.on_duplicate_key_update({first: stmt.inserted[first]})
+    return stmt.on_conflict_do_nothing(index_elements=list(unique))
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -50,24 +78,29 @@ def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], un
     """Insert rows, or overwrite the row with the same unique columns (all columns but id, created_at, `keep`)."""
     if not rows:
         return
-    stmt = _insert(conn, table)
-    keep = {"id", "created_at", *unique, *keep}
-    columns = [c for c in rows[0] if c not in keep]
-    if isinstance(stmt, mysql.Insert):
-        stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in columns})
-    else:
-        stmt = stmt.on_conflict_do_update(index_elements=list(unique), set_={c: stmt.excluded[c] for c in columns})
+    kept = {"id", "created_at", *unique, *keep}
+    columns = tuple(c for c in rows[0] if c not in kept)
+    stmt = cached(("upsert", conn.dialect.name, table.name, tuple(unique), columns),
+                  lambda: _upsert(conn, table, unique, columns))
     for chunk in chunks(rows):
         conn.execute(stmt, chunk)
+
+
+def _upsert(conn: Connection, table: Table, unique: Sequence[str], columns: Sequence[str]) -> Insert:
+    stmt = _insert(conn, table)
+    if isinstance(stmt, mysql.Insert):
+        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in columns})
+    return stmt.on_conflict_do_update(index_elements=list(unique), set_={c: stmt.excluded[c] for c in columns})
 
 
 def update_by_id(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
     """Set `columns` and updated_at of rows found by id, as one batched statement."""
     if not rows:
         return
-    names = [*columns, "updated_at"]
+    names = (*columns, "updated_at")
     # Bind names must differ from column names in an UPDATE's SET clause.
-    stmt = update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in names})
+    stmt = cached(("update_by_id", table.name, names), lambda: update(table).where(
+        table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in names}))
     params = [{"b_id": row["id"], **{f"b_{c}": row[c] for c in names}} for row in rows]
     for chunk in chunks(params):
         conn.execute(stmt, chunk)
@@ -78,23 +111,36 @@ def rows_by_key(
     columns: Sequence[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Existing rows of one scope (e.g. one post's comments) by natural key: only `keys` and `columns` if given."""
-    where = [table.c[name] == value for name, value in scope.items()]
-    query = select(*(table.c[c] for c in ("key", *columns))) if columns else select(table)
+    names = tuple(scope)
+    by_keys = keys is not None
+    query = cached(("rows_by_key", table.name, names, tuple(columns or ()), by_keys),
+                   lambda: _rows_by_key(table, names, columns, by_keys))
+    params = {f"s_{name}": value for name, value in scope.items()}
     if keys is None:
-        return {row["key"]: dict(row) for row in conn.execute(query.where(*where)).mappings()}
+        return {row["key"]: dict(row) for row in conn.execute(query, params).mappings()}
     found: dict[str, dict[str, Any]] = {}
     for chunk in chunks(sorted(set(keys))):
-        result = conn.execute(query.where(*where, table.c.key.in_(chunk)))
+        result = conn.execute(query, {**params, "keys": list(chunk)})
         found.update({row["key"]: dict(row) for row in result.mappings()})
     return found
+
+
+def _rows_by_key(table: Table, scope: Sequence[str], columns: Sequence[str] | None, by_keys: bool) -> Executable:
+    query = select(*(table.c[c] for c in ("key", *columns))) if columns else select(table)
+    where = [table.c[name] == bindparam(f"s_{name}") for name in scope]
+    if by_keys:
+        where.append(table.c.key.in_(bindparam("keys", expanding=True)))
+    return query.where(*where)
 
 
 def existing_pairs(conn: Connection, table: Table, pairs: Sequence[tuple[Any, Any]], columns: Sequence[str]) -> set:
     """Which (a, b) pairs of a two-column unique key are already stored."""
     found: set = set()
-    cols = [table.c[name] for name in columns]
+    names = tuple(columns)
+    query = cached(("existing_pairs", table.name, names), lambda: select(*(table.c[n] for n in names)).where(
+        tuple_(*(table.c[n] for n in names)).in_(bindparam("pairs", expanding=True))))
     for chunk in chunks(sorted(set(pairs))):
-        found.update(tuple(row) for row in conn.execute(select(*cols).where(tuple_(*cols).in_(chunk))))
+        found.update(tuple(row) for row in conn.execute(query, {"pairs": list(chunk)}))
     return found
 
 

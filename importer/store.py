@@ -12,9 +12,9 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from importer import identity, threads
+from importer import identity, sql, threads
 from importer.merge import Field, changed, merge
 from importer.records import (
     BlogRecord,
@@ -34,6 +34,9 @@ POST_FIELDS: tuple[Field, ...] = (
 )
 WRITTEN_POST_FIELDS = (*POST_FIELDS, "key", "labels_as_of")
 BATCH = 100  # entries written per round: bounds memory on a large export
+_INSERT_POST = insert(Post.__table__)
+_WAITING = select(func.count()).select_from(PendingComment).where(PendingComment.source_id == bindparam("source"))
+_POST_LABELS = select(PostLabel.label_id).where(PostLabel.post_id == bindparam("post"))
 
 
 def save_document(conn: Connection, document: Document, blog_key: str | None, now: datetime,
@@ -53,8 +56,7 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
 
 def waiting(conn: Connection, source_id: int) -> int:
     """How many of a source's comments still wait for their post or parent comment."""
-    query = select(func.count()).select_from(PendingComment).where(PendingComment.source_id == source_id)
-    return int(conn.execute(query).scalar_one())
+    return int(conn.execute(_WAITING, {"source": source_id}).scalar_one())
 
 
 def _batches(entries: Iterable[Entry]) -> Iterator[list[Entry]]:
@@ -107,15 +109,15 @@ def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> Non
                                                                  [c.author for c in comments]))
     labels = writer.ensure(Label.__table__, scope, _label_rows(posts))
     for post in posts:
-        post_id, old_labels_as_of = save_post(writer, blog_id, post, authors)
+        post_id, old_labels_as_of, new = save_post(writer, blog_id, post, authors)
         save_labels(writer, post_id, post, old_labels_as_of, labels)
         if post.comments:
-            threads.save_comments(writer, post_id, [(None, post.comments)], authors)
+            threads.save_comments(writer, post_id, [(None, post.comments)], authors, new_post=new)
 
 
-def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]) -> tuple[int,
-                                                                                                   datetime | None]:
-    """Insert or merge one post; returns its id and its label time from before."""
+def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]
+              ) -> tuple[int, datetime | None, bool]:
+    """Insert or merge one post; returns its id, its label time from before, and whether it is new."""
     table = Post.__table__
     row = {"blog_id": blog_id, **_post_row(post, authors, writer.rank)}
     old = _find_post(writer, blog_id, row)
@@ -125,14 +127,14 @@ def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[s
     merged["key"] = _claim_post_key(writer, blog_id, merged, old["id"] if old else None)
     if old is None:
         writer.counts["posts"].inserted += 1
-        return int(writer.conn.execute(insert(table).values(merged)).inserted_primary_key[0]), None
+        return int(writer.conn.execute(_INSERT_POST, merged).inserted_primary_key[0]), None, True
     if changed(old, merged, WRITTEN_POST_FIELDS):
         writer.counts["posts"].updated += 1
-        values = {name: merged[name] for name in WRITTEN_POST_FIELDS}
-        writer.conn.execute(update(table).where(table.c.id == old["id"]).values(**values, updated_at=writer.now))
+        sql.update_by_id(writer.conn, table, [{**merged, "id": old["id"], "updated_at": writer.now}],
+                         WRITTEN_POST_FIELDS)
     else:
         writer.counts["posts"].unchanged += 1
-    return int(old["id"]), old_as_of
+    return int(old["id"]), old_as_of, False
 
 
 def _find_post(writer: Writer, blog_id: int, row: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -172,7 +174,7 @@ def save_labels(writer: Writer, post_id: int, post: PostRecord, old_as_of: datet
     wanted = {labels[identity.label_key(name)] for name in post.labels}
     table = PostLabel.__table__
     if _labels_replace(post, old_as_of):
-        current = set(writer.conn.execute(select(table.c.label_id).where(table.c.post_id == post_id)).scalars())
+        current = set(writer.conn.execute(_POST_LABELS, {"post": post_id}).scalars())
         if gone := current - wanted:
             writer.conn.execute(delete(table).where(table.c.post_id == post_id, table.c.label_id.in_(gone)))
             writer.counts["post_labels"].deleted += len(gone)

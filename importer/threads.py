@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from importer import identity, sql
 from importer.mentions import clock_of, find_mentions
@@ -28,11 +28,14 @@ COMMENT_FIELDS: tuple[Field, ...] = (
 Siblings = tuple[Mapping[str, Any] | None, Sequence[CommentRecord]]  # (parent row or None, comments under it)
 
 
-def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int]) -> None:
-    """Write comment trees, one level at a time so each reply can point at its stored parent."""
+def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int],
+                  new_post: bool = False) -> None:
+    """Write comment trees, one level at a time so each reply can point at its stored parent. A post written
+    just now has no comments stored yet: nothing to look up."""
     table, scope = Comment.__table__, {"post_id": post_id}
-    existing = list(sql.rows_by_key(writer.conn, table, scope).values())
-    written: list[tuple[CommentRecord, int]] = []
+    existing = [] if new_post else list(sql.rows_by_key(writer.conn, table, scope).values())
+    stored_before = {row["key"] for row in existing}
+    written: list[tuple[CommentRecord, int, bool]] = []  # (record, its row id, stored before)
     level = list(groups)
     while level:
         planned = [(record, row) for parent, siblings in level
@@ -41,10 +44,12 @@ def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], auth
         if any(row["parent_id"] is None for _, row in planned):
             _own_threads(writer, post_id)
         stored = sql.rows_by_key(writer.conn, table, scope, keys, ("id", "path", "thread_id", "depth"))
-        written += [(record, stored[key]["id"]) for (record, _), key in zip(planned, keys, strict=True)]
+        written += [(record, stored[key]["id"], key in stored_before)
+                    for (record, _), key in zip(planned, keys, strict=True)]
         level = [(stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies]
     _save_mentions(writer, written)
-    resolve_mentions(writer, post_id)
+    if stored_before or any(r.published_at or r.display_time for r, _, _ in written):
+        resolve_mentions(writer, post_id)  # without a time anywhere, no mention can point anywhere
 
 
 def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, authors: Mapping[str, int],
@@ -76,35 +81,46 @@ def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, a
 def _own_threads(writer: Writer, post_id: int) -> None:
     """A new top-level comment is its own thread; its id exists only once it is written."""
     table = Comment.__table__
-    writer.conn.execute(update(table).where(table.c.post_id == post_id, table.c.parent_id.is_(None),
-                                            table.c.thread_id.is_(None)).values(thread_id=table.c.id))
+    stmt = sql.cached(("own_threads",), lambda: update(table).where(
+        table.c.post_id == bindparam("b_post"), table.c.parent_id.is_(None), table.c.thread_id.is_(None)
+    ).values(thread_id=table.c.id))
+    writer.conn.execute(stmt, {"b_post": post_id})
 
 
 # -- mentions ---------------------------------------------------------------------------------------------------
 
-def _save_mentions(writer: Writer, comments: Sequence[tuple[CommentRecord, int]]) -> None:
-    rows = [
-        {"comment_id": comment_id, "key": key, "mention": mention.text,
-         "mentioned_time": f"{mention.hour:02d}:{mention.minute:02d}", "target_comment_id": None}
-        for record, comment_id in comments
-        for key, mention in zip(identity.reference_keys([m.text for m in record.mentions]), record.mentions, strict=True)
-    ]
-    writer.insert_new(CommentReference.__table__, rows, ("comment_id", "key"), timestamps=True)
+def _save_mentions(writer: Writer, comments: Sequence[tuple[CommentRecord, int, bool]]) -> None:
+    """A comment stored before may have its mentions stored too; a new one cannot."""
+    table = CommentReference.__table__
+    for stored_before in (True, False):
+        rows = [
+            {"comment_id": comment_id, "key": key, "mention": mention.text,
+             "mentioned_time": f"{mention.hour:02d}:{mention.minute:02d}", "target_comment_id": None}
+            for record, comment_id, before in comments if before == stored_before
+            for key, mention in zip(identity.reference_keys([m.text for m in record.mentions]), record.mentions,
+                                    strict=True)
+        ]
+        if stored_before:
+            writer.insert_new(table, rows, ("comment_id", "key"), timestamps=True)
+        else:
+            writer.insert_fresh(table, rows)
+
+
+_POST_COMMENTS = select(Comment.id, Comment.thread_id, Comment.path, Comment.published_at, Comment.utc_offset_minutes,
+                        Comment.display_time).where(Comment.post_id == bindparam("post"))
+_POST_REFERENCES = select(CommentReference.id, CommentReference.comment_id, CommentReference.mentioned_time,
+                          CommentReference.target_comment_id).join(Comment, Comment.id == CommentReference.comment_id
+                                                                   ).where(Comment.post_id == bindparam("post"))
 
 
 def resolve_mentions(writer: Writer, post_id: int) -> None:
     """Point each mention at the comment of the same post shown at that time, preferring earlier comments and then
     the same thread; no candidate, or several, leaves it unresolved. Runs whenever a post's comments change."""
-    comments = {row.id: row for row in writer.conn.execute(
-        select(Comment.id, Comment.thread_id, Comment.path, Comment.published_at, Comment.utc_offset_minutes,
-               Comment.display_time).where(Comment.post_id == post_id))}
+    comments = {row.id: row for row in writer.conn.execute(_POST_COMMENTS, {"post": post_id})}
     shown = {cid: _shown_clock(row) for cid, row in comments.items()}
     if not any(shown.values()):
         return  # no times to resolve against: every target stays as it is (NULL)
-    references = writer.conn.execute(
-        select(CommentReference.id, CommentReference.comment_id, CommentReference.mentioned_time,
-               CommentReference.target_comment_id).join(Comment, Comment.id == CommentReference.comment_id)
-        .where(Comment.post_id == post_id)).all()
+    references = writer.conn.execute(_POST_REFERENCES, {"post": post_id}).all()
     changes = []
     for ref in references:
         target = _target(comments[ref.comment_id], ref.mentioned_time, comments, shown)
@@ -151,6 +167,7 @@ def park(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> None:
         return
     table = PendingComment.__table__
     rows = [_pending_row(writer, blog_id, item) for item in loose]
+    writer.counts.parked += len(rows)
     stored = sql.existing_pairs(writer.conn, table, [(writer.source_id, r["blogger_id"]) for r in rows],
                                 ("source_id", "blogger_id"))
     writer.counts["pending_comments"].inserted += sum((writer.source_id, r["blogger_id"]) not in stored
@@ -170,9 +187,18 @@ def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, 
     }
 
 
+_ANY_PENDING = select(PendingComment.id).where(PendingComment.blog_id == bindparam("blog")).limit(1)
+_SOURCES_DONE = update(Source).where(
+    Source.status == "partial",
+    ~select(PendingComment.id).where(PendingComment.source_id == Source.id).exists(),
+).values(status="imported", error=None, updated_at=bindparam("now"))
+
+
 def place_waiting(writer: Writer, blog_id: int) -> None:
     """Place every waiting comment of this blog whose post is stored now; mark the sources all of whose
     comments are placed as imported."""
+    if writer.conn.execute(_ANY_PENDING, {"blog": blog_id}).first() is None:
+        return  # nothing waits: the usual case, asked in one look-up
     pending = PendingComment.__table__
     posts = writer.conn.execute(
         select(Post.id, Post.blogger_id).distinct()
@@ -180,9 +206,7 @@ def place_waiting(writer: Writer, blog_id: int) -> None:
         .where(Post.blog_id == blog_id)).all()
     for post in posts:
         _place_for_post(writer, blog_id, post.id, post.blogger_id)
-    done = ~select(pending.c.id).where(pending.c.source_id == Source.id).exists()
-    writer.conn.execute(update(Source).where(Source.status == "partial", done)
-                        .values(status="imported", error=None, updated_at=writer.now))
+    writer.conn.execute(_SOURCES_DONE, {"now": writer.now})
 
 
 def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id: str) -> None:

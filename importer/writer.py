@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table
 
 from importer import identity, sql
 from importer.merge import Field, changed, merge
@@ -41,6 +41,7 @@ class Counts:
     """What an import did, per table (and per kind of entry it skipped)."""
 
     tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in ENTITIES})
+    parked: int = 0  # comments put in pending_comments, to wait for their post or parent
 
     def __getitem__(self, entity: str) -> Tally:
         return self.tallies.setdefault(entity, Tally())
@@ -48,6 +49,7 @@ class Counts:
     def add(self, other: Counts) -> None:
         for name, tally in other.tallies.items():
             self[name].add(tally)
+        self.parked += other.parked
 
 
 class Writer:
@@ -61,9 +63,7 @@ class Writer:
         self.counts = Counts()
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
-        query = select(table).where(*(table.c[name] == value for name, value in where.items()))
-        row = self.conn.execute(query).mappings().first()
-        return dict(row) if row else None
+        return sql.find_one(self.conn, table, **where)
 
     def ensure(self, table: Table, scope: Mapping[str, Any], rows: Mapping[str, dict[str, Any]]) -> dict[str, int]:
         """Get or create rows by natural key (authors, labels): existing ones are never changed."""
@@ -84,6 +84,11 @@ class Writer:
             missing = [{**row, "created_at": self.now, "updated_at": self.now} for row in missing]
         sql.insert_missing(self.conn, table, missing, unique)
         self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(rows) - len(missing)))
+
+    def insert_fresh(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows that cannot be stored yet (they belong to rows inserted just now)."""
+        sql.insert_rows(self.conn, table, [{**row, "created_at": self.now, "updated_at": self.now} for row in rows])
+        self.counts[table.name].inserted += len(rows)
 
     def write(self, table: Table, scope: Mapping[str, Any], rows: Sequence[dict[str, Any]], fields: Sequence[Field],
               existing: Iterable[Mapping[str, Any]]) -> list[str]:

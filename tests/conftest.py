@@ -99,3 +99,10 @@ def scratch_database(admin_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE {name}" + ("" if mysql else " WITH (FORCE)")))
         admin.dispose()
+
+
+LONGEST_FIRST = ("tests/test_export_memory.py",)  # minutes on its own: started first, the rest run beside it
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # a stable sort: the rest keep order

@@ -1,0 +1,208 @@
+"""Writing parsed sources: each lands whole or not at all, several share a transaction.
+
+A commit costs a disk flush; a run of thousands of small sources would spend most of its time on them. So the
+sources of about a second share one transaction, each inside a savepoint: a source the database refuses, or
+whose parser fails half way, is rolled back to its savepoint and recorded as failed, and the others stay. When
+another import gets in the way (the same rows written at the same moment), the transaction is rolled back and its
+sources are written again one transaction each, waiting a moment between tries. A large source, whose entries
+are read as they are written, has a transaction of its own.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import BinaryIO
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from importer import formats, runs, store
+from importer.db import describe, is_contention
+from importer.errors import SourceError
+from importer.parsing import Outcome
+from importer.records import Document, ParseOptions
+from importer.runs import SourceRecord
+from importer.sources import Source
+from importer.writer import Counts
+
+ATTEMPTS = 6  # tries of one source's transaction when concurrent imports collide
+BATCH_SECONDS = 1.0  # a transaction is committed once it has been open this long...
+BATCH_SOURCES = 500  # ...or holds this many sources
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A source on its way in: what reading it taught us, and its bytes when small."""
+
+    order: int  # its place among the run's inputs
+    source: Source
+    seen: SourceRecord
+    data: bytes | None = None
+
+
+Written = Callable[[Planned, SourceRecord, Counts], None]
+
+
+class SourceWriter:
+    def __init__(self, engine: Engine, run_id: int, blog: str | None, written: Written,
+                 parse_options: ParseOptions = ParseOptions()) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.blog = blog
+        self.written = written
+        self.parse_options = parse_options
+        self.conn: Connection | None = None
+        self.started = 0.0
+        self.batch: list[tuple[Planned, Outcome | None]] = []  # None: unchanged, or failed before parsing
+        self.results: list[tuple[Planned, SourceRecord, Counts]] = []
+
+    def unchanged(self, planned: Planned) -> None:
+        self._add(replace(planned, seen=replace(planned.seen, status="unchanged")), None)
+
+    def failed(self, planned: Planned) -> None:
+        self._add(planned, None)
+
+    def write(self, planned: Planned, outcome: Outcome) -> None:
+        if isinstance(outcome, Document) and not isinstance(outcome.entries, list):
+            self.close()  # a large source: a transaction of its own
+            self._alone(planned, outcome)
+        else:
+            self._add(planned, outcome)
+
+    def close(self) -> None:
+        """Commit what is written; call once after the last source."""
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        try:
+            conn.commit()
+            committed = True
+        except SQLAlchemyError:  # e.g. a serialization failure, which PostgreSQL may report only now
+            conn.rollback()
+            committed = False
+        finally:
+            conn.close()
+        if committed:
+            self._report()
+        else:
+            self._redo_one_by_one()
+
+    # -- several sources to a transaction ----------------------------------------------------------------------
+
+    def _add(self, planned: Planned, outcome: Outcome | None) -> None:
+        if self.conn is None:
+            self.conn = self.engine.connect()
+            self.conn.begin()
+            self.started = time.monotonic()
+        self.batch.append((planned, outcome))
+        try:
+            self.results.append(self._in_savepoint(self.conn, planned, outcome))
+        except SQLAlchemyError:  # another import was in the way: the transaction is lost
+            self.conn.rollback()
+            self.conn.close()
+            self.conn = None
+            self._redo_one_by_one()
+            return
+        if time.monotonic() - self.started >= BATCH_SECONDS or len(self.batch) >= BATCH_SOURCES:
+            self.close()
+
+    def _in_savepoint(self, conn: Connection, planned: Planned, outcome: Outcome | None
+                      ) -> tuple[Planned, SourceRecord, Counts]:
+        seen = planned.seen
+        if outcome is None:
+            if seen.status == "unchanged":
+                runs.record_unchanged(conn, self.run_id, seen, _now())
+            else:
+                runs.record_source(conn, self.run_id, seen, _now())
+            return planned, seen, Counts()
+        if isinstance(outcome, SourceError):
+            return self._failed(conn, planned, str(outcome))
+        savepoint = conn.begin_nested()
+        try:
+            record, counts = _write_source(conn, self.run_id, seen, outcome, self.blog)
+        except SourceError as error:
+            savepoint.rollback()
+            return self._failed(conn, planned, str(error))
+        except SQLAlchemyError as error:
+            if is_contention(error):
+                raise
+            savepoint.rollback()
+            return self._failed(conn, planned, self._refused(planned, error))
+        savepoint.commit()
+        return planned, record, counts
+
+    def _redo_one_by_one(self) -> None:
+        """The shared transaction is gone (another import was in the way): each of its sources on its own."""
+        batch, self.batch, self.results = self.batch, [], []
+        for planned, outcome in batch:
+            if isinstance(outcome, Document):
+                self._alone(planned, outcome)
+            else:
+                self._retry(planned, lambda conn, p=planned, o=outcome: self._in_savepoint(conn, p, o))
+
+    def _report(self) -> None:
+        for planned, record, counts in self.results:
+            self.written(planned, record, counts)
+        self.batch, self.results = [], []
+
+    # -- one source to a transaction -----------------------------------------------------------------------------
+
+    def _alone(self, planned: Planned, document: Document) -> None:
+        first = [document]  # entries read as they are written can be read once: a retry parses again
+
+        def attempt(conn: Connection) -> tuple[Planned, SourceRecord, Counts]:
+            if first:
+                return self._in_savepoint(conn, planned, first.pop())
+            with planned.source.open() as stream:
+                return self._in_savepoint(conn, planned, _parse(planned, stream, self.parse_options))
+
+        self._retry(planned, attempt)
+
+    def _retry(self, planned: Planned, attempt: Callable[[Connection], tuple[Planned, SourceRecord, Counts]]
+               ) -> None:
+        for number in range(1, ATTEMPTS + 1):
+            try:
+                with self.engine.begin() as conn:
+                    result = attempt(conn)
+                self.written(*result)
+                return
+            except SQLAlchemyError as error:
+                if number == ATTEMPTS or not is_contention(error):
+                    with self.engine.begin() as conn:
+                        self.written(*self._failed(conn, planned, self._refused(planned, error)))
+                    return
+            time.sleep(random.uniform(0.05, 0.25) * number)  # let the other writer finish first
+
+    def _failed(self, conn: Connection, planned: Planned, reason: str) -> tuple[Planned, SourceRecord, Counts]:
+        failed = replace(planned.seen, status="failed", error=reason, import_fingerprint=None, waiting=0)
+        runs.record_source(conn, self.run_id, failed, _now())
+        return planned, failed, Counts()
+
+    def _refused(self, planned: Planned, error: SQLAlchemyError) -> str:
+        reason = describe(error, self.engine.url.render_as_string(hide_password=False))
+        return f"{planned.seen.locator}: the database refused it: {reason}"
+
+
+def _write_source(conn: Connection, run_id: int, seen: SourceRecord, document: Document,
+                  blog: str | None) -> tuple[SourceRecord, Counts]:
+    source_id = runs.record_source(conn, run_id, seen, _now())
+    counts = store.save_document(conn, document, blog, _now(), source_id)
+    if waiting := store.waiting(conn, source_id):
+        seen = replace(seen, status="partial", waiting=waiting, error=runs.waiting_note(waiting))
+        runs.record_source(conn, run_id, seen, _now())
+    return seen, counts
+
+
+def _parse(planned: Planned, stream: BinaryIO, options: ParseOptions) -> Outcome:
+    try:
+        return formats.parse(planned.seen.format or "", stream, planned.seen.locator, options)
+    except SourceError as error:
+        return error
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
