@@ -109,15 +109,15 @@ def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> Non
                                                                  [c.author for c in comments]))
     labels = writer.ensure(Label.__table__, scope, _label_rows(posts))
     for post in posts:
-        post_id, old_labels_as_of, new = save_post(writer, blog_id, post, authors)
+        post_id, old_labels_as_of = save_post(writer, blog_id, post, authors)
         save_labels(writer, post_id, post, old_labels_as_of, labels)
         if post.comments:
-            threads.save_comments(writer, post_id, [(None, post.comments)], authors, new_post=new)
+            threads.save_comments(writer, post_id, [(None, post.comments)], authors)
 
 
 def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]
-              ) -> tuple[int, datetime | None, bool]:
-    """Insert or merge one post; returns its id, its label time from before, and whether it is new."""
+              ) -> tuple[int, datetime | None]:
+    """Insert or merge one post; returns its id and its label time from before."""
     table = Post.__table__
     row = {"blog_id": blog_id, **_post_row(post, authors, writer.rank)}
     old = _find_post(writer, blog_id, row)
@@ -127,14 +127,16 @@ def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[s
     merged["key"] = _claim_post_key(writer, blog_id, merged, old["id"] if old else None)
     if old is None:
         writer.counts["posts"].inserted += 1
-        return int(writer.conn.execute(_INSERT_POST, merged).inserted_primary_key[0]), None, True
+        post_id = int(writer.conn.execute(_INSERT_POST, merged).inserted_primary_key[0])
+        writer.new_posts.add(post_id)
+        return post_id, None
     if changed(old, merged, WRITTEN_POST_FIELDS):
         writer.counts["posts"].updated += 1
         sql.update_by_id(writer.conn, table, [{**merged, "id": old["id"], "updated_at": writer.now}],
                          WRITTEN_POST_FIELDS)
     else:
         writer.counts["posts"].unchanged += 1
-    return int(old["id"]), old_as_of, False
+    return int(old["id"]), old_as_of
 
 
 def _find_post(writer: Writer, blog_id: int, row: Mapping[str, Any]) -> dict[str, Any] | None:

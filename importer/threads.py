@@ -28,11 +28,12 @@ COMMENT_FIELDS: tuple[Field, ...] = (
 Siblings = tuple[Mapping[str, Any] | None, Sequence[CommentRecord]]  # (parent row or None, comments under it)
 
 
-def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int],
-                  new_post: bool = False) -> None:
-    """Write comment trees, one level at a time so each reply can point at its stored parent. A post written
-    just now has no comments stored yet: nothing to look up."""
+def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int]) -> None:
+    """Write comment trees, one level at a time so each reply can point at its stored parent. A post this source
+    has just written has no comments stored yet: nothing to look up."""
     table, scope = Comment.__table__, {"post_id": post_id}
+    new_post = post_id in writer.new_posts
+    writer.new_posts.discard(post_id)
     existing = [] if new_post else list(sql.rows_by_key(writer.conn, table, scope).values())
     stored_before = {row["key"] for row in existing}
     written: list[tuple[CommentRecord, int, bool]] = []  # (record, its row id, stored before)
@@ -209,12 +210,15 @@ def place_waiting(writer: Writer, blog_id: int) -> None:
     writer.conn.execute(_SOURCES_DONE, {"now": writer.now})
 
 
+_PENDING_FOR_POST = select(PendingComment.__table__).where(PendingComment.blog_id == bindparam("blog"),
+                                                          PendingComment.post_blogger_id == bindparam("post"))
+_PLACED = delete(PendingComment).where(PendingComment.id.in_(bindparam("ids", expanding=True)))
+
+
 def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id: str) -> None:
-    pending = PendingComment.__table__
-    rows = writer.conn.execute(select(pending).where(pending.c.blog_id == blog_id,
-                                                     pending.c.post_blogger_id == post_blogger_id)).mappings().all()
+    rows = writer.conn.execute(_PENDING_FOR_POST, {"blog": blog_id, "post": post_blogger_id}).mappings().all()
     best = _one_per_comment(rows)
-    stored = {row["blogger_id"]: row for row in sql.rows_by_key(
+    stored = {} if post_id in writer.new_posts else {row["blogger_id"]: row for row in sql.rows_by_key(
         writer.conn, Comment.__table__, {"post_id": post_id}, columns=("id", "path", "thread_id", "depth",
                                                                        "blogger_id")).values()
         if row["blogger_id"]}
@@ -226,7 +230,7 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     save_comments(writer, post_id, groups, authors)
     done = [row["id"] for row in rows if row["blogger_id"] in placed]  # by primary key: no scan of the table
     for chunk in sql.chunks(done):
-        writer.conn.execute(delete(pending).where(pending.c.id.in_(chunk)))
+        writer.conn.execute(_PLACED, {"ids": list(chunk)})
     writer.counts["pending_comments"].deleted += len(done)
 
 

@@ -61,20 +61,28 @@ class Writer:
         self.rank = rank
         self.source_id = source_id
         self.counts = Counts()
+        self.new_posts: set[int] = set()  # posts this source inserted, while they have no comments yet
+        self.ids: dict[tuple[str, tuple[Any, ...], str], int] = {}  # authors and labels found or made, by key
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
         return sql.find_one(self.conn, table, **where)
 
     def ensure(self, table: Table, scope: Mapping[str, Any], rows: Mapping[str, dict[str, Any]]) -> dict[str, int]:
-        """Get or create rows by natural key (authors, labels): existing ones are never changed."""
-        existing = sql.rows_by_key(self.conn, table, scope, rows.keys(), columns=("id",))
-        missing = [{**scope, **row, "created_at": self.now, "updated_at": self.now}
-                   for key, row in rows.items() if key not in existing]
+        """Get or create rows by natural key (authors, labels): existing ones are never changed. Ids found once are
+        kept for the rest of the source (its transaction), so a long export asks for each author once."""
+        where = (table.name, tuple(scope.items()))
+        known = {key: self.ids[(*where, key)] for key in rows if (*where, key) in self.ids}
+        asked = [key for key in rows if key not in known]
+        existing = sql.rows_by_key(self.conn, table, scope, asked, columns=("id",)) if asked else {}
+        missing = [{**scope, **rows[key], "created_at": self.now, "updated_at": self.now}
+                   for key in asked if key not in existing]
         sql.insert_missing(self.conn, table, missing, [*scope, "key"])
-        self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(existing)))
+        self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(existing) + len(known)))
         if missing:
             existing.update(sql.rows_by_key(self.conn, table, scope, [row["key"] for row in missing], ("id",)))
-        return {key: row["id"] for key, row in existing.items()}
+        ids = {**known, **{key: row["id"] for key, row in existing.items()}}
+        self.ids.update({(*where, key): value for key, value in ids.items()})
+        return ids
 
     def insert_new(self, table: Table, rows: Sequence[dict[str, Any]], unique: Sequence[str], timestamps: bool) -> None:
         """Insert the rows whose unique columns are not stored yet (link rows: nothing to merge)."""
