@@ -6,12 +6,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -25,6 +21,12 @@ from sqlalchemy.pool import NullPool
 import migrations
 from importer.errors import DatabaseUnavailable, SchemaError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The schema revision this blogimport writes: Alembic's head (tests/test_migrations.py checks). Known here so that
+# opening an up-to-date database needs no Alembic, which takes a good part of a second to load.
+HEAD_REVISION = "0005"
 SQLITE_BUSY_SECONDS = 120  # wait for another writer's lock instead of failing at once
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 SCHEMA_LOCK = 7_466_361  # PostgreSQL advisory-lock number for creating the schema (any number only we use)
@@ -105,6 +107,8 @@ def describe(error: BaseException, url: str) -> str:
 
 def alembic_config(url: str) -> Config:
     """Alembic's configuration without alembic.ini, so installed copies find their migrations."""
+    from alembic.config import Config
+
     config = Config(stdout=sys.stdout)  # Alembic's default is the stdout of import time, not of this command
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["url"] = url
@@ -117,8 +121,7 @@ def ensure_schema(engine: Engine, url: str) -> None:
 
     Deciding (and creating the schema) happens under a database-wide lock, so imports that start together on an
     empty database do not race: one creates the schema, the others wait and find it made."""
-    config = alembic_config(url)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
+    heads = {HEAD_REVISION}
     try:
         with engine.connect() as conn:
             current, _ = _state(conn)
@@ -131,16 +134,21 @@ def ensure_schema(engine: Engine, url: str) -> None:
         if current == heads:
             return  # another import made it while this one waited
         if not current and not tables:
+            from alembic import command
+
+            config = alembic_config(url)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             return
-    _refuse(config, current, heads)
+    _refuse(alembic_config(url), current, heads)
 
 
 def _state(conn: Connection) -> tuple[set[str], set[str]]:
     """(the revisions the database is at, its tables but Alembic's own, which `downgrade base` leaves)."""
-    current = set(MigrationContext.configure(conn).get_current_heads())
-    return current, set(inspect(conn).get_table_names()) - {"alembic_version"}
+    tables = set(inspect(conn).get_table_names())
+    current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) \
+        if "alembic_version" in tables else set()
+    return current, tables - {"alembic_version"}
 
 
 @contextmanager
@@ -174,6 +182,8 @@ def _schema_lock(url: str) -> Iterator[Connection]:
 def _refuse(config: Config, current: set[str], heads: set[str]) -> None:
     if not current:
         raise SchemaError("the database has tables but no Alembic revision: it is not a blogimport database")
+    from alembic.script import ScriptDirectory
+
     known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
     have, want = ", ".join(sorted(current)), ", ".join(sorted(heads))
     if current <= known:

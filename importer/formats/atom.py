@@ -38,7 +38,6 @@ from importer.records import (
     SkippedEntry,
 )
 
-VERSION = 1  # bump when the records this parser yields change, so unchanged files are parsed again
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://purl.org/atom/app#}"

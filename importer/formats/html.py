@@ -27,7 +27,6 @@ from importer.htmltext import html_to_text
 from importer.mentions import clock_of, find_mentions
 from importer.records import AuthorRecord, BlogRecord, CommentRecord, Document, ParseOptions, PostRecord
 
-VERSION = 1  # bump when the records this parser yields change, so unchanged files are parsed again
 
 # Any of these says the page was made by Blogger (blogger-formats.md §0).
 _BLOGGER_MARKS = (b"post-body", b"_WidgetManager", b"www.blogger.com", b".blogspot.", b"comment-holder")

@@ -38,7 +38,6 @@ _ITEM = re.compile(r"^(?P<indent> +)(?P<number>\d+)\.(?: (?P<text>.*))?$")
 _GUEST_POST = re.compile(r"^guest blog\b", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){1,4}$")  # "Andy Green": a name, no sentence
 
-VERSION = 1  # bump when the records this parser yields change, so unchanged files are parsed again
 INDENT_STEP = 2  # a reply sits this much deeper than its comment; continuation lines too
 
 
