@@ -28,6 +28,7 @@ from importer.errors import SourceError
 from importer.records import Document, Entry, ParseOptions
 
 SMALL_BYTES = 16 << 20  # sources up to this size are read whole and parsed in one go
+FEW_SOURCES = 16  # a run with fewer sources parses them itself: starting workers would cost more
 AHEAD_PER_JOB = 4  # sources handed out ahead of the writer, per worker
 BATCH_ENTRIES = 250  # entries per message from a large source's parser
 QUEUED_BATCHES = 4  # messages a large source's parser may get ahead of the writer
@@ -65,13 +66,14 @@ def parse_now(task: ParseTask, options: ParseOptions) -> Outcome:
         return SourceError(task.locator, f"cannot read: {error.strerror}")
 
 
-def parse_all(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions,
-              jobs: int) -> Iterator[tuple[Any, Outcome]]:
-    """(item, outcome) for every item, in order. A large source's entries must be read before the next item."""
+def parse_all(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions, jobs: int,
+              sources: int) -> Iterator[tuple[Any, Outcome]]:
+    """(item, outcome) for every item, in order; `sources` is how many the run has in all. A large source's entries
+    must be read before the next item."""
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from _here(items, task_of, options)
     else:
-        yield from _in_workers(items, task_of, options, jobs)
+        yield from _in_workers(items, task_of, options, jobs if sources >= FEW_SOURCES else 0)
 
 
 def _here(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions
@@ -91,7 +93,8 @@ def _here(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: Pa
 
 
 def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions,
-                jobs: int) -> Iterator[tuple[Any, Outcome]]:
+                pool_size: int) -> Iterator[tuple[Any, Outcome]]:
+    """Small sources in a pool of `pool_size` workers (none: here), each large one in a process of its own."""
     # fork: the workers start at once, with every module already imported, and inherit how to open a source.
     context = multiprocessing.get_context("fork")
     pool: Pool | None = None
@@ -99,18 +102,20 @@ def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], optio
     pending = iter(items)
     try:
         while True:
-            while len(ahead) < jobs * AHEAD_PER_JOB and (item := next(pending, None)) is not None:
+            while len(ahead) < max(pool_size, 1) * AHEAD_PER_JOB and (item := next(pending, None)) is not None:
                 task = task_of(item)
-                if task.data is not None and pool is None:
-                    pool = context.Pool(jobs)
+                if task.data is not None and pool_size and pool is None:
+                    pool = context.Pool(pool_size)
                 result = (pool.apply_async(_parse_in_worker, (task.fmt, task.locator, task.data, options))
-                          if task.data is not None else None)
+                          if task.data is not None and pool is not None else None)
                 ahead.append((item, task, result))
             if not ahead:
                 return
             item, task, result = ahead.popleft()
             if result is not None:
                 yield item, _outcome(result.get())
+            elif task.data is not None:
+                yield item, parse_now(task, options)
             else:
                 yield from _streamed(context, item, task, options)
     finally:

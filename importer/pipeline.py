@@ -77,7 +77,7 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
 
     writer = SourceWriter(engine, result.run_id, options.blog, written, options.parse_options)
     to_parse = _plan(inputs, options, imported, writer)
-    for planned, outcome in parsing.parse_all(to_parse, _task, options.parse_options, options.jobs):
+    for planned, outcome in parsing.parse_all(to_parse, _task, options.parse_options, options.jobs, len(inputs)):
         writer.write(planned, outcome)
     writer.close()
     result.sources = [record for _, record in sorted(done.values(), key=lambda pair: pair[0])]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -63,6 +67,35 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(db_url: str) -> None:
     result = run("import", SEEDS, "--db", db_url)
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 1
+
+
+def on_a_terminal(*args: object) -> tuple[int, str, str]:
+    """`blogimport ARGS` with stderr on a pseudo-terminal, as a person at a terminal sees it: (exit, out, err)."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([str(Path(sys.executable).with_name("blogimport")), *map(str, args)],
+                               stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # Linux says EIO once the last writer has closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    out = process.stdout.read().decode() if process.stdout else ""
+    return process.wait(timeout=60), out, shown.decode(errors="replace")
+
+
+def test_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    code, out, err = on_a_terminal("import", SEEDS, "--db", f"sqlite:///{tmp_path / 'blog.db'}")
+    assert code == 0 and out.startswith("5 sources: 5 imported")
+    last = re.sub(r"\x1b\[[?\d;]*[A-Za-z]", "", err).replace("\r", "\n").strip().splitlines()[-1]
+    assert re.fullmatch(r"Importing  \[#+\]  5/5  [\d,]+ comments/s", last.strip()), last
+    code, out, err = on_a_terminal("import", SEEDS, "--db", f"sqlite:///{tmp_path / 'blog.db'}", "--quiet")
+    assert (code, out, err) == (0, "", "")
 
 
 def test_a_database_that_cannot_be_opened_is_one_line_and_exit_1(tmp_path: Path) -> None:

@@ -1,0 +1,64 @@
+"""Parsing in worker processes (issue 7): the same rows whatever `--jobs`, a large source streamed from a process
+of its own, and a parser that fails there failing its source alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from importer import parsing
+from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
+from tests.dbdump import assert_database_sound, natural_dump, query
+
+FORMATS = FIXTURES / "formats"
+WGDD = FORMATS / "classic-export_wgdd.de_2019.xml"
+# Every seed and sample that imports: more than FEW_SOURCES, so --jobs 2 starts its pool of workers.
+SOURCES = [*SEED_FILES, *sorted(FIXTURES.glob("text-*.txt")), *sorted(FORMATS.glob("html_*.html")), WGDD,
+           FORMATS / "classic-export_google-blog-converters_2008.xml",
+           FORMATS / "takeout-2018ns_epistemic-forge_excerpt.atom"]
+
+
+def imported(db_url: str, *args: object) -> dict:
+    result = run("import", *args, "--db", db_url, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_enough_sources_for_a_pool() -> None:
+    assert len(SOURCES) >= parsing.FEW_SOURCES
+
+
+def test_workers_write_what_one_process_writes(db_url: str, tmp_path: Path) -> None:
+    alone = f"sqlite:///{tmp_path / 'alone.db'}"
+    assert imported(alone, *SOURCES, "--jobs", "1")["entities"] == imported(db_url, *SOURCES, "--jobs", "2")["entities"]
+    assert natural_dump(db_url) == natural_dump(alone)
+    # The Takeout excerpt holds a reply without its thread: partial, so tried again; the rest is unchanged.
+    assert imported(db_url, *SOURCES, "--jobs", "2")["sources"] == {
+        "imported": 0, "unchanged": len(SOURCES) - 1, "partial": 1, "failed": 0}
+
+
+def test_a_large_source_streams_from_its_own_process(monkeypatch: pytest.MonkeyPatch, db_url: str,
+                                                     tmp_path: Path) -> None:
+    alone = f"sqlite:///{tmp_path / 'alone.db'}"
+    imported(alone, WGDD, SEEDS, "--jobs", "1")
+    monkeypatch.setattr(parsing, "SMALL_BYTES", 64 * 1024)  # the export (1 MB) is large now, the seeds are not
+    report = imported(db_url, WGDD, SEEDS, "--jobs", "2")
+    assert report["sources"]["imported"] == 6
+    assert natural_dump(db_url) == natural_dump(alone)
+
+
+def test_a_parser_failing_in_its_own_process_fails_its_source_alone(monkeypatch: pytest.MonkeyPatch, db_url: str,
+                                                                      tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    data = WGDD.read_bytes()
+    broken.write_bytes(data[: len(data) * 2 // 3])  # cut off: well-formed for two thirds of its entries
+    monkeypatch.setattr(parsing, "SMALL_BYTES", 64 * 1024)
+    result = run("import", broken, SEEDS, "--db", db_url, "--jobs", "2")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {broken}:") and "not well-formed XML" in line
+    assert query(db_url, "SELECT count(*) AS n FROM posts") == [{"n": 7}]  # the seeds', none of the export's
+    assert query(db_url, "SELECT status FROM sources WHERE locator = ?", str(broken)) == [{"status": "failed"}]
+    assert_database_sound(db_url)
