@@ -164,9 +164,12 @@ def _comments(soup: BeautifulSoup, post_author: AuthorRecord | None) -> tuple[Co
 def _threaded(li: Tag, soup: BeautifulSoup, post_author: AuthorRecord | None) -> CommentRecord:
     """A comment of the threaded layout; a top-level one carries its replies (listed under #c<ID>-ra)."""
     block = li.find(class_="comment-block", recursive=False) or li
-    replies_list = soup.find(id=f"{li.get('id')}-ra")
+    top_level = li.parent is not None and li.parent.get("id") == "top-ra"
+    # Looked for inside the comment, where Blogger puts it: a search of the whole page for every comment made a
+    # page of 2,000 comments take minutes.
+    replies_list = li.find(id=f"{li.get('id')}-ra") if top_level else None
     replies = tuple(_threaded(reply, soup, post_author) for reply in _own_comments(replies_list)) \
-        if isinstance(replies_list, Tag) and li.parent is not None and li.parent.get("id") == "top-ra" else ()
+        if isinstance(replies_list, Tag) else ()
     cite = block.select_one("cite.user")
     link = cite.select_one("a[href]") if cite else None
     name = cite.get_text(" ", strip=True) if cite else "Anonymous"
