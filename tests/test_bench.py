@@ -1,0 +1,55 @@
+"""The benchmark script (issue 7) runs end to end and reports what it promises. Its figures are not checked here:
+speed is measured by running it, never by a timed test."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, server_admin_url
+
+KEYS = {"format", "engine", "comments", "seconds", "rate", "floor_rate", "ratio", "noop_fraction",
+        "changed_fraction", "peak_rss_mb", "jobs", "parse_seconds", "insert_seconds"}
+POSTS = 4
+
+
+def bench(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "tests.perf.bench", "--posts", str(POSTS), "--json", *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    table, report = done.stdout.strip().splitlines()[:-1], json.loads(done.stdout.strip().splitlines()[-1])
+    assert table[0].split()[:3] == ["format", "engine", "jobs"]
+    assert len(table) == 1 + len(report["results"])
+    return report
+
+
+def test_every_format_is_measured_with_its_floors() -> None:
+    report = bench("--db", "sqlite", "--jobs", "2")
+    assert report["size"] == f"{POSTS} posts"
+    results = report["results"]
+    assert [(r["format"], r["engine"], r["jobs"]) for r in results] == [
+        ("text", "sqlite", 2), ("html", "sqlite", 2), ("html", "sqlite", 1), ("atom", "sqlite", 2)]
+    comments = {r["comments"] for r in results}
+    assert len(comments) == 1 and comments.pop() > 0  # every form of the blog holds the same comments
+    for r in results:
+        assert_consistent(r)
+    measured = [(r["format"], r["noop_fraction"] is not None, r["changed_fraction"] is not None) for r in results]
+    assert measured == [("text", True, True), ("html", True, True), ("html", False, False), ("atom", True, False)]
+
+
+def test_postgresql_floors_come_from_copy() -> None:
+    report = bench("--db", server_admin_url("postgresql"), "--format", "text", "--jobs", "2")
+    (result,) = report["results"]
+    assert (result["format"], result["engine"]) == ("text", "postgresql")
+    assert_consistent(result)
+
+
+def assert_consistent(r: dict) -> None:
+    assert set(r) == KEYS
+    floor_seconds = r["parse_seconds"] + r["insert_seconds"]
+    assert r["floor_rate"] == pytest.approx(r["comments"] / floor_seconds, rel=0.05)
+    assert r["ratio"] == pytest.approx(r["rate"] / r["floor_rate"], rel=0.05)
+    assert r["peak_rss_mb"] > 20
