@@ -72,7 +72,8 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
 
     def written(planned: Planned, record: SourceRecord, counts: Counts) -> None:
         done[record.locator] = (planned.order, record)
-        result.counts.add(counts)
+        if record.status != "unchanged":  # an unchanged source did nothing to count
+            result.counts.add(counts)
         on_source(record, counts)
 
     writer = SourceWriter(engine, result.run_id, options.blog, written, options.parse_options)

@@ -61,10 +61,11 @@ _UNCHANGED = update(Source).where(Source.key == bindparam("b_key")).values(
     updated_at=bindparam("b_now"))
 
 
-def record_unchanged(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> None:
-    """A source skipped because its content was imported before: only its status and last run change."""
-    conn.execute(_UNCHANGED, {"b_key": identity.source_key(source.locator), "b_locator": source.locator,
-                              "b_run": run_id, "b_now": now})
+def record_unchanged(conn: Connection, run_id: int, sources: list[SourceRecord], now: datetime) -> None:
+    """Sources skipped because their content was imported before: only their status and last run change."""
+    for chunk in sql.chunks(sources):
+        conn.execute(_UNCHANGED, [{"b_key": identity.source_key(source.locator), "b_locator": source.locator,
+                                   "b_run": run_id, "b_now": now} for source in chunk])
 
 
 _SOURCE_ID = select(Source.id).where(Source.key == bindparam("key"))

@@ -59,6 +59,7 @@ class SourceWriter:
         self.started = 0.0
         self.batch: list[tuple[Planned, Outcome | None]] = []  # None: unchanged, or failed before parsing
         self.results: list[tuple[Planned, SourceRecord, Counts]] = []
+        self.unchanged_sources: list[SourceRecord] = []  # recorded in one statement when the batch commits
 
     def unchanged(self, planned: Planned) -> None:
         self._add(replace(planned, seen=replace(planned.seen, status="unchanged")), None)
@@ -78,7 +79,9 @@ class SourceWriter:
         conn, self.conn = self.conn, None
         if conn is None:
             return
+        unchanged, self.unchanged_sources = self.unchanged_sources, []
         try:
+            runs.record_unchanged(conn, self.run_id, unchanged, _now())
             conn.commit()
             committed = True
         except SQLAlchemyError:  # e.g. a serialization failure, which PostgreSQL may report only now
@@ -100,8 +103,13 @@ class SourceWriter:
             self.started = time.monotonic()
         self.batch.append((planned, outcome))
         try:
-            self.results.append(self._in_savepoint(self.conn, planned, outcome))
+            if outcome is None and planned.seen.status == "unchanged":
+                self.unchanged_sources.append(planned.seen)
+                self.results.append((planned, planned.seen, Counts()))
+            else:
+                self.results.append(self._in_savepoint(self.conn, planned, outcome))
         except SQLAlchemyError:  # another import was in the way: the transaction is lost
+            self.unchanged_sources = []
             self.conn.rollback()
             self.conn.close()
             self.conn = None
@@ -115,7 +123,7 @@ class SourceWriter:
         seen = planned.seen
         if outcome is None:
             if seen.status == "unchanged":
-                runs.record_unchanged(conn, self.run_id, seen, _now())
+                runs.record_unchanged(conn, self.run_id, [seen], _now())
             else:
                 runs.record_source(conn, self.run_id, seen, _now())
             return planned, seen, Counts()
