@@ -156,19 +156,19 @@ def _declared_count(soup: BeautifulSoup) -> int | None:
 def _comments(soup: BeautifulSoup, post_author: AuthorRecord | None) -> tuple[CommentRecord, ...]:
     top = soup.select_one("ol#top-ra")
     if top is not None:
-        return tuple(_threaded(li, soup, post_author) for li in top.find_all("li", class_="comment", recursive=False))
+        return tuple(_threaded(li, post_author) for li in top.find_all("li", class_="comment", recursive=False))
     flat = soup.select_one("dl#comments-block")
     return tuple(_flat(dt) for dt in flat.find_all("dt")) if flat is not None else ()
 
 
-def _threaded(li: Tag, soup: BeautifulSoup, post_author: AuthorRecord | None) -> CommentRecord:
+def _threaded(li: Tag, post_author: AuthorRecord | None) -> CommentRecord:
     """A comment of the threaded layout; a top-level one carries its replies (listed under #c<ID>-ra)."""
     block = li.find(class_="comment-block", recursive=False) or li
     top_level = li.parent is not None and li.parent.get("id") == "top-ra"
     # Looked for inside the comment, where Blogger puts it: a search of the whole page for every comment made a
     # page of 2,000 comments take minutes.
     replies_list = li.find(id=f"{li.get('id')}-ra") if top_level else None
-    replies = tuple(_threaded(reply, soup, post_author) for reply in _own_comments(replies_list)) \
+    replies = tuple(_threaded(reply, post_author) for reply in _own_comments(replies_list)) \
         if isinstance(replies_list, Tag) else ()
     cite = block.select_one("cite.user")
     link = cite.select_one("a[href]") if cite else None
