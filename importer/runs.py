@@ -68,15 +68,13 @@ def record_unchanged(conn: Connection, run_id: int, sources: list[SourceRecord],
                                    "b_run": run_id, "b_now": now} for source in chunk])
 
 
-_SOURCE_ID = select(Source.id).where(Source.key == bindparam("key"))
-
-
 def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> int:
     """Insert or update the source's row in one statement (another process may record it at the same moment);
     returns its id. A file that could not be read keeps what was known of it."""
     key = identity.source_key(source.locator)
     table = Source.__table__
-    old = sql.find_one(conn, table, key=key)
+    complete = source.sha256 and source.import_fingerprint  # nothing to keep from before: no need to look
+    old = None if complete else sql.find_one(conn, table, key=key)
     known = old if old else {"sha256": None, "format": None, "size_bytes": None, "import_fingerprint": None}
     values: dict[str, Any] = {
         "key": key, "locator": source.locator, "status": source.status, "error": source.error,
@@ -85,8 +83,7 @@ def record_source(conn: Connection, run_id: int, source: SourceRecord, now: date
         "import_fingerprint": source.import_fingerprint or known["import_fingerprint"],
         "first_run_id": run_id, "last_run_id": run_id, "created_at": now, "updated_at": now,
     }
-    sql.upsert(conn, table, [values], ["key"], keep=["first_run_id"])
-    return int(conn.execute(_SOURCE_ID, {"key": key}).scalar_one())
+    return sql.upsert_one(conn, table, values, ["key"], keep=["first_run_id"])
 
 
 def refreshed(conn: Connection, source: SourceRecord) -> SourceRecord:

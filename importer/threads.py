@@ -8,7 +8,7 @@ read: a comment whose post or parent is still missing waits there, for a later s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -34,13 +34,26 @@ def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], auth
     table, scope = Comment.__table__, {"post_id": post_id}
     new_post = post_id in writer.new_posts
     writer.new_posts.discard(post_id)
-    existing = [] if new_post else list(sql.rows_by_key(writer.conn, table, scope).values())
+    if new_post and (ids := sql.allocate_ids(writer.conn, table, sum(map(_tree_size, groups)))) is not None:
+        written = _save_new_trees(writer, post_id, groups, authors, ids)
+    else:
+        written = _save_levels(writer, post_id, groups, authors, [] if new_post else
+                               list(sql.rows_by_key(writer.conn, table, scope).values()))
+    _save_mentions(writer, written)
+    if any(before for _, _, before in written) or any(r.published_at or r.display_time for r, _, _ in written):
+        resolve_mentions(writer, post_id)  # without a time anywhere, no mention can point anywhere
+
+
+def _save_levels(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int],
+                 existing: list[dict[str, Any]]) -> list[tuple[CommentRecord, int, bool]]:
+    """Each level written, then read back for the ids its replies point at. Returns (record, its row id, stored
+    before) of every comment."""
+    table, scope = Comment.__table__, {"post_id": post_id}
     stored_before = {row["key"] for row in existing}
-    written: list[tuple[CommentRecord, int, bool]] = []  # (record, its row id, stored before)
+    written: list[tuple[CommentRecord, int, bool]] = []
     level = list(groups)
     while level:
-        planned = [(record, row) for parent, siblings in level
-                   for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank), strict=True)]
+        planned = _planned(writer, level, authors)
         keys = writer.write(table, scope, [row for _, row in planned], COMMENT_FIELDS, existing)
         if any(row["parent_id"] is None for _, row in planned):
             _own_threads(writer, post_id)
@@ -48,9 +61,43 @@ def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], auth
         written += [(record, stored[key]["id"], key in stored_before)
                     for (record, _), key in zip(planned, keys, strict=True)]
         level = [(stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies]
-    _save_mentions(writer, written)
-    if stored_before or any(r.published_at or r.display_time for r, _, _ in written):
-        resolve_mentions(writer, post_id)  # without a time anywhere, no mention can point anywhere
+    return written
+
+
+def _save_new_trees(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int],
+                    ids: Iterator[int]) -> list[tuple[CommentRecord, int, bool]]:
+    """Comments of a post that had none, with ids handed out beforehand: every row knows its parent's and its
+    thread's id before anything is written, so the whole tree goes in one bulk insert, read back never."""
+    table, scope = Comment.__table__, {"post_id": post_id}
+    written: list[tuple[CommentRecord, int, bool]] = []
+    rows: list[dict[str, Any]] = []
+    level = list(groups)
+    while level:
+        planned = _planned(writer, level, authors)
+        keys, inserts, _ = writer.merge_rows(table, scope, [row for _, row in planned], COMMENT_FIELDS, [])
+        for row in inserts:
+            row["id"] = next(ids)
+            row["thread_id"] = row["thread_id"] or row["id"]  # a top-level comment is its own thread
+        stored = {row["key"]: row for row in inserts}
+        rows += inserts
+        written += [(record, stored[key]["id"], False) for (record, _), key in zip(planned, keys, strict=True)]
+        level = [(stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies]
+    sql.insert_rows(writer.conn, table, rows)  # parents before their replies, as the foreign keys want
+    return written
+
+
+def _planned(writer: Writer, level: Sequence[Siblings], authors: Mapping[str, int]
+             ) -> list[tuple[CommentRecord, dict[str, Any]]]:
+    return [(record, row) for parent, siblings in level
+            for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank), strict=True)]
+
+
+def _tree_size(group: Siblings) -> int:
+    stack, count = list(group[1]), 0
+    while stack:
+        count += 1
+        stack.extend(stack.pop().replies)
+    return count
 
 
 def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, authors: Mapping[str, int],

@@ -102,6 +102,15 @@ class Writer:
               existing: Iterable[Mapping[str, Any]]) -> list[str]:
         """Insert new rows, merge found ones and write those the merge changes. Returns the key each row is
         stored under: a row found by its Blogger id keeps the key it has."""
+        keys, inserts, updates = self.merge_rows(table, scope, rows, fields, existing)
+        sql.insert_rows(self.conn, table, inserts)
+        sql.update_by_id(self.conn, table, updates, field_names(fields))
+        return keys
+
+    def merge_rows(self, table: Table, scope: Mapping[str, Any], rows: Sequence[dict[str, Any]],
+                   fields: Sequence[Field], existing: Iterable[Mapping[str, Any]]
+                   ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+        """What `write` would write, without writing it: (the key of each row, rows to insert, rows to update)."""
         index = _Index(existing)
         tally = self.counts[table.name]
         inserts: list[dict[str, Any]] = []
@@ -123,9 +132,7 @@ class Writer:
                 updates.append({**merged, "updated_at": self.now})
                 tally.updated += 1
             old.update(merged)  # a later repeat in the same source merges with this version
-        sql.insert_rows(self.conn, table, inserts)
-        sql.update_by_id(self.conn, table, updates, field_names(fields))
-        return [index.match(row)["key"] for row in rows]  # type: ignore[index]
+        return [index.match(row)["key"] for row in rows], inserts, updates  # type: ignore[index]
 
 
 class _Index:

@@ -1,10 +1,11 @@
 """Writing parsed sources: each lands whole or not at all, several share a transaction.
 
 A commit costs a disk flush; a run of thousands of small sources would spend most of its time on them. So the
-sources of about a second share one transaction, each inside a savepoint: a source the database refuses, or
-whose parser fails half way, is rolled back to its savepoint and recorded as failed, and the others stay. When
-another import gets in the way (the same rows written at the same moment), the transaction is rolled back and its
-sources are written again one transaction each, waiting a moment between tries. A large source, whose entries
+sources of about a second share one transaction. When a source fails in it (the database refuses it, or
+another import gets in the way by writing the same rows at the same moment), the transaction is rolled back and
+its sources are written again one transaction each, waiting a moment between tries, each in a savepoint: a source
+that fails there is rolled back to it and recorded as failed. Once one has failed, savepoints keep every source
+of the run apart (a savepoint costs two round trips; a batch written twice, a second). A large source, whose entries
 are read as they are written, has a transaction of its own.
 """
 
@@ -60,6 +61,9 @@ class SourceWriter:
         self.batch: list[tuple[Planned, Outcome | None]] = []  # None: unchanged, or failed before parsing
         self.results: list[tuple[Planned, SourceRecord, Counts]] = []
         self.unchanged_sources: list[SourceRecord] = []  # recorded in one statement when the batch commits
+        # A shared transaction writes its sources without savepoints until one fails in it; then the batch is
+        # written again, a source to a transaction, and savepoints keep the sources of later batches apart.
+        self.savepoints = False
 
     def unchanged(self, planned: Planned) -> None:
         self._add(replace(planned, seen=replace(planned.seen, status="unchanged")), None)
@@ -107,8 +111,10 @@ class SourceWriter:
                 self.unchanged_sources.append(planned.seen)
                 self.results.append((planned, planned.seen, Counts()))
             else:
-                self.results.append(self._in_savepoint(self.conn, planned, outcome))
-        except SQLAlchemyError:  # another import was in the way: the transaction is lost
+                self.results.append(self._in_savepoint(self.conn, planned, outcome, self.savepoints))
+        except (SQLAlchemyError, SourceError) as error:  # the transaction is lost with the source that failed in it
+            if not (isinstance(error, SQLAlchemyError) and is_contention(error)):
+                self.savepoints = True  # sources fail here: from now on each is kept apart from the others
             self.unchanged_sources = []
             self.conn.rollback()
             self.conn.close()
@@ -118,8 +124,10 @@ class SourceWriter:
         if time.monotonic() - self.started >= BATCH_SECONDS or len(self.batch) >= BATCH_SOURCES:
             self.close()
 
-    def _in_savepoint(self, conn: Connection, planned: Planned, outcome: Outcome | None
+    def _in_savepoint(self, conn: Connection, planned: Planned, outcome: Outcome | None, savepoint: bool = True
                       ) -> tuple[Planned, SourceRecord, Counts]:
+        """Write one source. In a savepoint, a source that fails is rolled back alone and recorded as failed;
+        without one (two round trips fewer per source), its error is raised and the transaction is lost."""
         seen = planned.seen
         if outcome is None:
             if seen.status == "unchanged":
@@ -129,18 +137,20 @@ class SourceWriter:
             return planned, seen, Counts()
         if isinstance(outcome, SourceError):
             return self._failed(conn, planned, str(outcome))
-        savepoint = conn.begin_nested()
+        if not savepoint:
+            return (planned, *_write_source(conn, self.run_id, seen, outcome, self.blog))
+        nested = conn.begin_nested()
         try:
             record, counts = _write_source(conn, self.run_id, seen, outcome, self.blog)
         except SourceError as error:
-            savepoint.rollback()
+            nested.rollback()
             return self._failed(conn, planned, str(error))
         except SQLAlchemyError as error:
             if is_contention(error):
                 raise
-            savepoint.rollback()
+            nested.rollback()
             return self._failed(conn, planned, self._refused(planned, error))
-        savepoint.commit()
+        nested.commit()
         return planned, record, counts
 
     def _redo_one_by_one(self) -> None:
