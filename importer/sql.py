@@ -6,16 +6,17 @@ what executing the finished statement does, and an import runs the same few stat
 
 from __future__ import annotations
 
+import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Executable, Table, bindparam, func, select, tuple_, update
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
+DIALECT_MODULES = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 CHUNK = 500  # rows per IN list or statement: far below every engine's parameter limit
 IDS_AHEAD = 1000  # ids taken from a PostgreSQL sequence at once: a round trip per thousand rows, not per post
 COPY_FROM = 20  # rows from which PostgreSQL is sent COPY rather than INSERTs: below it, COPY's set-up costs more
@@ -41,15 +42,12 @@ def find_one(conn: Connection, table: Table, **where: Any) -> dict[str, Any] | N
     return dict(row) if row else None
 
 
-def _insert(conn: Connection, table: Table) -> Insert:
-    name = conn.dialect.name
-    if name == "sqlite":
-        return sqlite.insert(table)
-    if name == "postgresql":
-        return postgresql.insert(table)
-    if name in ("mysql", "mariadb"):
-        return mysql.insert(table)
-    raise NotImplementedError(f"blogimport does not write to {name} databases")
+def _insert(conn: Connection, table: Table) -> Any:
+    """The engine's own INSERT, which knows its upsert. Its dialect module is loaded already, by the engine."""
+    module = DIALECT_MODULES.get(conn.dialect.name)
+    if module is None:
+        raise NotImplementedError(f"blogimport does not write to {conn.dialect.name} databases")
+    return importlib.import_module(f"sqlalchemy.dialects.{module}").insert(table)
 
 
 def insert_missing(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], unique: Sequence[str]) -> None:
@@ -64,7 +62,7 @@ def insert_missing(conn: Connection, table: Table, rows: Sequence[Mapping[str, A
 
 def _insert_missing(conn: Connection, table: Table, unique: Sequence[str]) -> Insert:
     stmt = _insert(conn, table)
-    if isinstance(stmt, mysql.Insert):
+    if conn.dialect.name in ("mysql", "mariadb"):
         # A no-op update, not INSERT IGNORE: IGNORE would also swallow real errors such as truncation.
         first = unique[0]
         return stmt.on_duplicate_key_update({first: stmt.inserted[first]})
@@ -129,7 +127,7 @@ def upsert_one(conn: Connection, table: Table, row: Mapping[str, Any], unique: S
 
 def _upsert(conn: Connection, table: Table, unique: Sequence[str], columns: Sequence[str]) -> Insert:
     stmt = _insert(conn, table)
-    if isinstance(stmt, mysql.Insert):
+    if conn.dialect.name in ("mysql", "mariadb"):
         return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in columns})
     return stmt.on_conflict_do_update(index_elements=list(unique), set_={c: stmt.excluded[c] for c in columns})
 
