@@ -95,9 +95,10 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
 def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, LastImport],
           writer: SourceWriter) -> Iterator[Planned]:
     """The sources to parse. The others are told to the writer at once: unchanged, or failed before parsing."""
+    quick = not (options.force or options.checksum)
     for order, source in enumerate(inputs):
         last = imported.get(identity.source_key(source.locator))
-        if last is not None and not options.force and not options.checksum and _still(source, last, options):
+        if quick and last is not None and _still(source, last, options):
             writer.unchanged(Planned(order, source, SourceRecord(
                 source.locator, "unchanged", sha256=last.sha256, format=last.format,
                 import_fingerprint=last.import_fingerprint, signature=source.signature)))
@@ -113,8 +114,8 @@ def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, 
 
 
 def _still(source: Source, last: LastImport, options: ImportOptions) -> bool:
-    """The quick check: the source's signature is the one it had when its content was last imported, as it would
-    be imported now (same format, parser version and options)."""
+    """The quick check: the source's signature is the one stored when its content was last read, and that content
+    was imported as it would be now (same format, parser version and options)."""
     if source.signature is None or source.signature != last.file_signature:
         return False
     fmt = last.format if options.format == "auto" else options.format
