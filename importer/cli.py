@@ -56,13 +56,15 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["auto", *formats.FORMATS]), default="auto", show_default=True,
               help="Read every source as this format instead of telling it from the content.")
 @click.option("--force", is_flag=True, help="Parse sources again even when their content was already imported.")
+@click.option("--checksum", "-c", is_flag=True,
+              help="Read and hash every source even when its size and modification time are unchanged.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default="the number of cores",
               metavar="N", help="Processes that parse sources at once, beside the one that writes.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line; errors still go to stderr.")
 def import_command(
     paths: tuple[Path, ...], db_url: str, blog: str | None, blog_author: str | None, timezone: str | None,
-    fmt: str, force: bool, jobs: int, as_json: bool, quiet: bool,
+    fmt: str, force: bool, checksum: bool, jobs: int, as_json: bool, quiet: bool,
 ) -> None:
     """Import files or folders (searched recursively) into the database.
 
@@ -74,7 +76,7 @@ def import_command(
     engine = _open(db_url)
     files = sources.discover(paths)
     options = ImportOptions(blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force,
-                            jobs=jobs)
+                            checksum=checksum, jobs=jobs)
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
     progress = click.progressbar(length=len(files), label="Importing", file=sys.stderr, show_pos=True,

@@ -1,9 +1,11 @@
 """One import run: sources -> format -> records -> rows.
 
-Each source is read once to hash it; one whose content was already imported with the same parser and options is
-skipped without parsing. The others are parsed (importer.parsing: in worker processes when there are several
-jobs) and written by importer.writing, each whole or not at all. A source that cannot be read or parsed, or
-that the database refuses, is recorded as failed and the run goes on.
+A source whose signature (size and modification time, or a zip member's CRC) is what it was when its content was
+last imported, with the same parser and options, is skipped unread: the quick check (not with --checksum). The
+others are read once to hash them; one whose content was already imported so is skipped without parsing. The
+rest are parsed (importer.parsing: in worker processes when there are several jobs) and written by
+importer.writing, each whole or not at all. A source that cannot be read or parsed, or that the database
+refuses, is recorded as failed and the run goes on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from importer import formats, identity, parsing, runs, sources
 from importer.errors import SourceError
 from importer.parsing import ParseTask
 from importer.records import ParseOptions
-from importer.runs import SourceRecord
+from importer.runs import LastImport, SourceRecord
 from importer.sources import Source
 from importer.writer import Counts
 from importer.writing import Planned, SourceWriter
@@ -33,6 +35,7 @@ class ImportOptions:
     timezone: str | None = None
     format: str = "auto"
     force: bool = False  # parse even sources whose content was already imported
+    checksum: bool = False  # read and hash even sources whose signature is unchanged
     jobs: int = 1  # processes parsing at once, beside the one that writes
 
     @property
@@ -67,7 +70,7 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
     """Import every source (see sources.discover) and record the run; `on_source` hears of each once written."""
     with engine.begin() as conn:
         result = RunResult(run_id=runs.start_run(conn, _now()))
-        imported = runs.import_fingerprints(conn)
+        imported = runs.last_imports(conn)
     done: dict[str, tuple[int, SourceRecord]] = {}
 
     def written(planned: Planned, record: SourceRecord, counts: Counts) -> None:
@@ -89,18 +92,34 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
     return result
 
 
-def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, str],
+def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, LastImport],
           writer: SourceWriter) -> Iterator[Planned]:
     """The sources to parse. The others are told to the writer at once: unchanged, or failed before parsing."""
+    quick = not (options.force or options.checksum)
     for order, source in enumerate(inputs):
+        last = imported.get(identity.source_key(source.locator))
+        if quick and last is not None and _still(source, last, options):
+            writer.unchanged(Planned(order, source, SourceRecord(
+                source.locator, "unchanged", sha256=last.sha256, format=last.format,
+                import_fingerprint=last.import_fingerprint, signature=source.signature)))
+            continue
         planned = _read(order, source, options)
         seen = planned.seen
         if seen.status == "failed":
             writer.failed(planned)
-        elif not options.force and imported.get(identity.source_key(seen.locator)) == seen.import_fingerprint:
+        elif not options.force and last is not None and last.import_fingerprint == seen.import_fingerprint:
             writer.unchanged(planned)
         else:
             yield planned
+
+
+def _still(source: Source, last: LastImport, options: ImportOptions) -> bool:
+    """The quick check: the source's signature is the one stored when its content was last read, and that content
+    was imported as it would be now (same format, parser version and options)."""
+    if source.signature is None or source.signature != last.file_signature:
+        return False
+    fmt = last.format if options.format == "auto" else options.format
+    return _fingerprint(last.sha256, fmt, options) == last.import_fingerprint
 
 
 def _read(order: int, source: Source, options: ImportOptions) -> Planned:
@@ -111,7 +130,7 @@ def _read(order: int, source: Source, options: ImportOptions) -> Planned:
     except OSError as error:
         return Planned(order, source, _failed(SourceRecord(locator, "failed"), f"{locator}: cannot read: "
                                                                                 f"{error.strerror}"))
-    seen = SourceRecord(locator, "imported", sha256=sha256, size_bytes=size)
+    seen = SourceRecord(locator, "imported", sha256=sha256, size_bytes=size, signature=source.signature)
     try:
         head = data[: sources.SNIFF_BYTES] if data is not None else source.head()
         fmt = sources.sniff(head, locator, None if options.format == "auto" else options.format)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
@@ -25,6 +25,7 @@ class SourceRecord:
     size_bytes: int | None = None
     error: str | None = None  # why it failed, or what it waits for
     import_fingerprint: str | None = None  # set when its content was imported
+    signature: str | None = None  # sources.Source.signature, as it was when its content was read
     waiting: int = 0  # comments waiting for their post or parent
 
 
@@ -49,23 +50,35 @@ def finish_run(conn: Connection, run_id: int, statuses: Mapping[str, int], count
     conn.execute(insert(ImportRunCount), rows)
 
 
-def import_fingerprints(conn: Connection) -> dict[str, str]:
-    """The fingerprint of each source's last import, by source key, where that import was complete (partial and
-    failed ones are tried again)."""
-    query = select(Source.key, Source.import_fingerprint).where(Source.status.in_(("imported", "unchanged")))
-    return {row.key: row.import_fingerprint for row in conn.execute(query)}
+class LastImport(NamedTuple):
+    """What a source's last complete import left: its fingerprint, and what tells it unchanged without reading."""
+
+    import_fingerprint: str
+    sha256: str
+    format: str
+    file_signature: str | None
+
+
+def last_imports(conn: Connection) -> dict[str, LastImport]:
+    """Each source's last import, by source key, where that import was complete (partial and failed ones are tried
+    again)."""
+    query = (select(Source.key, Source.import_fingerprint, Source.sha256, Source.format, Source.file_signature)
+             .where(Source.status.in_(("imported", "unchanged"))))
+    return {row.key: LastImport(*row[1:]) for row in conn.execute(query)}
 
 
 _UNCHANGED = update(Source).where(Source.key == bindparam("b_key")).values(
-    status="unchanged", error=None, locator=bindparam("b_locator"), last_run_id=bindparam("b_run"),
-    updated_at=bindparam("b_now"))
+    status="unchanged", error=None, locator=bindparam("b_locator"), file_signature=bindparam("b_signature"),
+    last_run_id=bindparam("b_run"), updated_at=bindparam("b_now"))
 
 
 def record_unchanged(conn: Connection, run_id: int, sources: list[SourceRecord], now: datetime) -> None:
-    """Sources skipped because their content was imported before: only their status and last run change."""
+    """Sources skipped because their content was imported before: only their status, signature (a file touched
+    but not changed has a new one) and last run change."""
     for chunk in sql.chunks(sources):
         conn.execute(_UNCHANGED, [{"b_key": identity.source_key(source.locator), "b_locator": source.locator,
-                                   "b_run": run_id, "b_now": now} for source in chunk])
+                                   "b_signature": source.signature, "b_run": run_id, "b_now": now}
+                                  for source in chunk])
 
 
 def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> int:
@@ -75,11 +88,13 @@ def record_source(conn: Connection, run_id: int, source: SourceRecord, now: date
     table = Source.__table__
     complete = source.sha256 and source.import_fingerprint  # nothing to keep from before: no need to look
     old = None if complete else sql.find_one(conn, table, key=key)
-    known = old if old else {"sha256": None, "format": None, "size_bytes": None, "import_fingerprint": None}
+    known = old if old else {"sha256": None, "format": None, "size_bytes": None, "file_signature": None,
+                             "import_fingerprint": None}
     values: dict[str, Any] = {
         "key": key, "locator": source.locator, "status": source.status, "error": source.error,
         "sha256": source.sha256 or known["sha256"], "format": source.format if source.sha256 else known["format"],
         "size_bytes": source.size_bytes if source.sha256 else known["size_bytes"],
+        "file_signature": source.signature if source.sha256 else known["file_signature"],
         "import_fingerprint": source.import_fingerprint or known["import_fingerprint"],
         "first_run_id": run_id, "last_run_id": run_id, "created_at": now, "updated_at": now,
     }

@@ -3,12 +3,18 @@
 A source is read as a stream, so a large export is never held in memory whole. A Takeout `.zip` is read in
 place: its `feed.atom` members are opened from the archive, nothing is extracted, and member names are only
 ever used as labels, never as paths.
+
+Every source has a signature known without reading it, as rsync and make judge files: a file's size,
+modification time and inode, a zip member's size and CRC-32 from the archive's directory. When it is what it was
+at the last import, the content is taken to be unchanged (`--checksum` reads it regardless).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -21,6 +27,11 @@ from importer.errors import UnsupportedFormat
 SNIFF_BYTES = 8192
 TAKEOUT_FEED = "feed.atom"
 _ATOM_NAMESPACE = b"http://www.w3.org/2005/Atom"
+# A file modified this recently may be written again within the resolution of its modification time (2 s on FAT)
+# without the time changing: its signature is not trusted until it is older, as git treats "racily clean" files.
+FRESH_NS = 3_000_000_000
+# How a zip archive begins: its first member's header, an empty one's directory, or a spanned one's marker.
+_ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class Source:
 
     locator: str  # what messages and the sources table call it
     open: Callable[[], AbstractContextManager[BinaryIO]]  # `with source.open() as stream:`
+    signature: str | None = None  # changes when the content does, known without reading it; None: not known
 
     def head(self) -> bytes:
         with self.open() as stream:
@@ -54,9 +66,26 @@ def discover(paths: Iterable[Path]) -> list[Source]:
         found.extend(_files_under(path) if path.is_dir() else [path])
     sources: dict[str, Source] = {}
     for file in dict.fromkeys(p.resolve() for p in found):
-        for source in _zip_members(file) if zipfile.is_zipfile(file) else [_file_source(file)]:
+        for source in _zip_members(file) if _is_zip(file) else [_file_source(file)]:
             sources.setdefault(source.locator, source)
     return list(sources.values())
+
+
+def _is_zip(path: Path) -> bool:
+    """A zip archive, whatever its name: its first bytes say so, then its directory (an archive behind a prefix, as
+    a self-extracting one, is not taken for one: no Takeout is). Four bytes from the start of a file cost an eighth
+    of zipfile.is_zipfile, which looks for the directory at the end of every file."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False  # not readable: reading it will say so
+    try:
+        start = os.read(fd, 4)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return start in _ZIP_STARTS and zipfile.is_zipfile(path)
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -75,13 +104,26 @@ def _hidden(relative: Path) -> bool:
 
 
 def _file_source(path: Path) -> Source:
-    return Source(locator=str(path), open=lambda: path.open("rb"))
+    return Source(locator=str(path), open=lambda: path.open("rb"), signature=file_signature(path))
+
+
+def file_signature(path: Path) -> str | None:
+    """Size, modification time and inode, from the file's metadata; None if they cannot be had or if the file was
+    modified too recently to trust them (see FRESH_NS)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if stat.st_mtime_ns > time.time_ns() - FRESH_NS:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
 
 def _zip_members(archive: Path) -> list[Source]:
     with zipfile.ZipFile(archive) as zipped:
-        names = sorted(info.filename for info in zipped.infolist()
-                       if not info.is_dir() and info.filename.rsplit("/", 1)[-1] == TAKEOUT_FEED)
+        # By name, as zipped.open finds them: of a name written twice, the last.
+        feeds = {info.filename: info for info in zipped.infolist()
+                 if not info.is_dir() and info.filename.rsplit("/", 1)[-1] == TAKEOUT_FEED}
 
     def opener(name: str) -> Callable[[], AbstractContextManager[BinaryIO]]:
         @contextmanager
@@ -90,7 +132,9 @@ def _zip_members(archive: Path) -> list[Source]:
                 yield member  # type: ignore[misc]
         return open_member
 
-    return [Source(locator=f"{archive}!{name}", open=opener(name)) for name in names]
+    # The CRC-32 of the member's content, from the archive's directory: a zip's modification times say little.
+    return [Source(locator=f"{archive}!{name}", open=opener(name), signature=f"{info.file_size}:crc{info.CRC:08x}")
+            for name, info in sorted(feeds.items())]
 
 
 def sniff(head: bytes, locator: str, forced: str | None = None) -> str:

@@ -69,6 +69,12 @@ class Source(Timestamps, Base):
     )
     format: Mapped[str | None] = mapped_column(String(16), comment="text or atom; NULL when it could not be told.")
     size_bytes: Mapped[int | None] = mapped_column(BigInteger, comment="Size of the file when last read.")
+    file_signature: Mapped[str | None] = mapped_column(
+        String(64),
+        comment="Size, modification time and inode of the file (size and CRC-32 of a zip member) when last read, "
+                "known without reading it: unchanged, with the same import fingerprint, means skip without reading; "
+                "NULL when not known or written too recently to trust.",
+    )
     status: Mapped[str] = mapped_column(
         String(16),
         comment="imported, unchanged, partial (comments waiting for their post) or failed, as of the last run.",

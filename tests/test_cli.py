@@ -47,6 +47,13 @@ def test_readme_has_a_section_for_every_command() -> None:
         assert any(set(path) <= heading for heading in words), path
 
 
+def test_readme_lists_every_option_of_import() -> None:
+    section = README.split("### `blogimport import PATH...`", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"^\| `(--[a-z-]+)[ `]", section, re.MULTILINE))
+    options = {opt for param in cli.commands["import"].params for opt in param.opts if opt.startswith("--")}
+    assert documented == options
+
+
 @pytest.mark.parametrize(
     "args", [["import"], ["import", "seeds", "--no-such-option"], ["import", "seeds", "--format", "pdf"], ["nope"]],
 )

@@ -237,6 +237,22 @@ def test_a_takeout_zip_imports_its_feeds_and_only_them(tmp_path: Path, db_url: s
     assert not (tmp_path.parent / "escaped").exists() and not (tmp_path / "escaped").exists()
 
 
+def test_a_zip_is_told_by_its_content_not_its_name(tmp_path: Path, db_url: str) -> None:
+    import zipfile
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    archive = folder / "takeout-download"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("Takeout/Blogger/Blogs/Epistemic Forge/feed.atom", MISSING_THREAD.read_bytes())
+    (folder / "notes.zip").write_text("Things to read later\n")
+    summary = import_json(folder, "--db", db_url, exit_code=1)
+    assert summary["sources"] == {"imported": 1, "unchanged": 0, "partial": 0, "failed": 1}
+    assert query(db_url, "SELECT locator, status FROM sources ORDER BY locator") == [
+        {"locator": str(folder / "notes.zip"), "status": "failed"},
+        {"locator": f"{archive}!Takeout/Blogger/Blogs/Epistemic Forge/feed.atom", "status": "imported"}]
+
+
 def test_an_unpacked_takeout_folder_means_its_feeds(tmp_path: Path, db_url: str) -> None:
     takeout_copy(tmp_path)
     (tmp_path / "Takeout" / "archive_browser.html").write_text("<html>index of the archive</html>")

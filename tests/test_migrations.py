@@ -21,7 +21,7 @@ from tests.dbdump import connect, query, tables
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "import_run_counts", "import_runs", "labels",
           "pending_comments", "post_labels", "posts", "sources"]
-HEAD = "0005"
+HEAD = "0006"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,7 +57,9 @@ def test_blogimport_db_commands(db_url: str) -> None:
     assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "history", "--db", db_url).stdout.splitlines() == [
-        "0004 -> 0005 (head), Full-text search over posts (title and text) and comments, in each engine's own way.",
+        "0005 -> 0006 (head), Sources keep a signature read without opening them (size and modification time), "
+        "to skip unchanged files.",
+        "0004 -> 0005, Full-text search over posts (title and text) and comments, in each engine's own way.",
         "0003 -> 0004, Reporting views: post_summary, comment_threads, reply_chains, author_activity, "
         "monthly_activity.",
         "0002 -> 0003, Comments keep the time as the page showed it (saved pages and text renderings), to "
