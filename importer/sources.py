@@ -63,9 +63,9 @@ def discover(paths: Iterable[Path]) -> list[Source]:
     """
     found: list[Path] = []
     for path in paths:
-        found.extend(_files_under(path) if path.is_dir() else [path])
+        found.extend(_files_under(path) if path.is_dir() else [path.resolve()])
     sources: dict[str, Source] = {}
-    for file in dict.fromkeys(p.resolve() for p in found):
+    for file in dict.fromkeys(found):
         for source in _zip_members(file) if _is_zip(file) else [_file_source(file)]:
             sources.setdefault(source.locator, source)
     return list(sources.values())
@@ -89,18 +89,42 @@ def _is_zip(path: Path) -> bool:
 
 
 def _files_under(folder: Path) -> list[Path]:
+    """The files under a folder, resolved (a link is followed to its file), in path order."""
+    folder = folder.resolve()
     if _is_takeout(folder):
-        return sorted(p for p in folder.rglob(TAKEOUT_FEED) if p.is_file())
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not _hidden(p.relative_to(folder)))
+        return sorted(p.resolve() for p in folder.rglob(TAKEOUT_FEED) if p.is_file())
+    return [path for _, path in sorted(_walk(folder, ()))]
+
+
+def _walk(folder: Path, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Path]]:
+    """(path parts below the top, resolved path) of each file, hidden ones aside; links to folders are not entered,
+    as Path.rglob does not enter them. A folder's entries tell their kind without a system call per file, and a
+    file that is no link needs no resolving: its folder is resolved already."""
+    try:
+        entries = list(os.scandir(folder))
+    except PermissionError:
+        return  # as Path.rglob: a folder that cannot be listed holds nothing
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(folder / entry.name, (*parts, entry.name))
+        elif entry.is_file(follow_symlinks=False):
+            yield (*parts, entry.name), folder / entry.name
+        elif entry.is_symlink() and _links_to_file(entry):
+            yield (*parts, entry.name), Path(entry.path).resolve()
+
+
+def _links_to_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a loop of links
+        return False
 
 
 def _is_takeout(folder: Path) -> bool:
     """An unpacked Google Takeout: its Blogger part holds one feed.atom per blog, and much besides."""
     return any((folder / sub / "Blogger").is_dir() for sub in ("", "Takeout"))
-
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
 
 
 def _file_source(path: Path) -> Source:

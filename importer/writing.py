@@ -31,6 +31,7 @@ from importer.sources import Source
 from importer.writer import Counts
 
 ATTEMPTS = 6  # tries of one source's transaction when concurrent imports collide
+NOTHING = Counts()  # what a source skipped or failed before parsing did; never changed, shared
 BATCH_SECONDS = 1.0  # a transaction is committed once it has been open this long...
 BATCH_SOURCES = 500  # ...or holds this many sources
 
@@ -109,7 +110,7 @@ class SourceWriter:
         try:
             if outcome is None and planned.seen.status == "unchanged":
                 self.unchanged_sources.append(planned.seen)
-                self.results.append((planned, planned.seen, Counts()))
+                self.results.append((planned, planned.seen, NOTHING))
             else:
                 self.results.append(self._in_savepoint(self.conn, planned, outcome, self.savepoints))
         except (SQLAlchemyError, SourceError) as error:  # the transaction is lost with the source that failed in it
@@ -134,7 +135,7 @@ class SourceWriter:
                 runs.record_unchanged(conn, self.run_id, [seen], _now())
             else:
                 runs.record_source(conn, self.run_id, seen, _now())
-            return planned, seen, Counts()
+            return planned, seen, NOTHING
         if isinstance(outcome, SourceError):
             return self._failed(conn, planned, str(outcome))
         if not savepoint:
@@ -198,7 +199,7 @@ class SourceWriter:
     def _failed(self, conn: Connection, planned: Planned, reason: str) -> tuple[Planned, SourceRecord, Counts]:
         failed = replace(planned.seen, status="failed", error=reason, import_fingerprint=None, waiting=0)
         runs.record_source(conn, self.run_id, failed, _now())
-        return planned, failed, Counts()
+        return planned, failed, NOTHING
 
     def _refused(self, planned: Planned, error: SQLAlchemyError) -> str:
         reason = describe(error, self.engine.url.render_as_string(hide_password=False))
