@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,13 @@ def assert_consistent(r: dict) -> None:
     assert r["floor_rate"] == pytest.approx(r["comments"] / floor_seconds, rel=0.05)
     assert r["ratio"] == pytest.approx(r["rate"] / r["floor_rate"], rel=0.05)
     assert r["peak_rss_mb"] > 20
+
+
+def test_a_given_corpus_is_reported_at_the_size_its_manifest_gives(tmp_path: Path) -> None:
+    from tests.perf.bench import _arguments, _size
+    from tests.perf.corpus import generate
+
+    generate(tmp_path / "corpus", size="S", seed=3, posts=2, formats=["text"])
+    assert _size(_arguments(["--corpus", str(tmp_path / "corpus")])) == "2 posts"
+    assert _size(_arguments(["--corpus", str(tmp_path)])) == "unknown"
+    assert _size(_arguments(["--size", "M"])) == "M"

@@ -78,9 +78,16 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     print(_table(results))
     if args.json:
-        size = args.size if args.posts is None else f"{args.posts} posts"
-        print(json.dumps({"size": size, "results": [asdict(r) for r in results]}))
+        print(json.dumps({"size": _size(args), "results": [asdict(r) for r in results]}))
     return 0
+
+
+def _size(args: argparse.Namespace) -> str:
+    """The corpus's size: as generated, or as the manifest of a given corpus says."""
+    if args.corpus:
+        manifest = args.corpus / "manifest.json"
+        return str(json.loads(manifest.read_text())["size"]) if manifest.is_file() else "unknown"
+    return str(args.size) if args.posts is None else f"{args.posts} posts"
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
