@@ -14,8 +14,8 @@ which a new database is made for every import and dropped after), it measures:
   fractions of the first import's time. An export is one source: a changed export is parsed again whole, so
   there the second figure is not measured (null).
 
-HTML is also imported with `--jobs 1`, to show what the parsing workers bring. The table goes to stdout, then
-(with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments", "seconds", "rate",
+HTML is also imported with `--jobs 1`, to show what the parsing workers bring (not with --no-single). The table
+goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments", "seconds", "rate",
 "floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
 """
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"corpus in {corpus}" + (f": {manifest.posts:,} posts, {manifest.comments:,} comments" if manifest
                                       else ""))
         results = [result for fmt in args.formats for db in args.db
-                   for result in _measure(fmt, db, corpus, scratch, args.jobs)]
+                   for result in _measure(fmt, db, corpus, scratch, args.jobs, args.single)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(_table(results))
@@ -100,6 +100,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--format", dest="formats", action="append", choices=list(FORMATS),
                         help="repeatable; default all")
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="--jobs of the imports (default: cores)")
+    parser.add_argument("--no-single", dest="single", action="store_false",
+                        help="skip the second import of html with --jobs 1 (an L corpus takes half an hour more)")
     parser.add_argument("--corpus", type=Path, help="use a corpus written by tests.perf.corpus instead")
     parser.add_argument("--scratch", type=Path, help="folder for the scratch files (default: the system's temp)")
     parser.add_argument("--json", action="store_true", help="also print one JSON object")
@@ -109,13 +111,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _measure(fmt: str, db: str, corpus: Path, scratch: Path, jobs: int) -> Iterator[Result]:
+def _measure(fmt: str, db: str, corpus: Path, scratch: Path, jobs: int, single: bool) -> Iterator[Result]:
     engine = "sqlite" if db == "sqlite" else make_url(db).get_backend_name()
     work = scratch / f"{fmt}-{engine}"
     source = _working_copy(corpus, FORMATS[fmt], work)
     _log(f"{fmt} -> {engine}: parse-only ...")
     parse_seconds = floors.parse_only_seconds(source)
-    for job_count in ([jobs, 1] if fmt == "html" and jobs > 1 else [jobs]):
+    for job_count in ([jobs, 1] if fmt == "html" and jobs > 1 and single else [jobs]):
         with _database(db, work) as url, _database(db, work) as empty:
             yield _import_runs(fmt, engine, source, url, empty, job_count, parse_seconds,
                                changes=job_count == jobs)
