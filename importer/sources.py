@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from importer import decoding
 from importer.errors import UnsupportedFormat
 
 SNIFF_BYTES = 8192
@@ -163,9 +164,10 @@ def _zip_members(archive: Path) -> list[Source]:
 
 def sniff(head: bytes, locator: str, forced: str | None = None) -> str:
     """The format of a source from its first bytes; `forced` (--format) skips the guess, not the sanity checks."""
+    head = decoding.head_text(head)
     if not head.strip():
         raise UnsupportedFormat(locator, "empty file")
-    if b"\x00" in head:
+    if _binary(head):
         raise UnsupportedFormat(locator, "binary file: not a text rendering, saved page or export")
     if forced:
         return forced
@@ -178,3 +180,13 @@ def sniff(head: bytes, locator: str, forced: str | None = None) -> str:
     if re.match(rb"(?i)<!doctype html|<html\b|<head\b|<!--|<\?xml", start) and re.search(rb"(?i)<html\b", head):
         return "html"
     return "text"
+
+
+def _binary(head: bytes) -> bool:
+    """Binary, not text: one byte in twenty a control character (text has tabs and line breaks only, and a
+    stray NUL at most; random bytes, images and archives have one in eight)."""
+    controls = sum(head.count(bytes([code])) for code in _CONTROL_BYTES)
+    return controls * 20 > len(head)
+
+
+_CONTROL_BYTES = [code for code in range(32) if code not in b"\t\n\r\f"] + [0x7F]

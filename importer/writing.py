@@ -67,7 +67,9 @@ class SourceWriter:
         self.savepoints = False
 
     def unchanged(self, planned: Planned) -> None:
-        self._add(replace(planned, seen=replace(planned.seen, status="unchanged")), None)
+        if planned.seen.status != "unchanged":
+            planned = replace(planned, seen=replace(planned.seen, status="unchanged"))
+        self._add(planned, None)
 
     def failed(self, planned: Planned) -> None:
         self._add(planned, None)

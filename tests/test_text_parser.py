@@ -270,7 +270,8 @@ def test_comments_in_a_layout_we_cannot_read_are_an_error_not_a_loss() -> None:
                                  "Reply/Delete controls, no 'said...' lines")
 
 
-def test_text_that_is_not_utf8_is_refused() -> None:
+def test_damaged_utf8_is_refused_with_the_line_of_the_first_broken_byte() -> None:
     with pytest.raises(UnsupportedFormat) as caught:
-        parse_bytes(b"Monday, 7 February 2015\n\nT\xff\n", "latin.txt")
-    assert str(caught.value) == "latin.txt:3: not UTF-8 text (invalid start byte: 0xff)"
+        parse_bytes("Monday, 7 February 2015\n\nT\u2019s\nT\xff\n".encode().replace(b"\xc3\xbf", b"\xff"),
+                    "damaged.txt")
+    assert str(caught.value) == "damaged.txt:4: not UTF-8 text (invalid start byte: 0xff)"

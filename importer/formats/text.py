@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from importer import identity
-from importer.errors import ParseError, UnsupportedFormat
+from importer import decoding, identity
+from importer.errors import ParseError
 from importer.formats import text_layouts
 from importer.mentions import find_mentions
 from importer.records import AuthorRecord, CommentRecord, Document, ParseOptions, PostRecord
@@ -57,7 +57,7 @@ class _Line:
 
 def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()) -> Document:
     """Every post (with its comments) in one text rendering."""
-    lines = [_Line(n, text.rstrip()) for n, text in enumerate(_split_lines(_decode(stream.read(), locator)), 1)]
+    lines = [_Line(n, text.rstrip()) for n, text in enumerate(_split_lines(decoding.decode(stream.read(), locator)), 1)]
     dated = [(i, day) for i, line in enumerate(lines) if (day := _date_of(line.text)) is not None]
     if not dated:
         raise ParseError(locator, "no post found: no date line such as 'Saturday, 7 February 2015'", line=1)
@@ -67,15 +67,6 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
     posts = tuple(_parse_post(lines[s:e], day, labels, options, locator)
                   for (s, e), (_, day) in zip(spans, dated, strict=True))
     return Document(format="text", entries=posts)
-
-
-def _decode(data: bytes, locator: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start]
-        raise UnsupportedFormat(locator, f"not UTF-8 text ({error.reason}: 0x{byte:02x})", line) from None
 
 
 def _split_lines(text: str) -> list[str]:
