@@ -130,6 +130,8 @@ def _read(order: int, source: Source, options: ImportOptions) -> Planned:
     except OSError as error:
         return Planned(order, source, _failed(SourceRecord(locator, "failed"), f"{locator}: cannot read: "
                                                                                 f"{error.strerror}"))
+    except SourceError as error:  # refused before reading (a zip bomb)
+        return Planned(order, source, _failed(SourceRecord(locator, "failed"), str(error)))
     seen = SourceRecord(locator, "imported", sha256=sha256, size_bytes=size, signature=source.signature)
     try:
         head = data[: sources.SNIFF_BYTES] if data is not None else source.head()

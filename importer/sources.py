@@ -31,6 +31,10 @@ _ATOM_NAMESPACE = b"http://www.w3.org/2005/Atom"
 # A file modified this recently may be written again within the resolution of its modification time (2 s on FAT)
 # without the time changing: its signature is not trusted until it is older, as git treats "racily clean" files.
 FRESH_NS = 3_000_000_000
+# A zip member that would grow more than this many times its compressed size is refused unread: Blogger's XML
+# compresses about ten times, a zip bomb thousands. Members up to SMALL_MEMBER bytes are read whatever their ratio.
+MAX_EXPANSION = 100
+SMALL_MEMBER = 1 << 20
 # How a zip archive begins: its first member's header, an empty one's directory, or a spanned one's marker.
 _ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
@@ -150,16 +154,20 @@ def _zip_members(archive: Path) -> list[Source]:
         feeds = {info.filename: info for info in zipped.infolist()
                  if not info.is_dir() and info.filename.rsplit("/", 1)[-1] == TAKEOUT_FEED}
 
-    def opener(name: str) -> Callable[[], AbstractContextManager[BinaryIO]]:
+    def opener(name: str, info: zipfile.ZipInfo) -> Callable[[], AbstractContextManager[BinaryIO]]:
         @contextmanager
         def open_member() -> Iterator[BinaryIO]:
+            if info.file_size > max(MAX_EXPANSION * info.compress_size, SMALL_MEMBER):
+                times = info.file_size / max(info.compress_size, 1)
+                raise UnsupportedFormat(f"{archive}!{name}", f"refused: it would expand {times:,.0f} times its "
+                                                             f"compressed size, as a zip bomb does")
             with zipfile.ZipFile(archive) as zipped, zipped.open(name) as member:
                 yield member  # type: ignore[misc]
         return open_member
 
     # The CRC-32 of the member's content, from the archive's directory: a zip's modification times say little.
-    return [Source(locator=f"{archive}!{name}", open=opener(name), signature=f"{info.file_size}:crc{info.CRC:08x}")
-            for name, info in sorted(feeds.items())]
+    return [Source(locator=f"{archive}!{name}", open=opener(name, info),
+                   signature=f"{info.file_size}:crc{info.CRC:08x}") for name, info in sorted(feeds.items())]
 
 
 def sniff(head: bytes, locator: str, forced: str | None = None) -> str:

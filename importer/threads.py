@@ -103,9 +103,10 @@ def _tree_size(group: Siblings) -> int:
 def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, authors: Mapping[str, int],
           rank: int) -> list[dict[str, Any]]:
     keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
+    numbers = _path_numbers(siblings)
     rows = []
-    for ordinal, (key, record) in enumerate(zip(keys, siblings, strict=True), 1):
-        part = f"{record.position if record.position is not None else ordinal:04d}"
+    for number, key, record in zip(numbers, keys, siblings, strict=True):
+        part = f"{number:04d}"
         rows.append({
             "key": key,
             "parent_id": parent["id"] if parent else None,
@@ -124,6 +125,15 @@ def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, a
             "url": record.url,
         })
     return rows
+
+
+def _path_numbers(siblings: Sequence[CommentRecord]) -> list[int]:
+    """Each comment's step in its path: the number the page shows (its gaps are deleted comments), unless the
+    numbers go back or repeat; then the place on the page, so that ORDER BY path stays the reading order."""
+    shown = [record.position for record in siblings]
+    if all(a is not None and b is not None and a < b for a, b in zip(shown, shown[1:])) and None not in shown:
+        return shown  # type: ignore[return-value]
+    return list(range(1, len(siblings) + 1))
 
 
 def _own_threads(writer: Writer, post_id: int) -> None:
