@@ -275,3 +275,16 @@ def test_damaged_utf8_is_refused_with_the_line_of_the_first_broken_byte() -> Non
         parse_bytes("Monday, 7 February 2015\n\nT\u2019s\nT\xff\n".encode().replace(b"\xc3\xbf", b"\xff"),
                     "damaged.txt")
     assert str(caught.value) == "damaged.txt:4: not UTF-8 text (invalid start byte: 0xff)"
+
+
+@pytest.mark.parametrize("name", ["Émile Zola", "Łukasz Nowak", "Дмитрий Орлов", "Jose\u0301 A\u0301lvarez",
+                                  "Ǆemal Bijedić"])
+def test_a_guest_post_signed_in_any_cased_script_is_by_its_signer(name: str) -> None:
+    (post,) = parse_text(f"Monday, 7 February 2015\n\nGuest Blog 9\n\nThe body.\n\n{name}\n")
+    assert post.author == AuthorRecord(name=name)
+
+
+@pytest.mark.parametrize("last", ["Thanks for reading.", "李明", "andy green", "Andy"])
+def test_a_guest_post_whose_last_line_is_no_name_has_no_author(last: str) -> None:
+    (post,) = parse_text(f"Monday, 7 February 2015\n\nGuest Blog 9\n\nThe body.\n\n{last}\n")
+    assert post.author is None

@@ -12,6 +12,7 @@ Pure: bytes in, a Document out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -36,7 +37,6 @@ _FOOTER = re.compile(
 )
 _ITEM = re.compile(r"^(?P<indent> +)(?P<number>\d+)\.(?: (?P<text>.*))?$")
 _GUEST_POST = re.compile(r"^guest blog\b", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){1,4}$")  # "Andy Green": a name, no sentence
 
 INDENT_STEP = 2  # a reply sits this much deeper than its comment; continuation lines too
 
@@ -213,5 +213,19 @@ def _post_author(title: str, body: str, options: ParseOptions) -> AuthorRecord |
     """A guest post is by whoever signs it; the blog's other posts are by --blog-author, if given."""
     if _GUEST_POST.match(title):
         last = next((line.strip() for line in reversed(body.split("\n")) if line.strip()), "")
-        return AuthorRecord(name=last) if _SIGNATURE.match(last) else None
+        return AuthorRecord(name=last) if _is_signature(last) else None
     return AuthorRecord(name=options.blog_author) if options.blog_author else None
+
+
+def _is_signature(line: str) -> bool:
+    """A name, no sentence: two to five words, each a capital of any cased script ("Andy Green", "Émile Zola",
+    "Łukasz Nowak", "Дмитрий Орлов") followed by letters, marks, digits or ' ’ - (and . after the first word)."""
+    words = line.split(" ")
+    return 2 <= len(words) <= 5 and all(_is_name_word(word, "'’-." if i else "'’-") for i, word in enumerate(words))
+
+
+def _is_name_word(word: str, punctuation: str) -> bool:
+    return bool(word) and unicodedata.category(word[0]) in ("Lu", "Lt") and all(
+        char.isalnum() or char == "_" or char in punctuation or unicodedata.category(char).startswith("M")
+        for char in word[1:]
+    )
