@@ -288,3 +288,11 @@ def test_a_guest_post_signed_in_any_cased_script_is_by_its_signer(name: str) -> 
 def test_a_guest_post_whose_last_line_is_no_name_has_no_author(last: str) -> None:
     (post,) = parse_text(f"Monday, 7 February 2015\n\nGuest Blog 9\n\nThe body.\n\n{last}\n")
     assert post.author is None
+
+
+def test_numbers_in_other_digits_are_text_not_the_page_s_structure() -> None:
+    source = ("Monday, 7 February 2015\n\nTitle\n\nMonday, 1\u0667 February 2015\n\u0663 comments:\n\n"
+              "1 comment:\n\n  1. A list:\n    \u0661. first\n    \u0662. second\n")
+    (post,) = parse_text(source)
+    assert (post.body_text, post.declared_comment_count) == ("Monday, 1\u0667 February 2015\n\u0663 comments:", 1)
+    assert post.comments == (CommentRecord(position=1, body_text="A list:\n\u0661. first\n\u0662. second"),)

@@ -25,17 +25,19 @@ from importer.records import AuthorRecord, CommentRecord, Document, ParseOptions
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+# Numbers on a page are in ASCII digits, as Blogger and the renderers write them: "1٧ February" or "٣ comments:" is
+# somebody's text (\d would take them, and strptime and int() read them).
 _DATE_LINES = (
-    re.compile(rf"^{_WEEKDAY},? (?P<day>\d{{1,2}}) {_MONTH},? (?P<year>\d{{4}})$"),  # Saturday, 7 February 2015
-    re.compile(rf"^{_WEEKDAY},? {_MONTH} (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})$"),  # Monday, December 17, 2007
+    re.compile(rf"^{_WEEKDAY},? (?P<day>[0-9]{{1,2}}) {_MONTH},? (?P<year>[0-9]{{4}})$"),  # Saturday, 7 February 2015
+    re.compile(rf"^{_WEEKDAY},? {_MONTH} (?P<day>[0-9]{{1,2}}),? (?P<year>[0-9]{{4}})$"),  # Monday, December 17, 2007
 )
-_COMMENT_HEADER = re.compile(r"^(?P<count>\d+|No|One) comments?:$", re.IGNORECASE)
+_COMMENT_HEADER = re.compile(r"^(?P<count>[0-9]+|No|One) comments?:$", re.IGNORECASE)
 _LABEL_PAGE = re.compile(r"^Showing posts with label (?P<label>.+?)\. Show all posts$")
 _FOOTER = re.compile(
     r"^(?:Post a Comment|Newer Posts?|Older Posts?|(?:Newer Posts? )?(?:Older Posts? )?Home"
     r"|Subscribe to: .+\(Atom\))$"
 )
-_ITEM = re.compile(r"^(?P<indent> +)(?P<number>\d+)\.(?: (?P<text>.*))?$")
+_ITEM = re.compile(r"^(?P<indent> +)(?P<number>[0-9]+)\.(?: (?P<text>.*))?$")
 _GUEST_POST = re.compile(r"^guest blog\b", re.IGNORECASE)
 
 INDENT_STEP = 2  # a reply sits this much deeper than its comment; continuation lines too
