@@ -41,6 +41,9 @@ _ITEM = re.compile(r"^(?P<indent> +)(?P<number>[0-9]+)\.(?: (?P<text>.*))?$")
 _GUEST_POST = re.compile(r"^guest blog\b", re.IGNORECASE)
 
 INDENT_STEP = 2  # a reply sits this much deeper than its comment; continuation lines too
+# The largest number a page's comment count or comment number can be: what an INTEGER column holds on every engine.
+# A page never shows more; a bigger one is damage, refused with its line rather than failing in the database.
+MAX_NUMBER = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ def _parse_post(
     untitled = title_at >= 2
     title = "" if untitled else content[title_at].text.strip()
     rest = content[title_at:] if untitled else content[title_at + 1 :]
-    body_lines, declared, comment_lines = _split_comment_section(rest)
+    body_lines, declared, comment_lines = _split_comment_section(rest, locator)
     body = _join(body_lines, dedent=0)
     return PostRecord(
         title=title,
@@ -117,12 +120,13 @@ def _before_footer(lines: list[_Line]) -> list[_Line]:
     return lines[:end]
 
 
-def _split_comment_section(lines: list[_Line]) -> tuple[list[_Line], int | None, list[_Line]]:
+def _split_comment_section(lines: list[_Line], locator: str) -> tuple[list[_Line], int | None, list[_Line]]:
     """(body lines, declared comment count, comment lines)."""
     for i, line in enumerate(lines):
         if line.indent == 0 and (m := _COMMENT_HEADER.match(line.text)):
             count = m["count"].lower()
-            declared = {"no": 0, "one": 1}[count] if count in ("no", "one") else int(count)
+            declared = {"no": 0, "one": 1}.get(count)
+            declared = _number(count, "comment count", line, locator) if declared is None else declared
             return lines[:i], declared, lines[i + 1 :]
     start = _comment_list_start(lines)
     return lines[:start], None, lines[start:]
@@ -140,7 +144,8 @@ def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ..
     if first is None:
         return ()
     if opening := _ITEM.match(first.text):
-        return _numbered_comments([line for line in lines if not _is_control(line)], len(opening["indent"]))
+        numbered = [line for line in lines if not _is_control(line)]
+        return _numbered_comments(numbered, len(opening["indent"]), locator)
     texts = [line.text for line in lines]
     if text_layouts.has_said_lines(texts):
         return text_layouts.said_comments(texts)
@@ -150,14 +155,14 @@ def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ..
                               "controls, no 'said...' lines", line=first.number)
 
 
-def _numbered_comments(lines: list[_Line], top: int) -> tuple[CommentRecord, ...]:
+def _numbered_comments(lines: list[_Line], top: int, locator: str) -> tuple[CommentRecord, ...]:
     """The samples' layout: "  K. " (at indentation `top`) opens a comment, "    K. " one of its replies."""
     first = next(i for i, line in enumerate(lines) if not line.blank)
     starts = [i for i, line in enumerate(lines) if i >= first and _item(line, top)]
-    return tuple(_parse_thread(lines[s:e], top) for s, e in _spans(starts, len(lines)))
+    return tuple(_parse_thread(lines[s:e], top, locator) for s, e in _spans(starts, len(lines)))
 
 
-def _parse_thread(lines: list[_Line], indent: int) -> CommentRecord:
+def _parse_thread(lines: list[_Line], indent: int, locator: str) -> CommentRecord:
     """A top-level comment and its replies.
 
     The replies are the items one step deeper that come after the comment's own last line: an item list
@@ -173,14 +178,15 @@ def _parse_thread(lines: list[_Line], indent: int) -> CommentRecord:
     )
     starts = [i for i in range(own_last + 1, len(rest)) if _item(rest[i], reply_indent)]
     own_end = starts[0] if starts else len(rest)
-    replies = tuple(_comment(rest[s:e], reply_indent, ()) for s, e in _spans(starts, len(rest)))
-    return _comment([lines[0], *rest[:own_end]], indent, replies)
+    replies = tuple(_comment(rest[s:e], reply_indent, (), locator) for s, e in _spans(starts, len(rest)))
+    return _comment([lines[0], *rest[:own_end]], indent, replies, locator)
 
 
-def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...]) -> CommentRecord:
+def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...], locator: str) -> CommentRecord:
     """`lines[0]` is the comment's item line ("  K. first line"); the rest continue it."""
     item = _ITEM.match(lines[0].text)
-    number, first_text = (int(item["number"]), item["text"] or "") if item else (None, lines[0].text)
+    number = _number(item["number"], "comment number", lines[0], locator) if item else None
+    first_text = (item["text"] or "") if item else lines[0].text
     body = _join([_Line(lines[0].number, first_text), *lines[1:]], dedent=indent + INDENT_STEP)
     return CommentRecord(
         body_text=body,
@@ -189,6 +195,15 @@ def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...]
         mentions=find_mentions(body),
         replies=replies,
     )
+
+
+def _number(digits: str, what: str, line: _Line, locator: str) -> int:
+    """A number the page shows; a ParseError naming the line for one beyond MAX_NUMBER."""
+    significant = digits.lstrip("0") or "0"  # int() reads no more than 4,300 digits, leading zeros included
+    if len(significant) <= len(str(MAX_NUMBER)) and int(significant) <= MAX_NUMBER:
+        return int(significant)
+    shown = significant if len(significant) <= 20 else f"{significant[:20]}… ({len(significant):,} digits)"
+    raise ParseError(locator, f"{what} {shown} is larger than any page shows", line=line.number)
 
 
 def _spans(starts: list[int], end: int) -> list[tuple[int, int]]:
