@@ -144,11 +144,16 @@ _INDENT = st.sampled_from(["", "", "", "", " ", "  ", "    ", "      ", "\t", "\
 # trims it, and so does the parser): it is left out.
 _LINE = st.builds(lambda indent, line: (indent + line).rstrip(), _INDENT,
                   st.one_of(st.text(_CHAR, max_size=30), st.text(_CHAR, max_size=30), _MEANINGFUL))
-# A text of lines, blank ones among them (runs of them too). Its leading and trailing whitespace is not kept (a
-# rendering pads the start of a text as it likes, "  1.   text"; outer blank lines are layout): left out.
-_TEXT = st.lists(_LINE, max_size=8).map(lambda lines: "\n".join(lines).strip())
-# A one-line text (a title, a label): its leading and trailing whitespace is not kept either.
+# A text of lines, blank ones among them (runs of them too), its first line indented or not. Blank lines before
+# and after it are layout, not kept: left out.
+_TEXT = st.lists(_LINE, max_size=8).map(lambda lines: "\n".join(lines).strip("\n"))
+# A comment's text does not start with a space: the rendering may put more than one after the comment's number
+# ("  1.  text"), so the parser drops them.
+_COMMENT_TEXT = _TEXT.map(lambda text: text.lstrip(" "))
+# A title stands alone on its line, which the parser trims: its leading and trailing whitespace is not kept.
 _ONE_LINE = st.one_of(st.text(_CHAR, max_size=40), _MEANINGFUL).map(str.strip)
+# A label: any text on one line ("Showing posts with label X. Show all posts"), spaces around it included.
+_LABEL = st.one_of(st.text(_CHAR, min_size=1, max_size=30), _MEANINGFUL.filter(bool))
 
 # A signature is a name: two to five words, each a capital letter (of any cased script) and then letters and
 # marks. Names in scripts without capitals (Chinese, Arabic, ...) are not signatures: nothing tells them from the
@@ -161,7 +166,7 @@ _NAME = st.lists(_NAME_WORD, min_size=2, max_size=5).map(" ".join)
 @st.composite
 def _comments(draw: st.DrawFn, top: bool) -> tuple[CommentRecord, ...]:
     """A thread level: top-level comments (with replies), or the replies of one."""
-    bodies = _TEXT.filter(_expressible_comment)
+    bodies = _COMMENT_TEXT.filter(_expressible_comment)
     if top:
         bodies = bodies.filter(_expressible_top_comment)
     count = draw(st.integers(0, 4 if top else 3))
@@ -192,7 +197,7 @@ def _posts(draw: st.DrawFn, label: str | None) -> Post:
                  .filter(_expressible_title))
     signature = draw(st.none() | _NAME.filter(_expressible_body))
     paragraphs = draw(st.lists(_TEXT.filter(_expressible_body), max_size=4))
-    body = "\n\n".join([*paragraphs, *([signature] if signature else [])]).strip()
+    body = "\n\n".join([*paragraphs, *([signature] if signature else [])]).strip("\n")
     record = PostRecord(
         title=title,
         published_on=draw(st.dates(date(1000, 1, 1))),  # the date line has a four-digit year: none before 1000
@@ -215,8 +220,7 @@ class Page:
 
 @st.composite
 def _pages(draw: st.DrawFn) -> Page:
-    # A label is one line; a blank one is no label.
-    label = draw(st.none() | _ONE_LINE.filter(bool))
+    label = draw(st.none() | _LABEL)
     posts = draw(st.lists(_posts(label), min_size=1, max_size=3))
     return Page(label, tuple(posts), draw(st.booleans()), draw(st.none() | _NAME))
 
