@@ -149,11 +149,12 @@ _LINE = st.builds(lambda indent, line: (indent + line).rstrip(), _INDENT,
 _TEXT = st.lists(_LINE, max_size=8).map(lambda lines: "\n".join(lines).strip("\n"))
 # A comment's text does not start with a space: the rendering may put more than one after the comment's number
 # ("  1.  text"), so the parser drops them.
-_COMMENT_TEXT = _TEXT.map(lambda text: text.lstrip(" "))
+_COMMENT_TEXT = _TEXT.map(lambda body: body.lstrip(" "))
 # A title stands alone on its line, which the parser trims: its leading and trailing whitespace is not kept.
 _ONE_LINE = st.one_of(st.text(_CHAR, max_size=40), _MEANINGFUL).map(str.strip)
-# A label: any text on one line ("Showing posts with label X. Show all posts"), spaces around it included.
-_LABEL = st.one_of(st.text(_CHAR, min_size=1, max_size=30), _MEANINGFUL.filter(bool))
+# A label: any text on one line ("Showing posts with label X. Show all posts"), spaces around it included; not
+# an empty one, which reads as no label at all.
+_LABEL = st.one_of(st.text(_CHAR, min_size=1, max_size=30), _MEANINGFUL)
 
 # A signature is a name: two to five words, each a capital letter (of any cased script) and then letters and
 # marks. Names in scripts without capitals (Chinese, Arabic, ...) are not signatures: nothing tells them from the
