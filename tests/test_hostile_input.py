@@ -82,6 +82,8 @@ def _crawl(top: Path) -> dict[str, str | None]:
         "long-title.txt": _page(" ".join(["title"] * 2_000)).encode(),
         "numbers.txt": ("Tuesday, 21 May 2019\n\nNumbers\n\nA body.\n\n5 comments:\n\n  3. three\n\n  2. two\n\n"
                         "  2. two again\n\n  7. seven\n\n    9. a reply\n\n    1. another\n\n  1. one\n").encode(),
+        "huge-number.txt": ("Tuesday, 21 May 2019\n\nHuge\n\nA body.\n\n1 comment:\n\n"
+                            "  99999999999999999999. more than a database column holds\n").encode(),
         "replies.txt": _page("Busy", (CommentRecord("the first", replies=tuple(
             CommentRecord(f"reply {n}") for n in range(1, 1001))),)).encode(),
         "takeout.zip": _zip({
@@ -106,6 +108,7 @@ def _crawl(top: Path) -> dict[str, str | None]:
         "picture.png": ": binary file: not a text rendering, saved page or export",
         "invalid-utf8.txt": r":9: not UTF-8 text \(invalid start byte: 0xff\)",
         "long-line.txt": ":1: no post found: no date line such as 'Saturday, 7 February 2015'",
+        "huge-number.txt": ":9: comment number 99999999999999999999 is larger than any page shows",
         "cut.xml": r":\d+: not well-formed XML: .*",
         "laughs.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger export has",
         "xxe.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger export has",

@@ -275,3 +275,46 @@ def test_damaged_utf8_is_refused_with_the_line_of_the_first_broken_byte() -> Non
         parse_bytes("Monday, 7 February 2015\n\nT\u2019s\nT\xff\n".encode().replace(b"\xc3\xbf", b"\xff"),
                     "damaged.txt")
     assert str(caught.value) == "damaged.txt:4: not UTF-8 text (invalid start byte: 0xff)"
+
+
+@pytest.mark.parametrize("name", ["Émile Zola", "Łukasz Nowak", "Дмитрий Орлов", "Jose\u0301 A\u0301lvarez",
+                                  "Ǆemal Bijedić"])
+def test_a_guest_post_signed_in_any_cased_script_is_by_its_signer(name: str) -> None:
+    (post,) = parse_text(f"Monday, 7 February 2015\n\nGuest Blog 9\n\nThe body.\n\n{name}\n")
+    assert post.author == AuthorRecord(name=name)
+
+
+@pytest.mark.parametrize("last", ["Thanks for reading.", "李明", "andy green", "Andy"])
+def test_a_guest_post_whose_last_line_is_no_name_has_no_author(last: str) -> None:
+    (post,) = parse_text(f"Monday, 7 February 2015\n\nGuest Blog 9\n\nThe body.\n\n{last}\n")
+    assert post.author is None
+
+
+def test_numbers_in_other_digits_are_text_not_the_page_s_structure() -> None:
+    source = ("Monday, 7 February 2015\n\nTitle\n\nMonday, 1\u0667 February 2015\n\u0663 comments:\n\n"
+              "1 comment:\n\n  1. A list:\n    \u0661. first\n    \u0662. second\n")
+    (post,) = parse_text(source)
+    assert (post.body_text, post.declared_comment_count) == ("Monday, 1\u0667 February 2015\n\u0663 comments:", 1)
+    assert post.comments == (CommentRecord(position=1, body_text="A list:\n\u0661. first\n\u0662. second"),)
+
+
+def test_the_largest_number_a_database_column_holds_is_read_and_leading_zeros_are_no_matter() -> None:
+    source = f"Monday, 7 February 2015\n\nT\n\nB\n\n2147483647 comments:\n\n  2147483647. Hi\n  {'0' * 5000}7. Ho\n"
+    (post,) = parse_text(source)
+    assert (post.declared_comment_count, [c.position for c in post.comments]) == (2147483647, [2147483647, 7])
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("2147483648 comments:\n\n  1. Hi\n", "fixture.txt:7: comment count 2147483648 is larger than any page shows"),
+        ("1 comment:\n\n  99999999999999999999. Hi\n",
+         "fixture.txt:9: comment number 99999999999999999999 is larger than any page shows"),
+        ("1 comment:\n\n  1. Hi\n\n    " + "7" * 5000 + ". A reply\n",
+         "fixture.txt:11: comment number 77777777777777777777… (5,000 digits) is larger than any page shows"),
+    ],
+)
+def test_a_number_no_page_shows_is_refused_with_its_line(lines: str, message: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_text(f"Monday, 7 February 2015\n\nT\n\nB\n\n{lines}")
+    assert str(caught.value) == message

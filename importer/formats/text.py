@@ -12,6 +12,7 @@ Pure: bytes in, a Document out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -24,21 +25,25 @@ from importer.records import AuthorRecord, CommentRecord, Document, ParseOptions
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+# Numbers on a page are in ASCII digits, as Blogger and the renderers write them: "1٧ February" or "٣ comments:" is
+# somebody's text (\d would take them, and strptime and int() read them).
 _DATE_LINES = (
-    re.compile(rf"^{_WEEKDAY},? (?P<day>\d{{1,2}}) {_MONTH},? (?P<year>\d{{4}})$"),  # Saturday, 7 February 2015
-    re.compile(rf"^{_WEEKDAY},? {_MONTH} (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})$"),  # Monday, December 17, 2007
+    re.compile(rf"^{_WEEKDAY},? (?P<day>[0-9]{{1,2}}) {_MONTH},? (?P<year>[0-9]{{4}})$"),  # Saturday, 7 February 2015
+    re.compile(rf"^{_WEEKDAY},? {_MONTH} (?P<day>[0-9]{{1,2}}),? (?P<year>[0-9]{{4}})$"),  # Monday, December 17, 2007
 )
-_COMMENT_HEADER = re.compile(r"^(?P<count>\d+|No|One) comments?:$", re.IGNORECASE)
+_COMMENT_HEADER = re.compile(r"^(?P<count>[0-9]+|No|One) comments?:$", re.IGNORECASE)
 _LABEL_PAGE = re.compile(r"^Showing posts with label (?P<label>.+?)\. Show all posts$")
 _FOOTER = re.compile(
     r"^(?:Post a Comment|Newer Posts?|Older Posts?|(?:Newer Posts? )?(?:Older Posts? )?Home"
     r"|Subscribe to: .+\(Atom\))$"
 )
-_ITEM = re.compile(r"^(?P<indent> +)(?P<number>\d+)\.(?: (?P<text>.*))?$")
+_ITEM = re.compile(r"^(?P<indent> +)(?P<number>[0-9]+)\.(?: (?P<text>.*))?$")
 _GUEST_POST = re.compile(r"^guest blog\b", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){1,4}$")  # "Andy Green": a name, no sentence
 
 INDENT_STEP = 2  # a reply sits this much deeper than its comment; continuation lines too
+# The largest number a page's comment count or comment number can be: what an INTEGER column holds on every engine.
+# A page never shows more; a bigger one is damage, refused with its line rather than failing in the database.
+MAX_NUMBER = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,7 @@ def _parse_post(
     untitled = title_at >= 2
     title = "" if untitled else content[title_at].text.strip()
     rest = content[title_at:] if untitled else content[title_at + 1 :]
-    body_lines, declared, comment_lines = _split_comment_section(rest)
+    body_lines, declared, comment_lines = _split_comment_section(rest, locator)
     body = _join(body_lines, dedent=0)
     return PostRecord(
         title=title,
@@ -115,12 +120,13 @@ def _before_footer(lines: list[_Line]) -> list[_Line]:
     return lines[:end]
 
 
-def _split_comment_section(lines: list[_Line]) -> tuple[list[_Line], int | None, list[_Line]]:
+def _split_comment_section(lines: list[_Line], locator: str) -> tuple[list[_Line], int | None, list[_Line]]:
     """(body lines, declared comment count, comment lines)."""
     for i, line in enumerate(lines):
         if line.indent == 0 and (m := _COMMENT_HEADER.match(line.text)):
             count = m["count"].lower()
-            declared = {"no": 0, "one": 1}[count] if count in ("no", "one") else int(count)
+            declared = {"no": 0, "one": 1}.get(count)
+            declared = _number(count, "comment count", line, locator) if declared is None else declared
             return lines[:i], declared, lines[i + 1 :]
     start = _comment_list_start(lines)
     return lines[:start], None, lines[start:]
@@ -138,7 +144,8 @@ def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ..
     if first is None:
         return ()
     if opening := _ITEM.match(first.text):
-        return _numbered_comments([line for line in lines if not _is_control(line)], len(opening["indent"]))
+        numbered = [line for line in lines if not _is_control(line)]
+        return _numbered_comments(numbered, len(opening["indent"]), locator)
     texts = [line.text for line in lines]
     if text_layouts.has_said_lines(texts):
         return text_layouts.said_comments(texts)
@@ -148,14 +155,14 @@ def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ..
                               "controls, no 'said...' lines", line=first.number)
 
 
-def _numbered_comments(lines: list[_Line], top: int) -> tuple[CommentRecord, ...]:
+def _numbered_comments(lines: list[_Line], top: int, locator: str) -> tuple[CommentRecord, ...]:
     """The samples' layout: "  K. " (at indentation `top`) opens a comment, "    K. " one of its replies."""
     first = next(i for i, line in enumerate(lines) if not line.blank)
     starts = [i for i, line in enumerate(lines) if i >= first and _item(line, top)]
-    return tuple(_parse_thread(lines[s:e], top) for s, e in _spans(starts, len(lines)))
+    return tuple(_parse_thread(lines[s:e], top, locator) for s, e in _spans(starts, len(lines)))
 
 
-def _parse_thread(lines: list[_Line], indent: int) -> CommentRecord:
+def _parse_thread(lines: list[_Line], indent: int, locator: str) -> CommentRecord:
     """A top-level comment and its replies.
 
     The replies are the items one step deeper that come after the comment's own last line: an item list
@@ -171,14 +178,15 @@ def _parse_thread(lines: list[_Line], indent: int) -> CommentRecord:
     )
     starts = [i for i in range(own_last + 1, len(rest)) if _item(rest[i], reply_indent)]
     own_end = starts[0] if starts else len(rest)
-    replies = tuple(_comment(rest[s:e], reply_indent, ()) for s, e in _spans(starts, len(rest)))
-    return _comment([lines[0], *rest[:own_end]], indent, replies)
+    replies = tuple(_comment(rest[s:e], reply_indent, (), locator) for s, e in _spans(starts, len(rest)))
+    return _comment([lines[0], *rest[:own_end]], indent, replies, locator)
 
 
-def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...]) -> CommentRecord:
+def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...], locator: str) -> CommentRecord:
     """`lines[0]` is the comment's item line ("  K. first line"); the rest continue it."""
     item = _ITEM.match(lines[0].text)
-    number, first_text = (int(item["number"]), item["text"] or "") if item else (None, lines[0].text)
+    number = _number(item["number"], "comment number", lines[0], locator) if item else None
+    first_text = (item["text"] or "") if item else lines[0].text
     body = _join([_Line(lines[0].number, first_text), *lines[1:]], dedent=indent + INDENT_STEP)
     return CommentRecord(
         body_text=body,
@@ -187,6 +195,15 @@ def _comment(lines: list[_Line], indent: int, replies: tuple[CommentRecord, ...]
         mentions=find_mentions(body),
         replies=replies,
     )
+
+
+def _number(digits: str, what: str, line: _Line, locator: str) -> int:
+    """A number the page shows; a ParseError naming the line for one beyond MAX_NUMBER."""
+    significant = digits.lstrip("0") or "0"  # int() reads no more than 4,300 digits, leading zeros included
+    if len(significant) <= len(str(MAX_NUMBER)) and int(significant) <= MAX_NUMBER:
+        return int(significant)
+    shown = significant if len(significant) <= 20 else f"{significant[:20]}… ({len(significant):,} digits)"
+    raise ParseError(locator, f"{what} {shown} is larger than any page shows", line=line.number)
 
 
 def _spans(starts: list[int], end: int) -> list[tuple[int, int]]:
@@ -213,5 +230,19 @@ def _post_author(title: str, body: str, options: ParseOptions) -> AuthorRecord |
     """A guest post is by whoever signs it; the blog's other posts are by --blog-author, if given."""
     if _GUEST_POST.match(title):
         last = next((line.strip() for line in reversed(body.split("\n")) if line.strip()), "")
-        return AuthorRecord(name=last) if _SIGNATURE.match(last) else None
+        return AuthorRecord(name=last) if _is_signature(last) else None
     return AuthorRecord(name=options.blog_author) if options.blog_author else None
+
+
+def _is_signature(line: str) -> bool:
+    """A name, no sentence: two to five words, each a capital of any cased script ("Andy Green", "Émile Zola",
+    "Łukasz Nowak", "Дмитрий Орлов") followed by letters, marks, digits or ' ’ - (and . after the first word)."""
+    words = line.split(" ")
+    return 2 <= len(words) <= 5 and all(_is_name_word(word, "'’-." if i else "'’-") for i, word in enumerate(words))
+
+
+def _is_name_word(word: str, punctuation: str) -> bool:
+    return bool(word) and unicodedata.category(word[0]) in ("Lu", "Lt") and all(
+        char.isalnum() or char == "_" or char in punctuation or unicodedata.category(char).startswith("M")
+        for char in word[1:]
+    )
