@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Executable, Table, bindparam, func, select, tuple_, update
+from sqlalchemy import Connection, Executable, Table, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
@@ -191,10 +191,14 @@ def existing_pairs(conn: Connection, table: Table, pairs: Sequence[tuple[Any, An
     """Which (a, b) pairs of a two-column unique key are already stored."""
     found: set = set()
     names = tuple(columns)
+    # Each column IN its own values, the pairs picked out here: SQLite seeks the unique index for those, where for
+    # a pair IN a list it reads the table (or the index) through, once per query.
     query = cached(("existing_pairs", table.name, names), lambda: select(*(table.c[n] for n in names)).where(
-        tuple_(*(table.c[n] for n in names)).in_(bindparam("pairs", expanding=True))))
+        *(table.c[n].in_(bindparam(f"in_{n}", expanding=True)) for n in names)))
     for chunk in chunks(sorted(set(pairs))):
-        found.update(tuple(row) for row in conn.execute(query, {"pairs": list(chunk)}))
+        wanted = set(chunk)
+        params = {f"in_{n}": sorted({pair[i] for pair in chunk}) for i, n in enumerate(names)}
+        found.update(pair for row in conn.execute(query, params) if (pair := tuple(row)) in wanted)
     return found
 
 
