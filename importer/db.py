@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,27 @@ def _sqlite_begin(conn: Connection) -> None:
     # Take the write lock as the transaction starts. A transaction that reads first and writes later would be
     # refused at once, without waiting, if another process began writing in between.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def connected(engine: Engine) -> Iterator[Connection]:
+    """engine.connect(), but a connection that a signal cut short is dropped, not rolled back: its driver may be half
+    way through a command (a COPY), and the server rolls back what a dropped connection had not committed."""
+    with engine.connect() as conn:
+        try:
+            yield conn
+        except KeyboardInterrupt:  # importer.interrupts.Interrupted too
+            drop(conn)
+            raise
+
+
+def drop(conn: Connection) -> None:
+    """Close the connection without a word to the server (no ROLLBACK, which a connection in an unknown state may
+    not take): the server rolls back what it had not committed."""
+    with suppress(SQLAlchemyError):
+        conn.invalidate()
+    with suppress(SQLAlchemyError):
+        conn.close()
 
 
 def is_contention(error: SQLAlchemyError) -> bool:

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from importer import formats, identity, interrupts, parsing, runs, sources
+from importer.db import connected
 from importer.errors import SourceError
 from importer.interrupts import Interrupted
 from importer.parsing import ParseTask
@@ -99,9 +100,11 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
     """Import every source (see sources.discover) and record the run; `on_source` hears of each once written.
 
     Interrupted (see importer.interrupts) stops the run: the result says so."""
-    with engine.begin() as conn:
+    with connected(engine) as conn:
+        transaction = conn.begin()
         result = RunResult(run_id=runs.start_run(conn, _now()), total=len(inputs))
         imported = runs.last_imports(conn)
+        transaction.commit()
     done: dict[str, tuple[int, SourceRecord]] = {}
 
     def written(planned: Planned, record: SourceRecord, counts: Counts) -> None:
@@ -137,7 +140,7 @@ def _finish(engine: Engine, result: RunResult, done: dict[str, tuple[int, Source
     result.sources = [record for _, record in sorted(done.values(), key=lambda pair: pair[0])]
     if result.recorded:
         return
-    with engine.connect() as conn:
+    with connected(engine) as conn:
         transaction = conn.begin()
         # A later source may have brought what an earlier one's comments waited for.
         result.sources = [runs.refreshed(conn, s) if s.status == "partial" else s for s in result.sources]

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from importer import formats, interrupts, runs, store
-from importer.db import describe, is_contention
+from importer.db import connected, describe, drop, is_contention
 from importer.errors import SourceError
 from importer.parsing import Outcome
 from importer.records import Document, ParseOptions
@@ -110,7 +110,7 @@ class SourceWriter:
         conn, self.conn = self.conn, None
         self.batch, self.results, self.unchanged_sources = [], [], []
         if conn is not None:
-            _discard(conn)
+            drop(conn)
 
     # -- several sources to a transaction ----------------------------------------------------------------------
 
@@ -206,7 +206,7 @@ class SourceWriter:
 
     def _committed(self, attempt: Attempt) -> None:
         """Write one source in a transaction of its own; once committed, report it."""
-        with self.engine.connect() as conn:
+        with connected(self.engine) as conn:
             transaction = conn.begin()  # rolled back as the connection closes, unless committed
             result = attempt(conn)
             with interrupts.held():
