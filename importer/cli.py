@@ -90,7 +90,7 @@ def import_command(
             sys.exit(interrupted.exit_code)
     if result.interrupted:
         sys.exit(128 + result.interrupted)  # as a shell reports a process the signal ended: 130, 143
-    sys.exit(1 if result.failed else 0)
+    sys.exit(1 if result.failed or result.database_error else 0)
 
 
 def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet: bool) -> RunResult:
@@ -342,12 +342,16 @@ def _summary_line(result: RunResult) -> str:
 def _stopped_line(result: RunResult) -> str:
     """Why the run stopped before its last source, and what to do: one line for stderr."""
     left = f"{result.remaining} of {result.total} sources left; run the same import again to finish"
-    return f"interrupted by {result.stopped}: {left}"
+    if result.interrupted:
+        return f"interrupted by {result.stopped}: {left}"
+    return f"Error: database error: {result.database_error} ({left})"
 
 
 def _as_json(result: RunResult) -> dict[str, Any]:
     statuses = result.statuses
     stopped = {"stopped": result.stopped, "remaining": result.remaining} if result.stopped else {}
+    if result.database_error:
+        stopped["database_error"] = result.database_error
     return {
         "run_id": result.run_id,
         "status": result.status,

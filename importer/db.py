@@ -33,6 +33,15 @@ SCHEMA_LOCK = 7_466_361  # PostgreSQL advisory-lock number for creating the sche
 # PostgreSQL SQLSTATEs and MySQL error numbers that mean "another transaction was in the way": try again.
 _CONTENTION_STATES = {"23505", "40001", "40P01", "55P03"}  # unique violation, serialization, deadlock, lock
 _CONTENTION_CODES = {1062, 1205, 1213}  # duplicate entry, lock wait timeout, deadlock
+# ...and those that mean the database itself failed, whatever was being written: gone (a connection lost or refused,
+# the server shutting down), full, read-only, or broken. SQLSTATE classes: connection, insufficient resources (disk
+# full), operator intervention (shutdown; not 57014, a cancelled statement), system (I/O); corrupted data; read-only
+# transaction. MySQL: disk full, table full, read only (3), shutdown, connection killed (3), cannot connect (2),
+# gone away, lost connection, client idle too long.
+_FAULT_STATES = ("08", "53", "57P", "58", "XX001", "XX002", "25006")
+_FAULT_CODES = {1021, 1114, 1036, 1290, 1792, 1053, 1927, 2002, 2003, 2006, 2013, 2055, 4031}
+# SQLite's primary result codes: PERM, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB.
+_SQLITE_FAULTS = {3, 7, 8, 10, 11, 13, 14, 26}
 
 
 def make_engine(url: str) -> Engine:
@@ -104,6 +113,24 @@ def is_contention(error: SQLAlchemyError) -> bool:
     message = str(orig)  # SQLite says it in words
     unique = isinstance(error, IntegrityError) and "UNIQUE constraint failed" in message
     return unique or "database is locked" in message
+
+
+def is_fault(error: SQLAlchemyError) -> bool:
+    """Did the database fail (gone, full, read-only, broken) rather than refuse one source? Then stop the run: every
+    source after it would fail the same way."""
+    if getattr(error, "connection_invalidated", False):  # SQLAlchemy saw the connection drop
+        return True
+    orig = getattr(error, "orig", None)
+    sqlite_code = getattr(orig, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in _SQLITE_FAULTS
+    args = getattr(orig, "args", ())
+    if args and args[0] in _FAULT_CODES:
+        return True
+    state = getattr(orig, "sqlstate", "")
+    if state is None:  # psycopg and PyMySQL: an error of the client's own, reaching (or keeping) the server
+        return isinstance(error, OperationalError)
+    return bool(state) and state.startswith(_FAULT_STATES)
 
 
 def redacted(url: str) -> str:

@@ -7,9 +7,9 @@ rest are parsed (importer.parsing: in worker processes when there are several jo
 importer.writing, each whole or not at all. A source that cannot be read or parsed, or that the database
 refuses, is recorded as failed and the run goes on.
 
-A signal (Ctrl-C, SIGTERM: importer.interrupts) stops the run where it is: what is not committed is rolled back,
-the workers are stopped, and the run is recorded as interrupted, with what it did so far. The next run picks up the
-sources not done.
+A signal (Ctrl-C, SIGTERM: importer.interrupts) or the database failing (importer.db.is_fault) stops the run where it
+is: what is not committed is rolled back, the workers are stopped, and the run is recorded as interrupted or failed
+(when the database still can), with what it did so far. The next run picks up the sources not done.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from importer import formats, identity, interrupts, parsing, runs, sources
-from importer.db import connected
-from importer.errors import SourceError
+from importer.db import connected, describe, is_fault, redacted
+from importer.errors import DatabaseUnavailable, SourceError
 from importer.interrupts import Interrupted
 from importer.parsing import ParseTask
 from importer.records import ParseOptions
@@ -60,6 +60,7 @@ class RunResult:
     sources: list[SourceRecord] = field(default_factory=list)  # those done, in the order given
     counts: Counts = field(default_factory=Counts)
     interrupted: int | None = None  # the signal that stopped the run
+    database_error: str | None = None  # what the database said when it failed and stopped the run
     recorded: bool = False  # the run's row holds its outcome
 
     @property
@@ -75,12 +76,14 @@ class RunResult:
         """The run's status, as import_runs keeps it."""
         if self.interrupted:
             return "interrupted"
-        return "failed" if self.failed else "succeeded"
+        return "failed" if self.failed or self.database_error else "succeeded"
 
     @property
     def stopped(self) -> str | None:
-        """Why the run stopped before its last source: the signal's name; None when it did not."""
-        return signal.Signals(self.interrupted).name if self.interrupted else None
+        """Why the run stopped before its last source: the signal's name, or 'database'; None when it did not."""
+        if self.interrupted:
+            return signal.Signals(self.interrupted).name
+        return "database" if self.database_error else None
 
     @property
     def remaining(self) -> int:
@@ -99,12 +102,18 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
                on_source: OnSource = lambda source, counts: None) -> RunResult:
     """Import every source (see sources.discover) and record the run; `on_source` hears of each once written.
 
-    Interrupted (see importer.interrupts) stops the run: the result says so."""
-    with connected(engine) as conn:
-        transaction = conn.begin()
-        result = RunResult(run_id=runs.start_run(conn, _now()), total=len(inputs))
-        imported = runs.last_imports(conn)
-        transaction.commit()
+    Interrupted (see importer.interrupts) and a failing database stop the run: the result says so."""
+    try:
+        with connected(engine) as conn:
+            transaction = conn.begin()
+            result = RunResult(run_id=runs.start_run(conn, _now()), total=len(inputs))
+            imported = runs.last_imports(conn)
+            transaction.commit()
+    except SQLAlchemyError as error:
+        if not is_fault(error):
+            raise
+        url = engine.url.render_as_string(hide_password=False)
+        raise DatabaseUnavailable(f"cannot write to {redacted(url)}: {describe(error, url)}") from None
     done: dict[str, tuple[int, SourceRecord]] = {}
 
     def written(planned: Planned, record: SourceRecord, counts: Counts) -> None:
@@ -125,6 +134,10 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
     except Interrupted as interrupted:
         if not result.recorded:  # else it came too late to stop anything: the run is complete
             result.interrupted = interrupted.signum
+    except SQLAlchemyError as error:
+        if not is_fault(error):
+            raise
+        result.database_error = describe(error, engine.url.render_as_string(hide_password=False))
     if result.stopped:
         writer.abandon()
         # A statement the signal cut short is kept, with its cursor, by a reference cycle through the exception's

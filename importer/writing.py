@@ -8,9 +8,9 @@ that fails there is rolled back to it and recorded as failed. Once one has faile
 of the run apart (a savepoint costs two round trips; a batch written twice, a second). A large source, whose entries
 are read as they are written, has a transaction of its own.
 
-When a signal interrupts the run, the transaction in progress is rolled back and the signal goes on up: the run
-stops, and what it committed, whole sources only, stays. A commit and the report of the sources it committed go
-together, never half (interrupts.held).
+When the database itself fails (gone, full, read-only: importer.db.is_fault), or a signal interrupts the run, the
+transaction in progress is rolled back and the error goes on up: the run stops, and what it committed, whole sources
+only, stays. A commit and the report of the sources it committed go together, never half (interrupts.held).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from importer import formats, interrupts, runs, store
-from importer.db import connected, describe, drop, is_contention
+from importer.db import connected, describe, drop, is_contention, is_fault
 from importer.errors import SourceError
 from importer.parsing import Outcome
 from importer.records import Document, ParseOptions
@@ -99,14 +99,15 @@ class SourceWriter:
                 conn.commit()
                 self._report()
             return
-        except SQLAlchemyError:  # e.g. a serialization failure, which PostgreSQL may report only now
-            pass
+        except SQLAlchemyError as error:  # e.g. a serialization failure, which PostgreSQL may report only now
+            if is_fault(error):
+                raise
         finally:
             _discard(conn)
         self._redo_one_by_one()
 
     def abandon(self) -> None:
-        """The run stops (a signal): what is not committed is rolled back, and not reported."""
+        """The run stops (a signal, the database failed): what is not committed is rolled back, and not reported."""
         conn, self.conn = self.conn, None
         self.batch, self.results, self.unchanged_sources = [], [], []
         if conn is not None:
@@ -127,7 +128,11 @@ class SourceWriter:
             else:
                 self.results.append(self._in_savepoint(self.conn, planned, outcome, self.savepoints))
         except (SQLAlchemyError, SourceError) as error:  # the transaction is lost with the source that failed in it
-            if not (isinstance(error, SQLAlchemyError) and is_contention(error)):
+            database = isinstance(error, SQLAlchemyError)
+            if database and is_fault(error):
+                self.abandon()
+                raise
+            if not (database and is_contention(error)):
                 self.savepoints = True  # sources fail here: from now on each is kept apart from the others
             self.unchanged_sources = []
             _discard(self.conn)
@@ -159,7 +164,7 @@ class SourceWriter:
             nested.rollback()
             return self._failed(conn, planned, str(error))
         except SQLAlchemyError as error:
-            if is_contention(error):
+            if is_contention(error) or is_fault(error):
                 raise
             nested.rollback()
             return self._failed(conn, planned, self._refused(planned, error))
@@ -199,6 +204,8 @@ class SourceWriter:
                 self._committed(attempt)
                 return
             except SQLAlchemyError as error:
+                if is_fault(error):
+                    raise
                 if number == ATTEMPTS or not is_contention(error):
                     self._committed(lambda conn: self._failed(conn, planned, self._refused(planned, error)))
                     return
