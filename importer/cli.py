@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sys
 import time
@@ -43,6 +44,7 @@ def db_option(function: F) -> F:
 @click.version_option(__version__, prog_name="blogimport")
 def cli() -> None:
     """Load a Blogger blog into a SQL database, again and again, without duplicates."""
+    _quiet_drivers()
 
 
 @cli.command("import")
@@ -249,6 +251,16 @@ def db_reporting_role(name: str, db_url: str, host: str) -> None:
 
 def main() -> None:
     cli()
+
+
+def _quiet_drivers() -> None:
+    """The drivers' own log lines (psycopg's about a pipeline on a connection just lost, SQLAlchemy's pool about
+    a connection it drops) are not for the user: blogimport says what failed, in one line. Logging set up by the
+    caller still gets them; unset, Python would print them raw on stderr."""
+    for name in ("psycopg", "sqlalchemy"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+            logger.addHandler(logging.NullHandler())
 
 
 def _open(db_url: str) -> Engine:

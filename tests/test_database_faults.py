@@ -120,8 +120,9 @@ def test_a_server_gone_mid_run_stops_the_import_and_the_next_run_completes_it(
     proxy.cut()  # every connection dropped, new ones refused: the server went down
     out, err = process.communicate(timeout=60)
     wait_until_gone(process.pid)
-    assert process.returncode == 1
-    (line,) = err.splitlines()
+    assert process.returncode == 1, err
+    assert err.count("\n") == 1, err  # one line, no traceback
+    line = err.rstrip("\n")
     match = re.fullmatch(rf"Error: database error: .+ {LEFT}", line)
     assert match, line
     done = text_corpus.files - int(match[1])
