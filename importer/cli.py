@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sys
 import time
@@ -16,9 +17,10 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from importer import __version__, formats, sources
+from importer import __version__, formats, interrupts, sources
 from importer.db import alembic_config, check_reachable, describe, ensure_schema, make_engine, redacted
 from importer.errors import ImporterError
+from importer.interrupts import Interrupted
 from importer.parsing import default_jobs
 from importer.pipeline import ImportOptions, RunResult, run_import
 from importer.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
@@ -42,6 +44,7 @@ def db_option(function: F) -> F:
 @click.version_option(__version__, prog_name="blogimport")
 def cli() -> None:
     """Load a Blogger blog into a SQL database, again and again, without duplicates."""
+    _quiet_drivers()
 
 
 @cli.command("import")
@@ -73,10 +76,28 @@ def import_command(
         blogimport import seeds/
         blogimport import crawl/ --db postgresql+psycopg://localhost/blog --json
     """
+    with interrupts.raised():
+        try:
+            result = _import(paths, db_url, ImportOptions(
+                blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force, checksum=checksum,
+                jobs=jobs), quiet)
+            if as_json:
+                click.echo(json.dumps(_as_json(result), indent=2))
+            elif not quiet:
+                click.echo(_summary_line(result))
+            if result.stopped:
+                click.echo(_stopped_line(result), err=True)
+        except Interrupted as interrupted:  # before the run began, or a second signal while it stopped
+            click.echo(f"interrupted by {interrupted.name}", err=True)
+            sys.exit(interrupted.exit_code)
+    if result.interrupted:
+        sys.exit(128 + result.interrupted)  # as a shell reports a process the signal ended: 130, 143
+    sys.exit(1 if result.failed or result.database_error else 0)
+
+
+def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet: bool) -> RunResult:
     engine = _open(db_url)
     files = sources.discover(paths)
-    options = ImportOptions(blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force,
-                            checksum=checksum, jobs=jobs)
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
     progress = click.progressbar(length=len(files), label="Importing", file=sys.stderr, show_pos=True,
@@ -90,12 +111,7 @@ def import_command(
             if bar is not None:
                 bar.update(1, rate.add(counts))
 
-        result = _guard(lambda: run_import(engine, files, options, on_source), db_url)
-    if as_json:
-        click.echo(json.dumps(_as_json(result), indent=2))
-    elif not quiet:
-        click.echo(_summary_line(result))
-    sys.exit(1 if result.failed else 0)
+        return _guard(lambda: run_import(engine, files, options, on_source), db_url)
 
 
 class _Rate:
@@ -237,6 +253,16 @@ def main() -> None:
     cli()
 
 
+def _quiet_drivers() -> None:
+    """The drivers' own log lines (psycopg's about a pipeline on a connection just lost, SQLAlchemy's pool about
+    a connection it drops) are not for the user: blogimport says what failed, in one line. Logging set up by the
+    caller still gets them; unset, Python would print them raw on stderr."""
+    for name in ("psycopg", "sqlalchemy"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
 def _open(db_url: str) -> Engine:
     engine = _guard(lambda: make_engine(db_url), db_url)
     _guard(lambda: ensure_schema(engine, db_url), db_url)
@@ -311,7 +337,8 @@ def _zone(value: str | None) -> str | None:
 def _summary_line(result: RunResult) -> str:
     """One line: what happened to the sources, then per table what changed; quiet parts are left out."""
     statuses = result.statuses
-    head = f"{len(result.sources)} sources: {statuses['imported']} imported, {statuses['unchanged']} unchanged, "
+    done = f"{len(result.sources)} of {result.total}" if result.stopped else f"{len(result.sources)}"
+    head = f"{done} sources: {statuses['imported']} imported, {statuses['unchanged']} unchanged, "
     head += f"{statuses['partial']} partial, " if statuses["partial"] else ""
     parts = [head + f"{statuses['failed']} failed"]
     for label, field in (("new", "inserted"), ("updated", "updated"), ("removed", "deleted"), ("skipped", "skipped")):
@@ -324,11 +351,23 @@ def _summary_line(result: RunResult) -> str:
     return "; ".join(parts)
 
 
+def _stopped_line(result: RunResult) -> str:
+    """Why the run stopped before its last source, and what to do: one line for stderr."""
+    left = f"{result.remaining} of {result.total} sources left; run the same import again to finish"
+    if result.interrupted:
+        return f"interrupted by {result.stopped}: {left}"
+    return f"Error: database error: {result.database_error} ({left})"
+
+
 def _as_json(result: RunResult) -> dict[str, Any]:
     statuses = result.statuses
+    stopped = {"stopped": result.stopped, "remaining": result.remaining} if result.stopped else {}
+    if result.database_error:
+        stopped["database_error"] = result.database_error
     return {
         "run_id": result.run_id,
-        "status": "failed" if result.failed else "succeeded",
+        "status": result.status,
+        **stopped,
         "sources": {name: statuses[name] for name in ("imported", "unchanged", "partial", "failed")},
         "entities": {name: vars(tally) for name, tally in result.counts.tallies.items()},
         "waiting": result.waiting,

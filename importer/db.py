@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,13 +26,22 @@ if TYPE_CHECKING:
 
 # The schema revision this blogimport writes: Alembic's head (tests/test_migrations.py checks). Known here so that
 # opening an up-to-date database needs no Alembic, which takes a good part of a second to load.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 SQLITE_BUSY_SECONDS = 120  # wait for another writer's lock instead of failing at once
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 SCHEMA_LOCK = 7_466_361  # PostgreSQL advisory-lock number for creating the schema (any number only we use)
 # PostgreSQL SQLSTATEs and MySQL error numbers that mean "another transaction was in the way": try again.
 _CONTENTION_STATES = {"23505", "40001", "40P01", "55P03"}  # unique violation, serialization, deadlock, lock
 _CONTENTION_CODES = {1062, 1205, 1213}  # duplicate entry, lock wait timeout, deadlock
+# ...and those that mean the database itself failed, whatever was being written: gone (a connection lost or refused,
+# the server shutting down), full, read-only, or broken. SQLSTATE classes: connection, insufficient resources (disk
+# full), operator intervention (shutdown; not 57014, a cancelled statement), system (I/O); corrupted data; read-only
+# transaction. MySQL: disk full, table full, read only (3), shutdown, connection killed (3), cannot connect (2),
+# gone away, lost connection, client idle too long.
+_FAULT_STATES = ("08", "53", "57P", "58", "XX001", "XX002", "25006")
+_FAULT_CODES = {1021, 1114, 1036, 1290, 1792, 1053, 1927, 2002, 2003, 2006, 2013, 2055, 4031}
+# SQLite's primary result codes: PERM, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB.
+_SQLITE_FAULTS = {3, 7, 8, 10, 11, 13, 14, 26}
 
 
 def make_engine(url: str) -> Engine:
@@ -72,6 +81,27 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@contextmanager
+def connected(engine: Engine) -> Iterator[Connection]:
+    """engine.connect(), but a connection that a signal cut short is dropped, not rolled back: its driver may be half
+    way through a command (a COPY), and the server rolls back what a dropped connection had not committed."""
+    with engine.connect() as conn:
+        try:
+            yield conn
+        except KeyboardInterrupt:  # importer.interrupts.Interrupted too
+            drop(conn)
+            raise
+
+
+def drop(conn: Connection) -> None:
+    """Close the connection without a word to the server (no ROLLBACK, which a connection in an unknown state may
+    not take): the server rolls back what it had not committed."""
+    with suppress(SQLAlchemyError):
+        conn.invalidate()
+    with suppress(SQLAlchemyError):
+        conn.close()
+
+
 def is_contention(error: SQLAlchemyError) -> bool:
     """Did another writer get in the way (a race on a unique key, a deadlock, a lock)? Then retry the source."""
     orig = getattr(error, "orig", None)
@@ -83,6 +113,24 @@ def is_contention(error: SQLAlchemyError) -> bool:
     message = str(orig)  # SQLite says it in words
     unique = isinstance(error, IntegrityError) and "UNIQUE constraint failed" in message
     return unique or "database is locked" in message
+
+
+def is_fault(error: SQLAlchemyError) -> bool:
+    """Did the database fail (gone, full, read-only, broken) rather than refuse one source? Then stop the run: every
+    source after it would fail the same way."""
+    if getattr(error, "connection_invalidated", False):  # SQLAlchemy saw the connection drop
+        return True
+    orig = getattr(error, "orig", None)
+    sqlite_code = getattr(orig, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in _SQLITE_FAULTS
+    args = getattr(orig, "args", ())
+    if args and args[0] in _FAULT_CODES:
+        return True
+    state = getattr(orig, "sqlstate", "")
+    if state is None:  # psycopg and PyMySQL: an error of the client's own, reaching (or keeping) the server
+        return isinstance(error, OperationalError)
+    return bool(state) and state.startswith(_FAULT_STATES)
 
 
 def redacted(url: str) -> str:

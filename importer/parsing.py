@@ -8,6 +8,9 @@ ahead of the writer, so a slow database never makes parsed documents pile up in 
 the order of the sources, so the writes are the same whatever the number of jobs.
 
 With one job, or where processes cannot be forked, everything is parsed here, as the writer asks for it.
+
+Workers ignore Ctrl-C, which a terminal sends to every process of the command: the writing process handles it
+(importer.interrupts) and stops them, as it does whenever the run ends.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from queue import Empty
 from typing import Any, BinaryIO
 
-from importer import formats
+from importer import formats, interrupts
 from importer.errors import SourceError
 from importer.records import Document, Entry, ParseOptions
 
@@ -105,7 +108,7 @@ def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], optio
             while len(ahead) < max(pool_size, 1) * AHEAD_PER_JOB and (item := next(pending, None)) is not None:
                 task = task_of(item)
                 if task.data is not None and pool_size and pool is None:
-                    pool = context.Pool(pool_size)
+                    pool = context.Pool(pool_size, initializer=interrupts.in_worker)
                 result = (pool.apply_async(_parse_in_worker, (task.fmt, task.locator, task.data, options))
                           if task.data is not None and pool is not None else None)
                 ahead.append((item, task, result))
@@ -120,7 +123,8 @@ def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], optio
                 yield from _streamed(context, item, task, options)
     finally:
         if pool is not None:
-            pool.terminate()
+            with interrupts.held():  # the workers are gone before a signal goes on up
+                pool.terminate()
 
 
 def _parse_in_worker(fmt: str, locator: str, data: bytes, options: ParseOptions
@@ -153,13 +157,15 @@ def _streamed(context: Any, item: Any, task: ParseTask, options: ParseOptions) -
         else:
             yield item, replace(head[1], entries=_received(queue, process, task.locator))
     finally:
-        process.terminate()  # the writer may stop reading half way (the database refused the source)
-        process.join()
-        queue.close()
+        with interrupts.held():  # the writer may stop reading half way (the database refused the source, a signal)
+            process.terminate()
+            process.join()
+            queue.close()
 
 
 def _stream_entries(task: ParseTask, options: ParseOptions, queue: Any) -> None:
     """In the source's own process: the Document without its entries, then the entries in batches."""
+    interrupts.in_worker()
     try:
         with task.stream() as stream:
             document = formats.parse(task.fmt, stream, task.locator, options)

@@ -6,20 +6,30 @@ others are read once to hash them; one whose content was already imported so is 
 rest are parsed (importer.parsing: in worker processes when there are several jobs) and written by
 importer.writing, each whole or not at all. A source that cannot be read or parsed, or that the database
 refuses, is recorded as failed and the run goes on.
+
+A signal (Ctrl-C, SIGTERM: importer.interrupts) or the database failing (importer.db.is_fault) stops the run where it
+is: what is not committed is rolled back, the workers are stopped, and the run is recorded as interrupted or failed
+(when the database still can), with what it did so far. The next run picks up the sources not done.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from importer import formats, identity, parsing, runs, sources
-from importer.errors import SourceError
+from importer import formats, identity, interrupts, parsing, runs, sources
+from importer.db import connected, describe, is_fault, redacted
+from importer.errors import DatabaseUnavailable, SourceError
+from importer.interrupts import Interrupted
 from importer.parsing import ParseTask
 from importer.records import ParseOptions
 from importer.runs import LastImport, SourceRecord
@@ -46,8 +56,12 @@ class ImportOptions:
 @dataclass
 class RunResult:
     run_id: int
-    sources: list[SourceRecord] = field(default_factory=list)
+    total: int = 0  # sources given
+    sources: list[SourceRecord] = field(default_factory=list)  # those done, in the order given
     counts: Counts = field(default_factory=Counts)
+    interrupted: int | None = None  # the signal that stopped the run
+    database_error: str | None = None  # what the database said when it failed and stopped the run
+    recorded: bool = False  # the run's row holds its outcome
 
     @property
     def statuses(self) -> Counter[str]:
@@ -56,6 +70,25 @@ class RunResult:
     @property
     def failed(self) -> list[SourceRecord]:
         return [source for source in self.sources if source.status == "failed"]
+
+    @property
+    def status(self) -> str:
+        """The run's status, as import_runs keeps it."""
+        if self.interrupted:
+            return "interrupted"
+        return "failed" if self.failed or self.database_error else "succeeded"
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the run stopped before its last source: the signal's name, or 'database'; None when it did not."""
+        if self.interrupted:
+            return signal.Signals(self.interrupted).name
+        return "database" if self.database_error else None
+
+    @property
+    def remaining(self) -> int:
+        """Sources the run did not get to: the next one does them."""
+        return self.total - len(self.sources)
 
     @property
     def waiting(self) -> int:
@@ -67,10 +100,20 @@ OnSource = Callable[[SourceRecord, Counts], None]
 
 def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
                on_source: OnSource = lambda source, counts: None) -> RunResult:
-    """Import every source (see sources.discover) and record the run; `on_source` hears of each once written."""
-    with engine.begin() as conn:
-        result = RunResult(run_id=runs.start_run(conn, _now()))
-        imported = runs.last_imports(conn)
+    """Import every source (see sources.discover) and record the run; `on_source` hears of each once written.
+
+    Interrupted (see importer.interrupts) and a failing database stop the run: the result says so."""
+    try:
+        with connected(engine) as conn:
+            transaction = conn.begin()
+            result = RunResult(run_id=runs.start_run(conn, _now()), total=len(inputs))
+            imported = runs.last_imports(conn)
+            transaction.commit()
+    except SQLAlchemyError as error:
+        if not is_fault(error):
+            raise
+        url = engine.url.render_as_string(hide_password=False)
+        raise DatabaseUnavailable(f"cannot write to {redacted(url)}: {describe(error, url)}") from None
     done: dict[str, tuple[int, SourceRecord]] = {}
 
     def written(planned: Planned, record: SourceRecord, counts: Counts) -> None:
@@ -81,15 +124,43 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
 
     writer = SourceWriter(engine, result.run_id, options.blog, written, options.parse_options)
     to_parse = _plan(inputs, options, imported, writer)
-    for planned, outcome in parsing.parse_all(to_parse, _task, options.parse_options, options.jobs, len(inputs)):
-        writer.write(planned, outcome)
-    writer.close()
+    try:
+        # closing(): the workers are stopped as soon as the run stops, whatever stops it.
+        with closing(parsing.parse_all(to_parse, _task, options.parse_options, options.jobs, len(inputs))) as parsed:
+            for planned, outcome in parsed:
+                writer.write(planned, outcome)
+        writer.close()
+        _finish(engine, result, done)
+    except Interrupted as interrupted:
+        if not result.recorded:  # else it came too late to stop anything: the run is complete
+            result.interrupted = interrupted.signum
+    except SQLAlchemyError as error:
+        if not is_fault(error):
+            raise
+        result.database_error = describe(error, engine.url.render_as_string(hide_password=False))
+    if result.stopped:
+        writer.abandon()
+        # A statement the signal cut short is kept, with its cursor, by a reference cycle through the exception's
+        # traceback; until collected it holds SQLite's lock (its connection closes only once it is finalized).
+        gc.collect()
+        with suppress(Interrupted, SQLAlchemyError):  # a second signal, or the database failing: leave it
+            _finish(engine, result, done)
+    return result
+
+
+def _finish(engine: Engine, result: RunResult, done: dict[str, tuple[int, SourceRecord]]) -> None:
+    """Record the run's outcome (once), with the sources done, in the order given."""
     result.sources = [record for _, record in sorted(done.values(), key=lambda pair: pair[0])]
-    with engine.begin() as conn:
+    if result.recorded:
+        return
+    with connected(engine) as conn:
+        transaction = conn.begin()
         # A later source may have brought what an earlier one's comments waited for.
         result.sources = [runs.refreshed(conn, s) if s.status == "partial" else s for s in result.sources]
-        runs.finish_run(conn, result.run_id, result.statuses, result.counts, _now())
-    return result
+        runs.finish_run(conn, result.run_id, result.status, result.statuses, result.counts, _now())
+        with interrupts.held():
+            transaction.commit()
+            result.recorded = True
 
 
 def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, LastImport],

@@ -35,11 +35,12 @@ def start_run(conn: Connection, now: datetime) -> int:
     return int(conn.execute(insert(ImportRun).values(values)).inserted_primary_key[0])
 
 
-def finish_run(conn: Connection, run_id: int, statuses: Mapping[str, int], counts: Counts, now: datetime) -> None:
+def finish_run(conn: Connection, run_id: int, status: str, statuses: Mapping[str, int], counts: Counts,
+               now: datetime) -> None:
     conn.execute(
         update(ImportRun).where(ImportRun.id == run_id).values(
             finished_at=now,
-            status="failed" if statuses.get("failed") else "succeeded",
+            status=status,
             sources_imported=statuses.get("imported", 0),
             sources_unchanged=statuses.get("unchanged", 0),
             sources_partial=statuses.get("partial", 0),

@@ -7,6 +7,10 @@ its sources are written again one transaction each, waiting a moment between tri
 that fails there is rolled back to it and recorded as failed. Once one has failed, savepoints keep every source
 of the run apart (a savepoint costs two round trips; a batch written twice, a second). A large source, whose entries
 are read as they are written, has a transaction of its own.
+
+When the database itself fails (gone, full, read-only: importer.db.is_fault), or a signal interrupts the run, the
+transaction in progress is rolled back and the error goes on up: the run stops, and what it committed, whole sources
+only, stays. A commit and the report of the sources it committed go together, never half (interrupts.held).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import BinaryIO
@@ -21,8 +26,8 @@ from typing import BinaryIO
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from importer import formats, runs, store
-from importer.db import describe, is_contention
+from importer import formats, interrupts, runs, store
+from importer.db import connected, describe, drop, is_contention, is_fault
 from importer.errors import SourceError
 from importer.parsing import Outcome
 from importer.records import Document, ParseOptions
@@ -47,6 +52,7 @@ class Planned:
 
 
 Written = Callable[[Planned, SourceRecord, Counts], None]
+Attempt = Callable[[Connection], tuple[Planned, SourceRecord, Counts]]
 
 
 class SourceWriter:
@@ -89,17 +95,23 @@ class SourceWriter:
         unchanged, self.unchanged_sources = self.unchanged_sources, []
         try:
             runs.record_unchanged(conn, self.run_id, unchanged, _now())
-            conn.commit()
-            committed = True
-        except SQLAlchemyError:  # e.g. a serialization failure, which PostgreSQL may report only now
-            conn.rollback()
-            committed = False
+            with interrupts.held():
+                conn.commit()
+                self._report()
+            return
+        except SQLAlchemyError as error:  # e.g. a serialization failure, which PostgreSQL may report only now
+            if is_fault(error):
+                raise
         finally:
-            conn.close()
-        if committed:
-            self._report()
-        else:
-            self._redo_one_by_one()
+            _discard(conn)
+        self._redo_one_by_one()
+
+    def abandon(self) -> None:
+        """The run stops (a signal, the database failed): what is not committed is rolled back, and not reported."""
+        conn, self.conn = self.conn, None
+        self.batch, self.results, self.unchanged_sources = [], [], []
+        if conn is not None:
+            drop(conn)
 
     # -- several sources to a transaction ----------------------------------------------------------------------
 
@@ -116,11 +128,14 @@ class SourceWriter:
             else:
                 self.results.append(self._in_savepoint(self.conn, planned, outcome, self.savepoints))
         except (SQLAlchemyError, SourceError) as error:  # the transaction is lost with the source that failed in it
-            if not (isinstance(error, SQLAlchemyError) and is_contention(error)):
+            database = isinstance(error, SQLAlchemyError)
+            if database and is_fault(error):
+                self.abandon()
+                raise
+            if not (database and is_contention(error)):
                 self.savepoints = True  # sources fail here: from now on each is kept apart from the others
             self.unchanged_sources = []
-            self.conn.rollback()
-            self.conn.close()
+            _discard(self.conn)
             self.conn = None
             self._redo_one_by_one()
             return
@@ -149,7 +164,7 @@ class SourceWriter:
             nested.rollback()
             return self._failed(conn, planned, str(error))
         except SQLAlchemyError as error:
-            if is_contention(error):
+            if is_contention(error) or is_fault(error):
                 raise
             nested.rollback()
             return self._failed(conn, planned, self._refused(planned, error))
@@ -183,20 +198,27 @@ class SourceWriter:
 
         self._retry(planned, attempt)
 
-    def _retry(self, planned: Planned, attempt: Callable[[Connection], tuple[Planned, SourceRecord, Counts]]
-               ) -> None:
+    def _retry(self, planned: Planned, attempt: Attempt) -> None:
         for number in range(1, ATTEMPTS + 1):
             try:
-                with self.engine.begin() as conn:
-                    result = attempt(conn)
-                self.written(*result)
+                self._committed(attempt)
                 return
             except SQLAlchemyError as error:
+                if is_fault(error):
+                    raise
                 if number == ATTEMPTS or not is_contention(error):
-                    with self.engine.begin() as conn:
-                        self.written(*self._failed(conn, planned, self._refused(planned, error)))
+                    self._committed(lambda conn: self._failed(conn, planned, self._refused(planned, error)))
                     return
             time.sleep(random.uniform(0.05, 0.25) * number)  # let the other writer finish first
+
+    def _committed(self, attempt: Attempt) -> None:
+        """Write one source in a transaction of its own; once committed, report it."""
+        with connected(self.engine) as conn:
+            transaction = conn.begin()  # rolled back as the connection closes, unless committed
+            result = attempt(conn)
+            with interrupts.held():
+                transaction.commit()
+                self.written(*result)
 
     def _failed(self, conn: Connection, planned: Planned, reason: str) -> tuple[Planned, SourceRecord, Counts]:
         failed = replace(planned.seen, status="failed", error=reason, import_fingerprint=None, waiting=0)
@@ -223,6 +245,12 @@ def _parse(planned: Planned, stream: BinaryIO, options: ParseOptions) -> Outcome
         return formats.parse(planned.seen.format or "", stream, planned.seen.locator, options)
     except SourceError as error:
         return error
+
+
+def _discard(conn: Connection) -> None:
+    """Let go of a connection, rolling back what it has not committed; one the database dropped is let go too."""
+    with suppress(SQLAlchemyError):
+        conn.close()
 
 
 def _now() -> datetime:

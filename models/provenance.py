@@ -11,7 +11,7 @@ from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
 from models.blog import KEY
 
 SOURCE_STATUSES = ("imported", "unchanged", "partial", "failed")
-RUN_STATUSES = ("running", "succeeded", "failed")
+RUN_STATUSES = ("running", "succeeded", "failed", "interrupted")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -29,7 +29,9 @@ class ImportRun(Base):
     started_at: Mapped[datetime] = mapped_column(comment="When the run began (UTC).")
     finished_at: Mapped[datetime | None] = mapped_column(comment="When it ended (UTC); NULL while it runs.")
     status: Mapped[str] = mapped_column(
-        String(16), comment="running, succeeded (every source imported or unchanged), failed (some source failed)."
+        String(16),
+        comment="running, succeeded (every source imported or unchanged), failed (some source failed, or the "
+                "database did), interrupted (by Ctrl-C or SIGTERM; the sources it committed stay).",
     )
     sources_imported: Mapped[int] = mapped_column(comment="Sources parsed and stored by this run.")
     sources_unchanged: Mapped[int] = mapped_column(comment="Sources skipped: same content already imported.")

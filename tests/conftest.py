@@ -13,7 +13,9 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -106,3 +108,28 @@ LONGEST_FIRST = ("tests/test_export_memory.py",)  # minutes on its own: started 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # a stable sort: the rest keep order
+
+
+CORPUS_POSTS = 240  # an import of them takes a few seconds: long enough to stop one half way
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A generated blog as text renderings, one post to a file, and what an uninterrupted import of it holds."""
+
+    folder: Path
+    files: int
+    reference_url: str  # a SQLite database it was imported into, in one run
+    reference: dict[str, list[tuple[Any, ...]]]  # that database's natural_dump
+
+
+@pytest.fixture(scope="session")
+def text_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    from tests.dbdump import natural_dump
+    from tests.perf.corpus import generate
+
+    top = tmp_path_factory.mktemp("corpus")
+    manifest = generate(top, size="S", seed=8, posts=CORPUS_POSTS, formats=["text"])
+    reference_url = f"sqlite:///{top / 'reference.db'}"
+    assert run("import", manifest.paths["text"], "--db", reference_url).exit_code == 0
+    return Corpus(manifest.paths["text"], manifest.files["text"], reference_url, natural_dump(reference_url))

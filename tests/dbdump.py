@@ -8,6 +8,7 @@ ANSI mode, so test SQL may write "key" (a reserved word there) and || as SQL mea
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -140,3 +141,23 @@ def assert_database_sound(url: str) -> None:
                 ).all()
                 assert orphans == [], f"{table.name}.{child.name} points at missing {fk.column.table.name} rows"
     engine.dispose()
+
+
+def assert_whole_sources(url: str, reference: dict[str, list[tuple[Any, ...]]]) -> None:
+    """A run that stopped half way left whole sources only (of a corpus with one post to a source): every source
+    imported, one post each, every row one that an uninterrupted import of the same files has (`reference`, its
+    natural_dump), and every post with all of its comments."""
+    assert {row["status"] for row in query(url, "SELECT DISTINCT status FROM sources")} <= {"imported"}
+    (counts,) = query(url, "SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM posts) AS posts")
+    assert counts["sources"] == counts["posts"]
+    dump = natural_dump(url)
+    for table, rows in dump.items():
+        assert set(rows) <= set(reference[table]), f"{table} holds rows an uninterrupted import does not"
+
+    def comments_per_post(dumped: dict[str, list[tuple[Any, ...]]]) -> Counter[Any]:
+        return Counter(dict(row)["post_id"] for row in dumped["comments"])
+
+    posts = {(*dict(row)["blog_id"], dict(row)["key"]) for row in dump["posts"]}
+    expected = {post: n for post, n in comments_per_post(reference).items() if post in posts}
+    assert comments_per_post(dump) == expected
+    assert_database_sound(url)

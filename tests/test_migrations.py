@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect, text
+from sqlalchemy.exc import DatabaseError
 
 import models
 from importer import db
@@ -21,7 +22,7 @@ from tests.dbdump import connect, query, tables
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "import_run_counts", "import_runs", "labels",
           "pending_comments", "post_labels", "posts", "sources"]
-HEAD = "0006"
+HEAD = "0007"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,7 +58,9 @@ def test_blogimport_db_commands(db_url: str) -> None:
     assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "history", "--db", db_url).stdout.splitlines() == [
-        "0005 -> 0006 (head), Sources keep a signature read without opening them (size and modification time), "
+        "0006 -> 0007 (head), Runs may end interrupted (Ctrl-C or SIGTERM): import_runs.status allows "
+        "'interrupted'.",
+        "0005 -> 0006, Sources keep a signature read without opening them (size and modification time), "
         "to skip unchanged files.",
         "0004 -> 0005, Full-text search over posts (title and text) and comments, in each engine's own way.",
         "0003 -> 0004, Reporting views: post_summary, comment_threads, reply_chains, author_activity, "
@@ -200,4 +203,25 @@ def test_every_foreign_key_leads_an_index(db_url: str) -> None:
             assert key["constrained_columns"][0] in leading, f"{table.name}.{key['constrained_columns']}"
     for table, column in (("posts", "published_on"), ("posts", "published_at"), ("comments", "published_at")):
         assert column in {index["column_names"][0] for index in inspector.get_indexes(table)}, (table, column)
+    engine.dispose()
+
+
+def test_0007_lets_a_run_end_interrupted_and_downgrading_makes_it_failed(db_url: str) -> None:
+    alembic(db_url, "upgrade", "0006")
+    at = datetime(2026, 1, 1)
+    run_row = {"started_at": at, "sources_imported": 0, "sources_unchanged": 0, "sources_failed": 0}
+    engine = connect(db_url)
+    runs = MetaData()
+    runs.reflect(engine, only=["import_runs"])
+    import_runs = runs.tables["import_runs"]
+    with pytest.raises(DatabaseError), engine.begin() as conn:  # 0006 knows no such status (MariaDB says so with an OperationalError)
+        conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}])
+    alembic(db_url, "upgrade", "0007")
+    with engine.begin() as conn:
+        conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}, {**run_row, "status": "succeeded"}])
+    alembic(db_url, "downgrade", "0006")
+    assert query(db_url, "SELECT status FROM import_runs ORDER BY id") == [{"status": "failed"},
+                                                                           {"status": "succeeded"}]
+    with pytest.raises(DatabaseError), engine.begin() as conn:
+        conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}])
     engine.dispose()

@@ -1,0 +1,58 @@
+"""An import running in a process of its own, to be stopped half way: started, watched, and what it left behind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from contextlib import suppress
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
+
+from tests.dbdump import query
+
+BLOGIMPORT = str(Path(sys.executable).with_name("blogimport"))
+
+
+def start_import(*args: object, command: tuple[str, ...] = ()) -> subprocess.Popen[str]:
+    """`blogimport import ARGS` (after `command`, e.g. setpriv), in a process group of its own as a shell starts a
+    command: a terminal's Ctrl-C reaches the whole group."""
+    return subprocess.Popen([*command, BLOGIMPORT, "import", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def wait_for_sources(process: subprocess.Popen[str], url: str, timeout: float = 60) -> int:
+    """Wait until the running import has committed a source, polling; returns how many it has committed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out, err = process.communicate()
+            raise AssertionError(f"the import ended before committing a source it could be stopped after:\n{out}{err}")
+        with suppress(DBAPIError):  # SQLite: the writer may hold the file for a moment
+            count = query(url, "SELECT count(*) AS n FROM sources")[0]["n"]
+            if count:
+                return int(count)
+        time.sleep(0.05)
+    raise AssertionError(f"no source committed in {timeout} s")
+
+
+def group(pgid: int) -> list[int]:
+    """The processes of a process group, zombies too."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[2]) == pgid:  # after the name: state, parent, group
+                pids.append(int(entry.name))
+    return pids
+
+
+def wait_until_gone(pgid: int, timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while (left := group(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"processes left behind: {left}"

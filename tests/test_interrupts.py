@@ -1,0 +1,72 @@
+"""Ctrl-C and SIGTERM during an import (issue 8, point 4): the source in progress is rolled back, the summary so far
+is printed, the run is recorded as interrupted, the exit code is 130 or 143, the parsing workers are gone, and the
+next run completes the job. Real processes, on every engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+
+from importer import interrupts
+from importer.interrupts import Interrupted
+from tests.conftest import Corpus, run
+from tests.dbdump import assert_whole_sources, natural_dump, query
+from tests.processes import group, start_import, wait_for_sources, wait_until_gone
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_import_leaves_whole_sources_and_the_next_completes_it(
+    how: str, db_url: str, text_corpus: Corpus,
+) -> None:
+    assert run("db", "upgrade", "--db", db_url).exit_code == 0  # the schema made: the import starts at once
+    as_json = ["--json"] if how == "sigterm" else []
+    process = start_import(text_corpus.folder, "--db", db_url, "--jobs", "2", *as_json)
+    wait_for_sources(process, db_url)
+    assert len(group(process.pid)) > 1  # parsing workers beside the writer
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)  # a terminal sends it to the whole process group
+    else:
+        process.send_signal(signal.SIGTERM)  # `kill PID`: the writer alone, which stops its workers
+    out, err = process.communicate(timeout=60)
+    wait_until_gone(process.pid)
+
+    name, code = ("SIGINT", 130) if how == "ctrl-c" else ("SIGTERM", 143)
+    (runs,) = query(db_url, "SELECT status, sources_imported, finished_at FROM import_runs")
+    done = runs["sources_imported"]
+    assert (process.returncode, runs["status"]) == (code, "interrupted")
+    assert 0 < done < text_corpus.files and runs["finished_at"] is not None
+    left = text_corpus.files - done
+    assert err == f"interrupted by {name}: {left} of {text_corpus.files} sources left; run the same import " \
+                  "again to finish\n"
+    if as_json:
+        summary = json.loads(out)
+        assert (summary["status"], summary["stopped"], summary["remaining"]) == ("interrupted", name, left)
+        assert summary["sources"] == {"imported": done, "unchanged": 0, "partial": 0, "failed": 0}
+    else:
+        assert out.startswith(f"{done} of {text_corpus.files} sources: {done} imported, 0 unchanged, 0 failed; new: ")
+    assert_whole_sources(db_url, text_corpus.reference)
+
+    again = run("import", text_corpus.folder, "--db", db_url)
+    assert again.exit_code == 0
+    assert again.stdout.startswith(f"{text_corpus.files} sources: {left} imported, {done} unchanged, 0 failed; ")
+    assert natural_dump(db_url) == text_corpus.reference
+
+
+def test_a_signal_during_a_commit_waits_for_it_and_a_second_one_does_not() -> None:
+    steps = []
+    with interrupts.raised():
+        with pytest.raises(Interrupted) as first:
+            with interrupts.held():
+                os.kill(os.getpid(), signal.SIGTERM)
+                steps.append("committed")
+        assert (steps, first.value.exit_code) == (["committed"], 143)
+        with pytest.raises(Interrupted) as second:
+            with interrupts.held():
+                os.kill(os.getpid(), signal.SIGINT)
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C again: no more waiting
+                steps.append("never")
+        assert (steps, second.value.exit_code) == (["committed"], 130)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # as it was
