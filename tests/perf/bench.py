@@ -23,12 +23,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -157,20 +155,19 @@ class _Run:
 
 
 def _import(path: Path, url: str, jobs: int) -> _Run:
-    """The import as a child, reaped with wait4 for its own resource usage: ru_maxrss is the largest resident
-    set of the import or of any parsing worker it waited for."""
+    """The import as a child of tests/perf/peak.py, which times it and reaps it with wait4 for its own resource
+    usage: ru_maxrss is the largest resident set of the import or of any parsing worker it waited for."""
     command = [_blogimport(), "import", str(path), "--db", url, "--json", "--jobs", str(jobs)]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as tmp:
+        measured = Path(tmp) / "peak.json"
+        done = subprocess.run([sys.executable, "-m", "tests.perf.peak", str(measured), *command], stdout=out,
+                              stderr=err, stdin=subprocess.DEVNULL, cwd=Path(__file__).resolve().parents[2])
         out.seek(0)
         err.seek(0)
-        if process.returncode != 0:
-            raise SystemExit(f"the import failed ({process.returncode}): {err.read().decode(errors='replace')[-2000:]}")
-        return _Run(seconds, usage.ru_maxrss / 1024, json.loads(out.read()))
+        if done.returncode != 0:
+            raise SystemExit(f"the import failed ({done.returncode}): {err.read().decode(errors='replace')[-2000:]}")
+        figures = json.loads(measured.read_text())
+        return _Run(figures["seconds"], figures["peak_rss_mb"], json.loads(out.read()))
 
 
 def _run_cli(*args: str) -> None:

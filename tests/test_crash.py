@@ -1,0 +1,39 @@
+"""Crash safety (issue 8, point 3): an import killed outright (SIGKILL: no handler runs, no rollback is sent) at ten
+random moments. After each kill the database is sound and holds whole sources only; the import run again after
+the last one reaches exactly the database an uninterrupted import gives. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+
+import pytest
+
+from tests.conftest import Corpus, run
+from tests.dbdump import assert_whole_sources, natural_dump, query
+from tests.processes import start_import, wait_until_gone
+
+KILLS = 10
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"], indirect=True)
+def test_an_import_killed_ten_times_leaves_whole_sources_and_ends_as_one_import(
+    db_url: str, text_corpus: Corpus,
+) -> None:
+    assert run("db", "upgrade", "--db", db_url).exit_code == 0  # a kill during schema creation is another story
+    moments = random.Random(3)
+    committed = []
+    for _ in range(KILLS):
+        process = start_import(text_corpus.folder, "--db", db_url, "--jobs", "2")
+        time.sleep(moments.uniform(0.5, 2.5))  # from start-up to a few batches in
+        os.killpg(process.pid, signal.SIGKILL)  # the writer and its parsing workers, at once
+        process.communicate()
+        wait_until_gone(process.pid)
+        assert_whole_sources(db_url, text_corpus.reference, frozenset({"imported", "unchanged"}))
+        committed.append(query(db_url, "SELECT count(*) AS n FROM sources")[0]["n"])
+    assert committed == sorted(committed) and any(0 < n < text_corpus.files for n in committed), committed
+    again = run("import", text_corpus.folder, "--db", db_url)
+    assert again.exit_code == 0, again.output
+    assert natural_dump(db_url) == text_corpus.reference
