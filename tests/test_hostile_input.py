@@ -9,7 +9,6 @@ import json
 import os
 import random
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 from importer.records import CommentRecord, PostRecord
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import query
+from tests.processes import as_mode_says
 from tests.render import render_text
 
 TAKEOUT = FIXTURES / "formats" / "takeout-2018ns_epistemic-forge_excerpt.atom"  # partial: comments of posts it lacks
@@ -195,9 +195,7 @@ def test_a_file_that_cannot_be_read_fails_alone(tmp_path: Path) -> None:
     (locked,) = crawl.glob("002_*.txt")
     locked.chmod(0)
     command = [sys.executable, "-m", "importer", "import", str(crawl), "--db", f"sqlite:///{tmp_path}/b.db"]
-    if os.geteuid() == 0:
-        command = [shutil.which("setpriv") or "setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(as_mode_says(command), capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stderr) == (1, f"error: {locked}: cannot read: Permission denied\n")
     assert query(f"sqlite:///{tmp_path}/b.db", "SELECT status FROM sources ORDER BY locator") == [
         {"status": "imported"}, {"status": "failed"}]
