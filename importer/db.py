@@ -19,10 +19,12 @@ from sqlalchemy.exc import (
 from sqlalchemy.pool import NullPool
 
 import migrations
+from importer import interrupts
 from importer.errors import DatabaseUnavailable, SchemaError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import ExceptionContext
 
 # The schema revision this blogimport writes: Alembic's head (tests/test_migrations.py checks). Known here so that
 # opening an up-to-date database needs no Alembic, which takes a good part of a second to load.
@@ -52,12 +54,24 @@ def make_engine(url: str) -> Engine:
         engine.dialect.use_insertmanyvalues_wo_returning = True
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    if url.startswith(("mysql", "mariadb")):
+    elif url.startswith(("mysql", "mariadb")):
         # Each statement sees what others committed (PostgreSQL's default), so a row another import added while
         # this one ran is found, not hidden by MySQL's usual snapshot of the transaction's first read.
-        return create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
-    return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _signal_first)
+    return engine
+
+
+def _signal_first(context: ExceptionContext) -> BaseException | None:
+    """A driver error raised while the driver dealt with a signal (see interrupts.hidden_in) is the signal: raise it
+    instead, and drop the connection, which may be half way through a command."""
+    interrupted = interrupts.hidden_in(context.original_exception)
+    if interrupted is None or interrupted is context.original_exception:
+        return None
+    context.is_disconnect = True
+    return interrupted
 
 
 def _sqlite_options(url: str) -> dict[str, Any]:
@@ -204,6 +218,7 @@ def _schema_lock(url: str) -> Iterator[Connection]:
     """A connection holding the database's schema lock (PostgreSQL advisory lock, MySQL named lock, SQLite's write
     lock) for as long as the block runs; Alembic migrates on this very connection."""
     engine = create_engine(url, poolclass=NullPool, **_sqlite_options(url))
+    event.listen(engine, "handle_error", _signal_first)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_driver_begins_nothing)
         event.listen(engine, "begin", _sqlite_begin)

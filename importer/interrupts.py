@@ -64,7 +64,10 @@ def raised() -> Iterator[None]:
         yield
         return
     _owner = os.getpid()
-    previous = {number: signal.signal(number, _on_signal) for number in SIGNALS}
+    # A signal ignored when the import started stays ignored, as Python itself leaves SIGINT: a job a shell started
+    # in the background (`blogimport import ... &`) is not meant to stop on the terminal's Ctrl-C.
+    previous = {number: signal.signal(number, _on_signal) for number in SIGNALS
+                if signal.getsignal(number) is not signal.SIG_IGN}
     try:
         yield
     finally:
@@ -87,6 +90,20 @@ def held() -> Iterator[None]:
         if not _holding and _pending is not None:
             signum, _pending = _pending, None
             raise Interrupted(signum)
+
+
+def hidden_in(error: BaseException) -> Interrupted | None:
+    """The Interrupted that `error` replaced, if any. A driver cleaning up after a signal (a query it could not cancel,
+    a pipeline still busy) can raise an error of its own from an `except` or `finally`, and the signal would be lost
+    as a database error."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, Interrupted):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def in_worker() -> None:

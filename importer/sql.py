@@ -16,6 +16,8 @@ from sqlalchemy import Connection, Executable, Table, bindparam, func, select, u
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
+from importer import interrupts
+
 DIALECT_MODULES = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 CHUNK = 500  # rows per IN list or statement: far below every engine's parameter limit
 IDS_AHEAD = 1000  # ids taken from a PostgreSQL sequence at once: a round trip per thousand rows, not per post
@@ -96,6 +98,8 @@ def _copy(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> 
                 copy.write_row([value if convert is None or value is None else convert(value)
                                 for convert, value in zip(converters, values_of(row), strict=True)])
     except dbapi.Error as error:
+        if interrupted := interrupts.hidden_in(error):  # as the engine does (importer.db)
+            raise interrupted from None
         raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=conn.dialect) from error
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -26,10 +27,12 @@ def as_mode_says(command: list[str]) -> list[str]:
 
 
 def start_import(*args: object, command: tuple[str, ...] = ()) -> subprocess.Popen[str]:
-    """`blogimport import ARGS` (after `command`, e.g. setpriv), in a process group of its own as a shell starts a
-    command: a terminal's Ctrl-C reaches the whole group."""
+    """`blogimport import ARGS` (after `command`, e.g. setpriv), in a process group of its own as an interactive shell
+    starts a command: a terminal's Ctrl-C reaches the whole group, and SIGINT has its default action even when the
+    tests themselves were started in the background (which ignores it, and the import would keep that)."""
     return subprocess.Popen([*command, BLOGIMPORT, "import", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for_sources(process: subprocess.Popen[str], url: str, timeout: float = 60) -> int:
