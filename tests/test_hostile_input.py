@@ -56,6 +56,27 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _odd_numbers_page() -> str:
+    """A saved page with numbers no page shows: a count past any column, times in superscript digits and in 5,000
+    digits, a comment id of 40 digits."""
+    page = (FIXTURES / "formats" / "html_luxuryhaven.co.hyatt.html").read_text()
+    times, ids = re.findall(r"showComment=([0-9]+)", page), re.findall(r'id="c([0-9]+)"', page)
+    return (page.replace("<h4>24 comments:", "<h4>99999999999 comments:")
+            .replace(f"showComment={times[0]}", "showComment=\u00b2\u00b3")
+            .replace(f"showComment={times[1]}", "showComment=" + "9" * 5_000)
+            .replace(f'id="c{ids[0]}"', 'id="c' + "6" * 40 + '"'))
+
+
+def _odd_numbers_export(post_id: str | None = None) -> str:
+    """A classic export whose comment totals are a superscript 1 and 5,000 digits; or, given `post_id`, whose post
+    of that id has 5,000 digits in its place."""
+    export = (FIXTURES / "formats" / "classic-export_google-blog-converters_2008.xml").read_text()
+    if post_id:
+        return export.replace(post_id, "7" * 5_000)
+    return (export.replace("<thr:total>1</thr:total>", "<thr:total>\u00b9</thr:total>")
+            .replace("<thr:total>2</thr:total>", "<thr:total>" + "9" * 5_000 + "</thr:total>"))
+
+
 def _crawl(top: Path) -> dict[str, str | None]:
     """Writes the crawl; returns each source's expected failure (a pattern of what follows the locator: the line,
     if known, and the reason; None: imported), by locator below `top`."""
@@ -84,6 +105,9 @@ def _crawl(top: Path) -> dict[str, str | None]:
                         "  2. two again\n\n  7. seven\n\n    9. a reply\n\n    1. another\n\n  1. one\n").encode(),
         "huge-number.txt": ("Tuesday, 21 May 2019\n\nHuge\n\nA body.\n\n1 comment:\n\n"
                             "  99999999999999999999. more than a database column holds\n").encode(),
+        "odd-numbers.html": _odd_numbers_page().encode(),
+        "odd-numbers.xml": _odd_numbers_export().encode(),
+        "long-id.xml": _odd_numbers_export(post_id="7031156583478223661").encode(),
         "replies.txt": _page("Busy", (CommentRecord("the first", replies=tuple(
             CommentRecord(f"reply {n}") for n in range(1, 1001))),)).encode(),
         "takeout.zip": _zip({
@@ -102,6 +126,7 @@ def _crawl(top: Path) -> dict[str, str | None]:
     return {
         "good.txt": None, "nul.txt": None, "utf16.txt": None, "cp1252.txt": None, "deep.html": None,
         "cut.html": None, "long-title.txt": None, "numbers.txt": None, "replies.txt": None,
+        "odd-numbers.html": None, "odd-numbers.xml": None,
         f"{zipped}../feed.atom": None, f"{zipped}/etc/feed.atom": None,
         "empty.txt": ": empty file",
         "random.bin": ": binary file: not a text rendering, saved page or export",
@@ -110,6 +135,8 @@ def _crawl(top: Path) -> dict[str, str | None]:
         "long-line.txt": ":1: no post found: no date line such as 'Saturday, 7 February 2015'",
         "huge-number.txt": ":9: comment number 99999999999999999999 is larger than any page shows",
         "cut.xml": r":\d+: not well-formed XML: .*",
+        "long-id.xml": r": an entry without a Blogger id: 'tag:blogger\.com,1999:blog-[0-9]+\.post-7+'… \(5,051 "
+                       r"characters\)",
         "laughs.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger export has",
         "xxe.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger export has",
         f"{zipped}{FEEDS}/Bomb/feed.atom": r": refused: it would expand [\d,]+ times its compressed size, as a "

@@ -24,6 +24,7 @@ import defusedxml.ElementTree as SafeElementTree
 
 from importer import identity
 from importer.errors import ParseError
+from importer.formats import numbers
 from importer.htmltext import html_to_text
 from importer.mentions import find_mentions
 from importer.records import (
@@ -48,9 +49,9 @@ KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 LABEL_SCHEME = "http://www.blogger.com/atom/ns#"  # classic; Takeout uses the blog's tag as the scheme
 TAKEOUT_STATUS = {"LIVE": "live", "DRAFT": "draft", "SOFT_TRASHED": "trashed", "SCHEDULED": "scheduled"}
 
-_ENTRY_ID = re.compile(r"\b(?:post|page)-(\d+)\b")
-_BLOG_ID = re.compile(r"\bblog-(\d+)")
-_LAST_NUMBER = re.compile(r"/(\d+)/?(?:[?#].*)?$")
+_ENTRY_ID = re.compile(rf"\b(?:post|page)-({numbers.ID})\b")
+_BLOG_ID = re.compile(rf"\bblog-({numbers.ID})\b")
+_LAST_NUMBER = re.compile(rf"/({numbers.ID})/?(?:[?#].*)?$")
 _POSITION = re.compile(r":? line \d+, column \d+$")
 
 
@@ -145,7 +146,7 @@ def _classic_post(entry: Element, kind: str, locator: str) -> PostRecord:
         author=_author(entry),
         labels=_labels(entry, LABEL_SCHEME),
         labels_complete=True,
-        declared_comment_count=int(total) if total.isdigit() else None,
+        declared_comment_count=numbers.count(total),
         blogger_id=_entry_id(entry, locator),
         kind=kind,
         status="draft" if draft else "live",
@@ -235,9 +236,11 @@ def _comment(entry: Element, published: datetime, offset: int | None, removed: b
 
 
 def _entry_id(entry: Element, locator: str) -> str:
-    found = _ENTRY_ID.search(entry.findtext(f"{ATOM}id") or "")
+    text = entry.findtext(f"{ATOM}id") or ""
+    found = _ENTRY_ID.search(text)
     if found is None:
-        raise ParseError(locator, f"an entry without a Blogger id: {entry.findtext(f'{ATOM}id')!r}")
+        shown = repr(text) if len(text) <= 100 else f"{text[:100]!r}… ({len(text):,} characters)"
+        raise ParseError(locator, f"an entry without a Blogger id: {shown}")
     return found[1]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import BinaryIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup, Tag
 from importer import identity
 from importer.dates import find_date
 from importer.errors import ParseError
+from importer.formats import numbers
 from importer.htmltext import html_to_text
 from importer.mentions import clock_of, find_mentions
 from importer.records import AuthorRecord, BlogRecord, CommentRecord, Document, ParseOptions, PostRecord
@@ -30,9 +31,9 @@ from importer.records import AuthorRecord, BlogRecord, CommentRecord, Document, 
 
 # Any of these says the page was made by Blogger (blogger-formats.md §0).
 _BLOGGER_MARKS = (b"post-body", b"_WidgetManager", b"www.blogger.com", b".blogspot.", b"comment-holder")
-_BLOG_ID = re.compile(rb"blogID(?:=|\\x3d|%3D)(\d+)")
+_BLOG_ID = re.compile(rb"blogID(?:=|\\x3d|%3D)(" + numbers.ID.encode() + rb")")
 _ITEM_PATH = re.compile(r"/\d{4}/\d{2}/[^/]+\.html$|/p/[^/]+\.html$")  # a post's or a page's own URL
-_COMMENT_ID = re.compile(r"^c(\d+)$")
+_COMMENT_ID = re.compile(rf"^c({numbers.ID})$")
 _ELLIPSIS_WORD = re.compile(r"\s+\S+\s*\.\.\.\s*$")  # "Anonymous said..." in any language: the last word goes
 
 
@@ -58,7 +59,8 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
 def _page(soup: BeautifulSoup, data: bytes, post_count: int) -> _Page:
     url = _attr(soup, "link[rel=canonical]", "href") or _attr(soup, "meta[property='og:url']", "content")
     url = url.replace("?m=1", "") if url else None
-    blog_id = _attr(soup, "meta[itemprop=blogId]", "content") or _first(_BLOG_ID.findall(data))
+    meta_id = _attr(soup, "meta[itemprop=blogId]", "content")
+    blog_id = meta_id if numbers.is_blogger_id(meta_id) else _first(_BLOG_ID.findall(data))
     parts = urlsplit(url) if url else None
     home = f"{parts.scheme}://{parts.netloc}/" if parts and parts.netloc else None
     label = unquote(parts.path.split("/search/label/", 1)[1]) if parts and "/search/label/" in parts.path else None
@@ -142,13 +144,13 @@ def _post_id(element: Tag) -> str | None:
     body = element.select_one("[id^=post-body-]")
     if not found and body is not None:
         found = str(body["id"]).removeprefix("post-body-")
-    return found if found and found.isdigit() else None
+    return found if numbers.is_blogger_id(found) else None
 
 
 def _declared_count(soup: BeautifulSoup) -> int | None:
     heading = soup.select_one("#comments h4")
-    number = re.match(r"\s*(\d+)", heading.get_text()) if heading else None
-    return int(number[1]) if number else None
+    number = re.match(r"\s*([0-9]+)", heading.get_text()) if heading else None
+    return numbers.count(number[1]) if number else None
 
 
 # -- comments -----------------------------------------------------------------------------------------------------
@@ -223,7 +225,7 @@ def _comment(element_id: str, author: AuthorRecord, time_link: Tag | None, conte
 def _shown_at(permalink: str | None) -> datetime | None:
     """The exact time: a comment's permalink carries it as showComment=<milliseconds since 1970, UTC>."""
     millis = parse_qs(urlsplit(permalink).query).get("showComment", [""])[0] if permalink else ""
-    return datetime.fromtimestamp(int(millis) / 1000, UTC) if millis.isdigit() else None
+    return numbers.from_millis(millis)
 
 
 def _offset(display: str | None, moment: datetime | None) -> int | None:

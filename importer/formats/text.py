@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from importer import decoding, identity
 from importer.errors import ParseError
-from importer.formats import text_layouts
+from importer.formats import numbers, text_layouts
 from importer.mentions import find_mentions
 from importer.records import AuthorRecord, CommentRecord, Document, ParseOptions, PostRecord
 
@@ -42,8 +42,9 @@ _GUEST_POST = re.compile(r"^guest blog\b", re.IGNORECASE)
 
 INDENT_STEP = 2  # a reply sits this much deeper than its comment; continuation lines too
 # The largest number a page's comment count or comment number can be: what an INTEGER column holds on every engine.
-# A page never shows more; a bigger one is damage, refused with its line rather than failing in the database.
-MAX_NUMBER = 2**31 - 1
+# A page never shows more; a bigger one is damage, refused with its line rather than failing in the database. (The
+# other formats drop such a number instead: there it is one detail of an entry, here the thread's structure.)
+MAX_NUMBER = numbers.MAX_COUNT
 
 
 @dataclass(frozen=True, slots=True)
