@@ -29,15 +29,18 @@ _MENTION = re.compile(
     re.IGNORECASE,
 )
 _CUE_BEFORE = re.compile(r"(?:^|\W)(?:to|on)\s+$", re.IGNORECASE)
-_OPENING = re.compile(r"^[\W_]*$")
+_CUE_REACH = 40  # characters before a time searched for its cue: each search is then short, however long the text
+_WORD = re.compile(r"[^\W_]")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def find_mentions(comment_text: str) -> tuple[MentionRecord, ...]:
     """Every time-stamp mention in a comment's text, in order of appearance."""
     found = []
+    first_word = _WORD.search(comment_text)  # a time before it opens the comment
+    opening = first_word.start() if first_word else len(comment_text)
     for match in _MENTION.finditer(comment_text):
-        if _qualifies(match, comment_text):
+        if _qualifies(match, comment_text, opening):
             hour, minute = _hour_minute(match)
             found.append(MentionRecord(text=match.group(0).strip(), hour=hour, minute=minute))
     return tuple(found)
@@ -48,11 +51,13 @@ def _hour_minute(match: re.Match[str]) -> tuple[int, int]:
     return int(match.group(f"h{n}")), int(match.group(f"m{n}"))
 
 
-def _qualifies(match: re.Match[str], text: str) -> bool:
+def _qualifies(match: re.Match[str], text: str, opening: int) -> bool:
     if match.group("h1") is not None or match.group("address"):
         return True
-    before = text[: match.start()]
-    if not (_CUE_BEFORE.search(before) or _OPENING.match(before)):
+    # Searched in place, not in a copy of all that comes before: a long comment full of numbers stays linear.
+    # (`^` matches only at the text's real start, and `$` at the search's end.)
+    start = match.start()
+    if not (start <= opening or _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start)):
         return False
     return not (match.group("h3") is not None and _YEAR.match(match.group(0)))
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from importer import mentions
 from importer.mentions import find_mentions
 from importer.records import MentionRecord
+from tests.test_text_properties import PROPERTY
 
 
 @pytest.mark.parametrize(
@@ -51,3 +57,50 @@ def test_not_mentions(comment: str) -> None:
 def test_several_mentions_in_order() -> None:
     found = find_mentions("re 20:15 and re 20:15 again, then @21:02")
     assert [m.text for m in found] == ["re 20:15", "re 20:15", "@21:02"]
+
+
+def _qualifies_as_first_written(match: re.Match[str], text: str) -> bool:
+    """The rule for a loose time as it was first written: whatever comes before it, searched whole (quadratic on a
+    long comment full of numbers, which the importer's version is not)."""
+    if match.group("h1") is not None or match.group("address"):
+        return True
+    before = text[: match.start()]
+    if not (re.search(r"(?:^|\W)(?:to|on)\s+$", before, re.IGNORECASE) or re.match(r"^[\W_]*$", before)):
+        return False
+    return not (match.group("h3") is not None and re.match(r"^(?:19|20)\d\d$", match.group(0)))
+
+
+# Comments built of (word, gap, time, gap): every way a cue, an address or the opening can stand before a time.
+_WORDS = st.sampled_from(["to", "on", "ON", "re", "anon", "Anon at", "@", "photo", "Tó", "x", "£5", "9/11", "10%",
+                          "", "_", "!"])
+_GAPS = st.sampled_from(["", " ", "  ", " \n ", ", ", ". "])
+_TIMES = st.sampled_from(["1525", "11 34", "9.11", "20:15", "1999", "2016", "8 24", "0"])
+
+
+@PROPERTY
+@given(st.lists(st.tuples(_WORDS, _GAPS, _TIMES, _GAPS), min_size=1, max_size=12))
+def test_loose_times_are_found_as_the_rule_was_first_written(parts: list[tuple[str, str, str, str]]) -> None:
+    text = "".join("".join(part) for part in parts)
+    expected = tuple(MentionRecord(text=m.group(0).strip(), hour=h, minute=mi)
+                     for m in mentions._MENTION.finditer(text) if _qualifies_as_first_written(m, text)
+                     for h, mi in [mentions._hour_minute(m)])
+    assert find_mentions(text) == expected
+
+
+def test_a_long_comment_full_of_numbers_is_searched_once() -> None:
+    """160 KB of "hh mm" pairs: each one looks back a few characters for its cue, never over all before it."""
+    text = " ".join(f"{hour % 24} {10 + hour % 50}" for hour in range(30_000))
+    looked_at: list[int] = []
+    search = mentions._CUE_BEFORE.search
+
+    class Counting:
+        def search(self, string: str, pos: int, endpos: int) -> re.Match[str] | None:
+            looked_at.append(endpos - pos)
+            return search(string, pos, endpos)
+
+    mentions._CUE_BEFORE, original = Counting(), mentions._CUE_BEFORE  # type: ignore[assignment]
+    try:
+        found = find_mentions(text)
+    finally:
+        mentions._CUE_BEFORE = original
+    assert (len(found), len(looked_at), max(looked_at)) == (1, 29_999, mentions._CUE_REACH)
