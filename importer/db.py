@@ -202,7 +202,7 @@ def ensure_schema(engine: Engine, url: str) -> None:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             return
-    _refuse(alembic_config(url), current, heads)
+    _refuse(alembic_config(url), current, heads, tables)
 
 
 def _state(conn: Connection) -> tuple[set[str], set[str]]:
@@ -242,8 +242,15 @@ def _schema_lock(url: str) -> Iterator[Connection]:
         engine.dispose()
 
 
-def _refuse(config: Config, current: set[str], heads: set[str]) -> None:
+def _refuse(config: Config, current: set[str], heads: set[str], tables: set[str]) -> None:
     if not current:
+        import models
+
+        ours = set(models.Base.metadata.tables)
+        if tables <= ours:  # MySQL and MariaDB commit each CREATE TABLE: a first creation cut short leaves some
+            raise SchemaError(f"the database holds {len(tables)} of blogimport's {len(ours)} tables "
+                              f"({', '.join(sorted(tables))}) but no Alembic revision, as a first schema creation "
+                              "stopped half way leaves MySQL and MariaDB; if so, drop them, else use an empty database")
         raise SchemaError("the database has tables but no Alembic revision: it is not a blogimport database")
     from alembic.script import ScriptDirectory
 

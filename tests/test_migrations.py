@@ -225,3 +225,20 @@ def test_0007_lets_a_run_end_interrupted_and_downgrading_makes_it_failed(db_url:
     with pytest.raises(DatabaseError), engine.begin() as conn:
         conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}])
     engine.dispose()
+
+
+def test_a_schema_creation_cut_short_is_named_as_such(db_url: str) -> None:
+    """MySQL and MariaDB cannot roll back CREATE TABLE: an import killed while it made the schema leaves some tables
+    and no revision. The next run says what happened, and leaves them for the user to drop."""
+    import models
+
+    engine = connect(db_url)
+    made = [models.Base.metadata.tables[name] for name in ("blogs", "authors")]
+    models.Base.metadata.create_all(engine, tables=made)
+    engine.dispose()
+    refused = run("import", SEEDS, "--db", db_url)
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == (f"Error: the database holds 2 of blogimport's {len(models.Base.metadata.tables)} "
+                              "tables (authors, blogs) but no Alembic revision, as a first schema creation stopped "
+                              "half way leaves MySQL and MariaDB; if so, drop them, else use an empty database\n")
+    assert tables(db_url) == ["authors", "blogs"]
