@@ -1,3 +1,5 @@
-from importer.cli import main
+"""`python -m importer`: the `blogimport` command."""
+
+from importer.launch import main
 
 main()

@@ -40,7 +40,22 @@ def db_option(function: F) -> F:
     )(function)
 
 
-@click.group(name="blogimport", context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command: a signal recorded while it ran (importer.interrupts) ends it with one line and exit code 130 or
+    143, at the next safe point or, at the latest, when it is done. `import` says more of its own."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            interrupts.check()  # recorded while the modules loaded
+            result = super().invoke(ctx)
+            interrupts.check()
+            return result
+        except Interrupted as interrupted:
+            click.echo(f"interrupted by {interrupted.name}", err=True)
+            ctx.exit(interrupted.exit_code)
+
+
+@click.group(name="blogimport", cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blogimport")
 def cli() -> None:
     """Load a Blogger blog into a SQL database, again and again, without duplicates."""
@@ -76,7 +91,7 @@ def import_command(
         blogimport import seeds/
         blogimport import crawl/ --db postgresql+psycopg://localhost/blog --json
     """
-    with interrupts.raised():
+    with interrupts.recorded():
         try:
             result = _import(paths, db_url, ImportOptions(
                 blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force, checksum=checksum,
@@ -87,7 +102,7 @@ def import_command(
                 click.echo(_summary_line(result))
             if result.stopped:
                 click.echo(_stopped_line(result), err=True)
-        except Interrupted as interrupted:  # before the run began, or a second signal while it stopped
+        except Interrupted as interrupted:  # before the run began, or while it recorded that it stopped
             click.echo(f"interrupted by {interrupted.name}", err=True)
             sys.exit(interrupted.exit_code)
     if result.interrupted:

@@ -61,7 +61,13 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     event.listen(engine, "handle_error", _signal_first)
+    event.listen(engine, "before_cursor_execute", _stop_if_signalled)
     return engine
+
+
+def _stop_if_signalled(*_: Any) -> None:
+    """Before every statement: a signal recorded since the last one stops the run here (importer.interrupts)."""
+    interrupts.check()
 
 
 def _signal_first(context: ExceptionContext) -> BaseException | None:

@@ -1,9 +1,16 @@
-"""Ctrl-C (SIGINT) and SIGTERM during an import: raised as Interrupted wherever the run may stop, held back for a
-moment where it may not.
+"""Ctrl-C (SIGINT) and SIGTERM: recorded when they arrive, acted on at the next safe point.
 
-The run stops where it is: the transaction in progress is rolled back, so the source being written (and the rest
-of its batch) is not written at all, and what was committed stays, whole sources only. A commit and the report of
-what it committed go together (`held`): a signal arriving then is raised right after, a second one at once.
+Python runs a signal handler between any two bytecodes of the main thread, inside a garbage-collection callback or
+a finalizer too, where an exception it raises is printed and discarded ("Exception ignored in ..."): a signal
+raised from there was lost, and the import ran to its end. So the handler only records the signal, and the run
+raises Interrupted (`check`) where stopping is safe: before every statement (an engine event, importer.db), before
+every commit, between sources, and in the loops that wait (for a parser, before a retry: `sleep`). A commit and the
+report of what it committed go together (`held`): a signal arriving then is acted on right after.
+
+A statement the database is running is not cut short: the signal is acted on when it returns. A second signal while
+the first still waits to be acted on (the database is slow to answer) ends the process at once with the same exit
+code; the database rolls back what was not committed.
+
 Parsing workers ignore SIGINT, which a terminal sends to the whole process group, and are stopped by the run.
 """
 
@@ -12,16 +19,17 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+POLL_SECONDS = 0.1  # how often a wait looks for a signal
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM arrived. A KeyboardInterrupt: `except Exception` lets it through, and the database drivers
-    stop their query as they do for Ctrl-C."""
+    """SIGINT or SIGTERM arrived. A KeyboardInterrupt: `except Exception` lets it through."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -36,66 +44,109 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum  # what a shell reports for a process the signal killed: 130, 143
 
 
-_owner = 0  # the process that raises Interrupted; a child forked from it has not reset its handlers yet
+_owner = 0  # the process that records signals; a child forked from it has not reset its handlers yet
 _holding = 0  # depth of `held` blocks
-_pending: int | None = None  # a signal held back
+_pending: int | None = None  # a signal recorded and not acted on yet
+_late = False  # the work is done and recorded: a signal now has nothing to stop
 
 
 def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    """Record the signal; never raise (see the module's docstring)."""
     global _pending
     if os.getpid() != _owner:  # a worker, just forked: SIGINT is the parent's business, SIGTERM ends it
         in_worker()
         if signum == signal.SIGTERM:
             os.kill(os.getpid(), signal.SIGTERM)
         return
-    if _holding and _pending is None:
-        _pending = signum
+    if _late:
         return
-    _pending = None
-    raise Interrupted(signum)
+    if _pending is not None:  # asked twice: stop now
+        os.write(2, f"interrupted by {signal.Signals(signum).name} again: stopping at once\n".encode())
+        os._exit(128 + signum)
+    _pending = signum
+
+
+def install() -> None:
+    """Record SIGINT and SIGTERM for the rest of the process (the console script's first step: a signal while the
+    modules load is recorded too, not a traceback). A signal ignored at start stays ignored, as Python leaves
+    SIGINT for a job a shell started in the background (`blogimport import ... &`)."""
+    _install()
+
+
+def _install() -> dict[int, object]:
+    global _owner
+    _owner = os.getpid()
+    return {number: signal.signal(number, _on_signal) for number in SIGNALS
+            if signal.getsignal(number) not in (signal.SIG_IGN, _on_signal)}
 
 
 @contextmanager
-def raised() -> Iterator[None]:
-    """SIGINT and SIGTERM raise Interrupted inside the block. Only the main thread can catch signals: elsewhere the
-    block changes nothing."""
-    global _owner
+def recorded() -> Iterator[None]:
+    """Signals are recorded inside the block (see `install`), and what the block leaves is forgotten after it.
+    Only the main thread can catch signals: elsewhere the block changes nothing."""
+    global _pending, _late
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    _owner = os.getpid()
-    # A signal ignored when the import started stays ignored, as Python itself leaves SIGINT: a job a shell started
-    # in the background (`blogimport import ... &`) is not meant to stop on the terminal's Ctrl-C.
-    previous = {number: signal.signal(number, _on_signal) for number in SIGNALS
-                if signal.getsignal(number) is not signal.SIG_IGN}
+    previous = _install()
     try:
         yield
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            signal.signal(number, handler)  # type: ignore[arg-type]
+        if previous:  # the block installed the handlers: it owns the state
+            _pending, _late = None, False
+
+
+def check() -> None:
+    """Raise Interrupted if a signal was recorded, unless inside `held` (then its end raises it)."""
+    global _pending
+    if _pending is not None and not _holding and not _late:
+        signum, _pending = _pending, None
+        raise Interrupted(signum)
+
+
+def pending() -> int | None:
+    """The signal recorded and not acted on yet."""
+    return _pending
+
+
+def sleep(seconds: float) -> None:
+    """time.sleep, stopped by a signal."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        check()
+        time.sleep(min(left, POLL_SECONDS))
+    check()
+
+
+def finished() -> None:
+    """The run is complete and recorded: a signal from now on has nothing to stop and is ignored, until the process
+    exits (Python puts back the default handlers as it exits, which would end it by the signal after all)."""
+    global _pending, _late
+    _pending, _late = None, True
+    if threading.current_thread() is threading.main_thread():
+        for number in SIGNALS:
+            if signal.getsignal(number) is _on_signal:
+                signal.signal(number, signal.SIG_IGN)
 
 
 @contextmanager
 def held() -> Iterator[None]:
-    """A first signal arriving inside the block is raised when the block ends; a second is raised at once."""
-    global _holding, _pending
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    """A signal arriving inside the block is acted on when the block ends."""
+    global _holding
     _holding += 1
     try:
         yield
     finally:
         _holding -= 1
-        if not _holding and _pending is not None:
-            signum, _pending = _pending, None
-            raise Interrupted(signum)
+    check()
 
 
 def hidden_in(error: BaseException) -> Interrupted | None:
-    """The Interrupted that `error` replaced, if any. A driver cleaning up after a signal (a query it could not cancel,
-    a pipeline still busy) can raise an error of its own from an `except` or `finally`, and the signal would be lost
-    as a database error."""
+    """The Interrupted that `error` replaced, if any. A driver cleaning up after a KeyboardInterrupt (a query it could
+    not cancel, a pipeline still busy) can raise an error of its own from an `except` or `finally`, and the signal
+    would be lost as a database error."""
     seen: set[int] = set()
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:

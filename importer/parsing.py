@@ -116,6 +116,9 @@ def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], optio
                 return
             item, task, result = ahead.popleft()
             if result is not None:
+                while not result.ready():  # a wait a signal can stop
+                    interrupts.check()
+                    result.wait(interrupts.POLL_SECONDS)
                 yield item, _outcome(result.get())
             elif task.data is not None:
                 yield item, parse_now(task, options)
@@ -198,8 +201,9 @@ def _received(queue: Any, process: Any, locator: str) -> Iterator[Entry]:
 def _next_message(queue: Any, process: Any, locator: str) -> tuple[Any, ...]:
     """The parser's next message; a parser that died without a word (killed, out of memory) fails its source."""
     while True:
+        interrupts.check()
         try:
-            return tuple(queue.get(timeout=1))
+            return tuple(queue.get(timeout=interrupts.POLL_SECONDS))
         except Empty:
             if not process.is_alive() and queue.empty():
                 return ("failed", locator, f"the parser stopped (exit code {process.exitcode})", None)

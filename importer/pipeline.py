@@ -158,9 +158,11 @@ def _finish(engine: Engine, result: RunResult, done: dict[str, tuple[int, Source
         # A later source may have brought what an earlier one's comments waited for.
         result.sources = [runs.refreshed(conn, s) if s.status == "partial" else s for s in result.sources]
         runs.finish_run(conn, result.run_id, result.status, result.statuses, result.counts, _now())
+        interrupts.check()
         with interrupts.held():
             transaction.commit()
             result.recorded = True
+            interrupts.finished()  # from now on a signal has nothing to stop
 
 
 def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, LastImport],
@@ -168,6 +170,7 @@ def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, 
     """The sources to parse. The others are told to the writer at once: unchanged, or failed before parsing."""
     quick = not (options.force or options.checksum)
     for order, source in enumerate(inputs):
+        interrupts.check()
         last = imported.get(identity.source_key(source.locator))
         if quick and last is not None and _still(source, last, options):
             writer.unchanged(Planned(order, source, SourceRecord(
@@ -220,6 +223,7 @@ def _content(source: Source) -> tuple[bytes | None, str, int]:
     digest, size, chunks = hashlib.sha256(), 0, []
     with source.open() as stream:
         while chunk := stream.read(1 << 20):
+            interrupts.check()  # a large file takes a while to hash
             digest.update(chunk)
             size += len(chunk)
             if size <= parsing.SMALL_BYTES:

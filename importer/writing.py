@@ -95,6 +95,7 @@ class SourceWriter:
         unchanged, self.unchanged_sources = self.unchanged_sources, []
         try:
             runs.record_unchanged(conn, self.run_id, unchanged, _now())
+            interrupts.check()  # no commit begins once a signal has come
             with interrupts.held():
                 conn.commit()
                 self._report()
@@ -209,13 +210,14 @@ class SourceWriter:
                 if number == ATTEMPTS or not is_contention(error):
                     self._committed(lambda conn: self._failed(conn, planned, self._refused(planned, error)))
                     return
-            time.sleep(random.uniform(0.05, 0.25) * number)  # let the other writer finish first
+            interrupts.sleep(random.uniform(0.05, 0.25) * number)  # let the other writer finish first
 
     def _committed(self, attempt: Attempt) -> None:
         """Write one source in a transaction of its own; once committed, report it."""
         with connected(self.engine) as conn:
             transaction = conn.begin()  # rolled back as the connection closes, unless committed
             result = attempt(conn)
+            interrupts.check()
             with interrupts.held():
                 transaction.commit()
                 self.written(*result)

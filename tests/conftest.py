@@ -125,11 +125,21 @@ class Corpus:
 
 @pytest.fixture(scope="session")
 def text_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return _corpus(tmp_path_factory, CORPUS_POSTS, seed=8)
+
+
+@pytest.fixture(scope="session")
+def small_text_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """A quarter of text_corpus: for tests that import it many times."""
+    return _corpus(tmp_path_factory, CORPUS_POSTS // 4, seed=13)
+
+
+def _corpus(tmp_path_factory: pytest.TempPathFactory, posts: int, seed: int) -> Corpus:
     from tests.dbdump import natural_dump
     from tests.perf.corpus import generate
 
     top = tmp_path_factory.mktemp("corpus")
-    manifest = generate(top, size="S", seed=8, posts=CORPUS_POSTS, formats=["text"])
+    manifest = generate(top, size="S", seed=seed, posts=posts, formats=["text"])
     reference_url = f"sqlite:///{top / 'reference.db'}"
     assert run("import", manifest.paths["text"], "--db", reference_url).exit_code == 0
     return Corpus(manifest.paths["text"], manifest.files["text"], reference_url, natural_dump(reference_url))

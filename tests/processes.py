@@ -35,19 +35,19 @@ def start_import(*args: object, command: tuple[str, ...] = ()) -> subprocess.Pop
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
-def wait_for_sources(process: subprocess.Popen[str], url: str, timeout: float = 60) -> int:
-    """Wait until the running import has committed a source, polling; returns how many it has committed."""
+def wait_for_sources(process: subprocess.Popen[str], url: str, at_least: int = 1, timeout: float = 120) -> int:
+    """Wait until the database holds `at_least` committed sources (0: return at once), polling; returns how many."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        with suppress(DBAPIError):  # SQLite: the writer may hold the file for a moment
+            count = query(url, "SELECT count(*) AS n FROM sources")[0]["n"]
+            if count >= at_least:
+                return int(count)
         if process.poll() is not None:
             out, err = process.communicate()
             raise AssertionError(f"the import ended before committing a source it could be stopped after:\n{out}{err}")
-        with suppress(DBAPIError):  # SQLite: the writer may hold the file for a moment
-            count = query(url, "SELECT count(*) AS n FROM sources")[0]["n"]
-            if count:
-                return int(count)
-        time.sleep(0.05)
-    raise AssertionError(f"no source committed in {timeout} s")
+        time.sleep(0.02)
+    raise AssertionError(f"fewer than {at_least} sources committed in {timeout} s")
 
 
 def group(pgid: int) -> list[int]:

@@ -4,20 +4,26 @@ next run completes the job. Real processes, on every engine."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
+import subprocess
+import sys
+import weakref
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 
 from importer import interrupts
 from importer.db import make_engine
 from importer.interrupts import Interrupted
 from tests.conftest import Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
-from tests.processes import group, start_import, wait_for_sources, wait_until_gone
+from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, wait_until_gone
+from tests.signals import catches
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
@@ -58,38 +64,124 @@ def test_an_interrupted_import_leaves_whole_sources_and_the_next_completes_it(
     assert natural_dump(db_url) == text_corpus.reference
 
 
-def test_a_signal_during_a_commit_waits_for_it_and_a_second_one_does_not() -> None:
+def test_a_signal_is_recorded_and_stops_the_run_at_the_next_safe_point() -> None:
     steps = []
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python starts, in the foreground
-    try:
-        with interrupts.raised():
-            with pytest.raises(Interrupted) as first:
-                with interrupts.held():
-                    os.kill(os.getpid(), signal.SIGTERM)
-                    steps.append("committed")
-            assert (steps, first.value.exit_code) == (["committed"], 143)
-            with pytest.raises(Interrupted) as second:
-                with interrupts.held():
-                    os.kill(os.getpid(), signal.SIGINT)
-                    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C again: no more waiting
-                    steps.append("never")
-            assert (steps, second.value.exit_code) == (["committed"], 130)
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # as it was
-    finally:
-        signal.signal(signal.SIGINT, before)
+    with interrupts.recorded():
+        os.kill(os.getpid(), signal.SIGTERM)
+        steps.append("went on")  # the handler raised nothing where the signal came
+        with pytest.raises(Interrupted) as caught:
+            interrupts.check()
+        assert (steps, caught.value.exit_code) == (["went on"], 143)
+        interrupts.check()  # acted on once
+
+
+def test_a_signal_during_a_commit_is_acted_on_when_the_commit_is_done() -> None:
+    steps = []
+    with interrupts.recorded():
+        with pytest.raises(Interrupted) as caught:
+            with interrupts.held():
+                os.kill(os.getpid(), signal.SIGINT)
+                interrupts.check()  # a statement inside the commit's block: not a place to stop
+                steps.append("committed")
+        assert (steps, caught.value.exit_code) == (["committed"], 130)
+
+
+def test_a_signal_that_comes_inside_a_garbage_collection_callback_is_not_lost(capfd: pytest.CaptureFixture[str]
+                                                                                ) -> None:
+    """Python discards an exception raised in a weakref callback ("Exception ignored in ..."): a handler that raised
+    lost the signal there, and the import ran to its end (seen with SQLAlchemy's _collection_gced)."""
+    class Thing:
+        pass
+
+    thing = Thing()
+    with interrupts.recorded():
+        gone = weakref.ref(thing, lambda _: os.kill(os.getpid(), signal.SIGINT))  # the handler runs in the callback
+        del thing
+        gc.collect()
+        assert gone() is None
+        with pytest.raises(Interrupted):
+            interrupts.check()
+    assert "Exception ignored" not in capfd.readouterr().err
 
 
 def test_a_signal_ignored_when_the_import_starts_stays_ignored() -> None:
     """A job started in the background (`blogimport import ... &`) ignores the terminal's Ctrl-C, as Python does."""
     before = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        with interrupts.raised():
+        with interrupts.recorded():
             handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
             os.kill(os.getpid(), signal.SIGINT)  # nothing happens
+            interrupts.check()
         assert handlers == (signal.SIG_IGN, interrupts._on_signal)
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def test_a_second_signal_before_the_first_is_acted_on_ends_the_process_at_once() -> None:
+    done = _python("import os, signal, time\nfrom importer import interrupts\ninterrupts.install()\n"
+                   "os.kill(os.getpid(), signal.SIGINT)\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)\n"
+                   "print('never')")
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted by SIGINT again: stopping at once\n")
+
+
+def test_a_signal_after_the_run_is_recorded_is_ignored_to_the_very_end() -> None:
+    """Python puts back the default handlers as it exits: a signal then would still end the process by it."""
+    done = _python("import os, signal\nfrom importer import interrupts\ninterrupts.install()\n"
+                   "interrupts.finished()\nos.kill(os.getpid(), signal.SIGTERM)\ninterrupts.check()\nprint('done')")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "done\n", "")
+
+
+def test_blogimport_stopped_while_it_starts_says_so_in_one_line() -> None:
+    """The console script records signals before it loads anything heavy: a Ctrl-C then is no traceback."""
+    process = subprocess.Popen([BLOGIMPORT, "stats", "--db", "sqlite://"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    while not catches(process.pid, signal.SIGTERM):  # its handlers are in place: the modules are still loading
+        assert process.poll() is None
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (130, "", "interrupted by SIGINT\n")
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+def test_no_commit_begins_after_the_signal(fraction: float, new_db: Callable[[], str], small_text_corpus: Corpus
+                                           ) -> None:
+    """SIGTERM sent from inside the import, just before its Nth statement (N a fraction of all that an uninterrupted
+    import of the same sources into the same kind of database sends): that statement is not sent, and the one
+    commit after the signal records the run as interrupted."""
+    whole, db_url = new_db(), new_db()
+    for url in whole, db_url:
+        assert run("db", "upgrade", "--db", url).exit_code == 0
+    statements, commits_after = [0], []
+
+    def count(*_: object) -> None:
+        statements[0] += 1
+        if statements[0] == stop_at:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def commit(_: object) -> None:
+        if statements[0] >= stop_at:
+            commits_after.append(statements[0])
+
+    event.listen(Engine, "before_cursor_execute", count)
+    event.listen(Engine, "commit", commit)
+    try:
+        stop_at = 10**9
+        assert run("import", small_text_corpus.folder, "--db", whole, "--jobs", "1").exit_code == 0
+        stop_at, statements[0] = int(statements[0] * fraction), 0
+        interrupted = run("import", small_text_corpus.folder, "--db", db_url, "--jobs", "1")
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+        event.remove(Engine, "commit", commit)
+    assert interrupted.exit_code == 143, interrupted.output
+    (recorded,) = query(db_url, "SELECT status, sources_imported FROM import_runs")
+    assert (recorded["status"], len(commits_after)) == ("interrupted", 1)
+    assert_whole_sources(db_url, small_text_corpus.reference)
 
 
 def _driver_error_while_stopping(dbapi: Any) -> NoReturn:

@@ -1,0 +1,27 @@
+"""A signal is never lost and never a traceback (issue 13, point 3): SIGINT and SIGTERM at random moments over the
+whole life of an import, start-up included, on SQLite and PostgreSQL; tests/signals.py says how the moments are
+chosen and what each outcome must be. tests/stress.py sends hundreds."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import Corpus
+from tests.signals import interrupt_at_random_moments
+
+MOMENTS = int(os.environ.get("BLOGIMPORT_SIGNAL_MOMENTS", 10))  # per engine, SIGINT and SIGTERM in turn
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"], indirect=True)
+def test_signals_at_random_moments_stop_the_import_cleanly(
+    new_db: Callable[[], str], text_corpus: Corpus, capsys: pytest.CaptureFixture[str],
+) -> None:
+    corpus = text_corpus
+    tally = interrupt_at_random_moments(new_db, corpus.folder, corpus.files, corpus.reference, MOMENTS, seed=2026)
+    with capsys.disabled():
+        print(f"\n{MOMENTS} signals: {tally}")  # how many came too late to stop anything (exit 0, succeeded)
+    assert sum(tally.outcomes.values()) == MOMENTS
+    assert tally.outcomes["interrupted"] >= 1
