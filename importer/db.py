@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 # opening an up-to-date database needs no Alembic, which takes a good part of a second to load.
 HEAD_REVISION = "0007"
 SQLITE_BUSY_SECONDS = 120  # wait for another writer's lock instead of failing at once
+SQLITE_LOCK_POLL_MS = 100  # ...in waits this long, a signal seen between them
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 SCHEMA_LOCK = 7_466_361  # PostgreSQL advisory-lock number for creating the schema (any number only we use)
 # PostgreSQL SQLSTATEs and MySQL error numbers that mean "another transaction was in the way": try again.
@@ -61,19 +64,48 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     event.listen(engine, "handle_error", _signal_first)
-    event.listen(engine, "before_cursor_execute", _stop_if_signalled)
+    event.listen(engine, "before_cursor_execute", _statement_starts)
+    event.listen(engine, "after_cursor_execute", _statement_ends)
     return engine
 
 
-def _stop_if_signalled(*_: Any) -> None:
+class _Running:
+    """The driver connection whose statement the main thread waits for: a signal cancels that statement (see
+    importer.interrupts), for a lock another import holds may keep it waiting for minutes."""
+
+    connection: Any = None
+
+    @classmethod
+    def cancel(cls) -> None:
+        connection = cls.connection
+        if connection is None or threading.current_thread() is threading.main_thread():
+            return
+        with suppress(Exception):  # the statement may have ended meanwhile: nothing to cancel
+            if hasattr(connection, "interrupt"):  # sqlite3: thread-safe, ends the busy wait
+                connection.interrupt()
+            elif hasattr(connection, "cancel_safe"):  # psycopg: asks the server to cancel the statement
+                connection.cancel_safe()
+
+
+interrupts.cut_short_by(_Running.cancel)
+
+
+def _statement_starts(conn: Connection, *_: Any) -> None:
     """Before every statement: a signal recorded since the last one stops the run here (importer.interrupts)."""
     interrupts.check()
+    if threading.current_thread() is threading.main_thread():
+        _Running.connection = conn.connection.dbapi_connection
+
+
+def _statement_ends(*_: Any) -> None:
+    _Running.connection = None
 
 
 def _signal_first(context: ExceptionContext) -> BaseException | None:
     """A driver error raised while the driver dealt with a signal (see interrupts.hidden_in) is the signal: raise it
     instead, and drop the connection, which may be half way through a command."""
-    interrupted = interrupts.hidden_in(context.original_exception)
+    _Running.connection = None
+    interrupted = interrupts.hidden_in(context.original_exception) or interrupts.taken()
     if interrupted is None or interrupted is context.original_exception:
         return None
     context.is_disconnect = True
@@ -96,9 +128,21 @@ def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    # Take the write lock as the transaction starts. A transaction that reads first and writes later would be
-    # refused at once, without waiting, if another process began writing in between.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take the write lock as the transaction starts. A transaction that reads first and writes later would be
+    refused at once, without waiting, if another process began writing in between.
+
+    Waiting for another import's lock can take minutes, inside SQLite, where no signal is seen: so the wait is made
+    of short ones, with a safe point between them (importer.interrupts)."""
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_LOCK_POLL_MS}")
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            break
+        except OperationalError as error:
+            if "database is locked" not in str(error.orig) or time.monotonic() >= deadline:
+                raise
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")  # commits wait for readers
 
 
 @contextmanager

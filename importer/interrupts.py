@@ -7,9 +7,11 @@ raises Interrupted (`check`) where stopping is safe: before every statement (an 
 every commit, between sources, and in the loops that wait (for a parser, before a retry: `sleep`). A commit and the
 report of what it committed go together (`held`): a signal arriving then is acted on right after.
 
-A statement the database is running is not cut short: the signal is acted on when it returns. A second signal while
-the first still waits to be acted on (the database is slow to answer) ends the process at once with the same exit
-code; the database rolls back what was not committed.
+A long wait inside a driver (a lock another import holds: SQLite waits up to two minutes, PostgreSQL as long as it
+takes) runs no Python, so no safe point comes: a thread woken by the signal itself (Python's wakeup fd) calls what
+was registered to cut such a wait short (`cut_short_by`: importer.db cancels the statement running), and the driver's
+error is the signal. A second signal while the first still waits to be acted on ends the process at once with the
+same exit code; the database rolls back what was not committed.
 
 Parsing workers ignore SIGINT, which a terminal sends to the whole process group, and are stopped by the run.
 """
@@ -20,7 +22,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -48,6 +50,8 @@ _owner = 0  # the process that records signals; a child forked from it has not r
 _holding = 0  # depth of `held` blocks
 _pending: int | None = None  # a signal recorded and not acted on yet
 _late = False  # the work is done and recorded: a signal now has nothing to stop
+_cutters: list[Callable[[], None]] = []  # what cuts a wait in a driver short, called from the watching thread
+_watched = 0  # the process whose watching thread runs
 
 
 def _on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -76,8 +80,34 @@ def install() -> None:
 def _install() -> dict[int, object]:
     global _owner
     _owner = os.getpid()
-    return {number: signal.signal(number, _on_signal) for number in SIGNALS
-            if signal.getsignal(number) not in (signal.SIG_IGN, _on_signal)}
+    previous = {number: signal.signal(number, _on_signal) for number in SIGNALS
+                if signal.getsignal(number) not in (signal.SIG_IGN, _on_signal)}
+    _watch()
+    return previous
+
+
+def cut_short_by(cutter: Callable[[], None]) -> None:
+    """Have every signal call `cutter` (from another thread, at once) to end a wait that runs no Python."""
+    _cutters.append(cutter)
+
+
+def _watch() -> None:
+    """A thread that Python's wakeup fd wakes the moment a signal arrives, whatever the main thread is doing."""
+    global _watched
+    if _watched == os.getpid():
+        return
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    _watched = os.getpid()
+    threading.Thread(target=_cut_waits, args=(read,), name="blogimport-signals", daemon=True).start()
+
+
+def _cut_waits(read: int) -> None:
+    while numbers := os.read(read, 64):
+        if os.getpid() == _owner and not _late and any(number in SIGNALS for number in numbers):
+            for cut in list(_cutters):
+                cut()
 
 
 @contextmanager
@@ -106,9 +136,14 @@ def check() -> None:
         raise Interrupted(signum)
 
 
-def pending() -> int | None:
-    """The signal recorded and not acted on yet."""
-    return _pending
+def taken() -> Interrupted | None:
+    """The signal recorded, as the Interrupted to raise in place of a driver's error (its wait was cut short for
+    it), and so acted on; None if there is none."""
+    global _pending
+    if _pending is None or _late:
+        return None
+    signum, _pending = _pending, None
+    return Interrupted(signum)
 
 
 def sleep(seconds: float) -> None:

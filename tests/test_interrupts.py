@@ -8,10 +8,14 @@ import gc
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
 import weakref
 from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
@@ -20,7 +24,7 @@ from sqlalchemy import Engine, event, text
 from importer import interrupts
 from importer.db import make_engine
 from importer.interrupts import Interrupted
-from tests.conftest import Corpus, run
+from tests.conftest import SEEDS, Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
 from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, wait_until_gone
 from tests.signals import catches
@@ -230,3 +234,58 @@ def test_the_signal_behind_an_error_is_found_through_causes_and_contexts() -> No
     looped.__context__ = looped
     assert [interrupts.hidden_in(error) for error in (signal_error, caused, wrapped, looped, RuntimeError())] == \
         [signal_error, signal_error, signal_error, None, None]
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)  # MySQL's drivers cannot cancel a statement
+def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_postgresql(db_url: str) -> None:
+    """A lock another transaction holds keeps the import's statement waiting inside the driver, where no Python runs:
+    the signal cancels the statement (importer.db), and the import stops at once, the lock still held."""
+    server_db_url = db_url
+    assert run("db", "upgrade", "--db", server_db_url).exit_code == 0
+    engine = make_engine(server_db_url)
+    with engine.connect() as holder, engine.connect() as watcher:
+        holder.execute(text("LOCK TABLE import_runs IN ACCESS EXCLUSIVE MODE"))  # where the run's row goes
+        process = start_import(SEEDS, "--db", server_db_url)
+        _wait_until(lambda: _waiting_for_a_lock(watcher))
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)  # without the cancel: until the lock is let go
+        holder.rollback()
+    engine.dispose()
+    assert (process.returncode, out, err) == (130, "", "interrupted by SIGINT\n")
+    assert query(server_db_url, "SELECT count(*) AS n FROM import_runs") == [{"n": 0}]
+
+
+def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_sqlite(tmp_path: Path) -> None:
+    """SQLite waits for another writer inside the driver too: the import waits in short turns, with a safe point
+    between them, and stops at the signal while the lock is still held."""
+    db_path = tmp_path / "blog.db"
+    assert run("db", "upgrade", "--db", f"sqlite:///{db_path}").exit_code == 0
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer
+    process = start_import(SEEDS, "--db", f"sqlite:///{db_path}")
+    _wait_until(lambda: _has_open(process.pid, db_path))
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)  # without the turns: SQLite's two minutes
+    holder.rollback()
+    holder.close()
+    assert (process.returncode, out, err) == (130, "", "interrupted by SIGINT\n")
+
+
+def _waiting_for_a_lock(conn: Any) -> bool:
+    """Is a backend of this database waiting for a lock? (a transaction of its own: the view is read once per one)"""
+    with conn.begin():
+        return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                      "AND wait_event_type = 'Lock'")).scalar())
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    with suppress(OSError):
+        return any(os.readlink(link) == str(path) for link in Path(f"/proc/{pid}/fd").iterdir())
+    return False
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
