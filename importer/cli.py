@@ -33,7 +33,7 @@ from importer.parsing import default_jobs
 from importer.pipeline import ImportOptions, RunResult, run_import
 from importer.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
 from importer.runs import SourceRecord
-from importer.search import Hit, SearchError, search, words_of
+from importer.search import Found, Hit, SearchError, search, words_of
 from importer.settings import DB_ENV_VAR, DEFAULT_DB_URL
 from importer.stats import collect_stats
 from importer.writer import Counts
@@ -154,7 +154,7 @@ def stats_command(db_url: str, as_json: bool) -> None:
 
 
 @cli.command("search")
-@click.argument("words", callback=lambda ctx, param, value: _words(value))
+@click.argument("words", nargs=-1, required=True, callback=lambda ctx, param, value: _words(value))
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N posts and N comments.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -163,19 +163,18 @@ def search_command(words: str, db_url: str, limit: int | None, as_json: bool) ->
 
     \b
     Example:
-        blogimport search "Interserve"
+        blogimport search Interserve leicester
         blogimport search "chief inspector" --json
     """
     engine = _open(db_url)
-    hits = _guard(lambda: search(engine, words, limit), db_url)
-    posts = sum(hit.kind == "post" for hit in hits)
-    summary = {"words": words, "posts": posts, "comments": len(hits) - posts}
+    found = _guard(lambda: search(engine, words, limit), db_url)
     if as_json:
-        click.echo(json.dumps({**summary, "hits": [hit.as_json() for hit in hits]}, indent=2))
+        click.echo(json.dumps({"words": words, "posts": found.posts, "comments": found.comments, "limit": limit,
+                               "hits": [hit.as_json() for hit in found.hits]}, indent=2))
         return
-    for hit in hits:
+    for hit in found.hits:
         click.echo(_hit_line(hit))
-    click.echo(f"{summary['posts']} posts, {summary['comments']} comments")
+    click.echo(_count_line(found, limit))
 
 
 @cli.group("db")
@@ -323,12 +322,24 @@ def _role_name(value: str) -> str:
         raise click.BadParameter(str(error)) from None
 
 
-def _words(value: str) -> str:
+def _words(value: tuple[str, ...]) -> str:
+    """The words given, as one phrase: `search chief inspector` is `search "chief inspector"`."""
+    phrase = " ".join(value)
     try:
-        words_of(value)
+        words_of(phrase)
     except SearchError as error:
         raise click.BadParameter(str(error)) from None
-    return value
+    return phrase
+
+
+def _count_line(found: Found, limit: int | None) -> str:
+    """`N posts, M comments` that match; when the limit left some out, also how many are shown."""
+    line = f"{found.posts} posts, {found.comments} comments"
+    shown_posts = sum(hit.kind == "post" for hit in found.hits)
+    shown_comments = len(found.hits) - shown_posts
+    if (shown_posts, shown_comments) == (found.posts, found.comments):
+        return line
+    return f"{line} match; showing {shown_posts} posts, {shown_comments} comments (--limit {limit})"
 
 
 def _hit_line(hit: Hit) -> str:
