@@ -7,6 +7,7 @@ its file, so a file called otherwise wants its own: `python -m importer.datasett
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -74,5 +75,15 @@ def as_text(database: str = DEFAULT_DATABASE) -> str:
     return json.dumps(metadata(database), indent=2, ensure_ascii=False) + "\n"
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m importer.datasette", description=(
+        "Print Datasette's metadata (JSON) for a blogimport database on stdout; writes no file."))
+    parser.add_argument("name", nargs="?", default=DEFAULT_DATABASE, metavar="NAME",
+                        help=f"the database as Datasette names it, its file name without .db (default: "
+                             f"{DEFAULT_DATABASE})")
+    sys.stdout.write(as_text(parser.parse_args(argv).name))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.stdout.write(as_text(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_DATABASE))
+    raise SystemExit(main())

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     IntegrityError,
@@ -22,7 +22,7 @@ from sqlalchemy.pool import NullPool
 
 import migrations
 from importer import interrupts
-from importer.errors import DatabaseUnavailable, SchemaError
+from importer.errors import DatabaseUnavailable, DriverMissing, SchemaError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -47,11 +47,54 @@ _FAULT_STATES = ("08", "53", "57P", "58", "XX001", "XX002", "25006")
 _FAULT_CODES = {1021, 1114, 1036, 1290, 1792, 1053, 1927, 2002, 2003, 2006, 2013, 2055, 4031}
 # SQLite's primary result codes: PERM, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB.
 _SQLITE_FAULTS = {3, 7, 8, 10, 11, 13, 14, 26}
+# The driver each extra installs, for URLs that name none (SQLAlchemy's defaults, MySQLdb and psycopg2 on 2.0, are
+# not installed by blogimport); and the extra that brings each engine's driver. Heroku and others write postgres://.
+DEFAULT_DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
+EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+BACKEND_ALIASES = {"postgres": "postgresql"}
+
+
+def engine_url(url: str) -> URL:
+    """The URL as SQLAlchemy is to read it: `postgres://` is PostgreSQL, and an engine named without a driver gets
+    the one blogimport's extra installs (`mysql://` and `mariadb://` PyMySQL, `postgresql://` psycopg)."""
+    parsed = make_url(url)
+    backend, _, driver = parsed.drivername.partition("+")
+    backend = BACKEND_ALIASES.get(backend, backend)
+    driver = driver or DEFAULT_DRIVERS.get(backend, "")
+    return parsed.set(drivername=f"{backend}+{driver}" if driver else backend)
+
+
+def new_engine(url: str, **options: Any) -> Engine:
+    """create_engine() for a URL as people type it (engine_url); a driver that is not installed is one line naming
+    the extra that installs one, not an ImportError."""
+    target = engine_url(url)
+    try:
+        return create_engine(target, **options)
+    except ImportError as error:
+        backend = target.get_backend_name()
+        extra = EXTRAS.get(backend)
+        install = f"pip install 'blogimport[{extra}]'" if extra else "install it"
+        if extra and target.get_driver_name() != DEFAULT_DRIVERS[backend]:
+            install += f" and write {backend}:// (or install {error.name or 'that module'})"
+        reason = (str(error).splitlines() or [type(error).__name__])[0]  # psycopg lists what it tried, a line each
+        raise DriverMissing(f"no driver for {target.drivername} ({reason}): {install}") from None
+
+
+def require_existing(url: str) -> None:
+    """Refuse a SQLite file that is not there, for the commands that are not to make one (all but `import` and `db
+    upgrade`): SQLite would create it, and they would report on an empty database or fail on it. In-memory and
+    URI-style SQLite databases are left to SQLite."""
+    target = engine_url(url)
+    path = target.database
+    if target.get_backend_name() != "sqlite" or not path or path == ":memory:" or "uri" in target.query:
+        return
+    if not Path(path).exists():
+        raise DatabaseUnavailable(f"no database at {path} (import something first, or check --db)")
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, **_sqlite_options(url))
+        engine = new_engine(url, **_sqlite_options(url))
         # Batches of rows as multi-row INSERTs, not one statement per row: each statement that fires the full-text
         # triggers makes FTS5 write out what it holds, and one per row costs three times the whole insert.
         engine.dialect.use_insertmanyvalues_wo_returning = True
@@ -60,9 +103,9 @@ def make_engine(url: str) -> Engine:
     elif url.startswith(("mysql", "mariadb")):
         # Each statement sees what others committed (PostgreSQL's default), so a row another import added while
         # this one ran is found, not hidden by MySQL's usual snapshot of the transaction's first read.
-        engine = create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
+        engine = new_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = new_engine(url, pool_pre_ping=True)
     event.listen(engine, "handle_error", _signal_first)
     event.listen(engine, "before_cursor_execute", _statement_starts)
     event.listen(engine, "after_cursor_execute", _statement_ends)
@@ -267,7 +310,7 @@ def _state(conn: Connection) -> tuple[set[str], set[str]]:
 def _schema_lock(url: str) -> Iterator[Connection]:
     """A connection holding the database's schema lock (PostgreSQL advisory lock, MySQL named lock, SQLite's write
     lock) for as long as the block runs; Alembic migrates on this very connection."""
-    engine = create_engine(url, poolclass=NullPool, **_sqlite_options(url))
+    engine = new_engine(url, poolclass=NullPool, **_sqlite_options(url))
     event.listen(engine, "handle_error", _signal_first)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_driver_begins_nothing)

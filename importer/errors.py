@@ -32,3 +32,7 @@ class SchemaError(ImporterError):
 
 class DatabaseUnavailable(ImporterError):
     """The database could not be reached or opened. The message names it without its password."""
+
+
+class DriverMissing(DatabaseUnavailable):
+    """The database's driver is not installed. The message names the extra that installs one."""

@@ -1,11 +1,12 @@
 """The README's schema section, generated from the models so it cannot drift from them.
 
-Run `python -m importer.schema_doc` to rewrite README.md between its schema markers; a test fails when the
-README is out of date.
+`python -m importer.schema_doc` prints it; `--write` puts it in README.md between its schema markers, `--check`
+says whether it is there already. A test fails when the README is out of date.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -88,17 +89,44 @@ def _describe(column: Column) -> str:
     return " ".join(parts).replace("|", "\\|")
 
 
-def rewrite(readme: Path) -> bool:
-    """Put the current schema between the markers; True if the file changed."""
-    text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(START, 1)
+def with_schema(readme: str) -> str:
+    """The README's text with the current schema between its markers."""
+    if START not in readme or END not in readme.split(START, 1)[1]:
+        raise ValueError(f"no {START} ... {END} markers")
+    head, rest = readme.split(START, 1)
     _, tail = rest.split(END, 1)
-    updated = f"{head}{START}\n{schema_markdown()}\n{END}{tail}"
-    if updated != text:
-        readme.write_text(updated, encoding="utf-8")
-    return updated != text
+    return f"{head}{START}\n{schema_markdown()}\n{END}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m importer.schema_doc", description=(
+        "Print README's schema section, generated from the models; with --write, put it into README, with "
+        "--check, exit 1 if README's is out of date. Writes no file without --write."))
+    parser.add_argument("readme", nargs="?", type=Path, default=Path("README.md"), metavar="README",
+                        help="the README for --write and --check (default: README.md)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="rewrite the section in README, in place")
+    mode.add_argument("--check", action="store_true", help="exit 1 if README's section is not the current one")
+    args = parser.parse_args(argv)
+    if not (args.write or args.check):
+        print(schema_markdown())
+        return 0
+    try:
+        text = args.readme.read_text(encoding="utf-8")
+        updated = with_schema(text)
+    except (OSError, ValueError) as error:
+        print(f"error: {args.readme}: {error}", file=sys.stderr)
+        return 1
+    if updated == text:
+        print(f"{args.readme}: up to date")
+        return 0
+    if args.check:
+        print(f"{args.readme}: out of date; run: python -m importer.schema_doc --write", file=sys.stderr)
+        return 1
+    args.readme.write_text(updated, encoding="utf-8")
+    print(f"{args.readme}: updated")
+    return 0
 
 
 if __name__ == "__main__":
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    print(f"{path}: {'updated' if rewrite(path) else 'already up to date'}")
+    raise SystemExit(main())

@@ -45,6 +45,9 @@ SELECT c.id, c.post_id, p.title AS post_title, c.path, c.published_at, a.name AS
 FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN authors a ON a.id = c.author_id
 WHERE {match} ORDER BY p.published_on, c.post_id, c.path{limit}
 """
+# How many match, when LIMIT cut the list short (every comment has its post: no join needed).
+COUNT = {"posts": "SELECT count(*) FROM posts p WHERE {match}",
+         "comments": "SELECT count(*) FROM comments c WHERE {match}"}
 
 
 class SearchError(ImporterError):
@@ -84,9 +87,16 @@ def engine_query(dialect: str, words: list[str]) -> str:
     return " ".join(f"+{w}*" for w in words)
 
 
-def search(engine: Engine, phrase: str, limit: int | None = None) -> list[Hit]:
+@dataclass(frozen=True)
+class Found:
+    hits: list[Hit]  # at most `limit` posts, then at most `limit` comments
+    posts: int  # how many posts match, shown or not
+    comments: int  # how many comments match, shown or not
+
+
+def search(engine: Engine, phrase: str, limit: int | None = None) -> Found:
     """Posts, then comments, whose text holds every word of `phrase`, in the blog's order; at most `limit` of
-    each."""
+    each, and how many of each match in all."""
     words = words_of(phrase)
     dialect = "mysql" if engine.dialect.name in ("mysql", "mariadb") else engine.dialect.name
     clause = "" if limit is None else " LIMIT :limit"
@@ -97,11 +107,21 @@ def search(engine: Engine, phrase: str, limit: int | None = None) -> list[Hit]:
             published_at=UTCDateTime)
         posts = conn.execute(posts_sql, {**parameters, "limit": limit}).mappings().all()
         comments = conn.execute(comments_sql, {**parameters, "limit": limit}).mappings().all()
+        matching = [_matching(conn, table, conditions[table], parameters, len(rows), limit)
+                    for table, rows in (("posts", posts), ("comments", comments))]
     hits = [Hit("post", row["id"], row["id"], row["title"], row["published_on"], None, None,
                 excerpt(row["body_text"], words[0])) for row in posts]
     hits += [Hit("comment", row["id"], row["post_id"], row["post_title"], row["published_at"], row["author"],
                  row["path"], excerpt(row["body_text"], words[0])) for row in comments]
-    return hits
+    return Found(hits, *matching)
+
+
+def _matching(conn: Connection, table: str, match: str, parameters: dict[str, Any], shown: int,
+              limit: int | None) -> int:
+    """How many rows of `table` match: those shown, unless the limit may have left some out."""
+    if limit is None or shown < limit:
+        return shown
+    return int(conn.execute(text(COUNT[table].format(match=match)), parameters).scalar_one())
 
 
 def _conditions(conn: Connection, dialect: str, words: list[str]) -> tuple[dict[str, str], dict[str, Any]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection, create_engine, pool
+from sqlalchemy import Connection, pool
 
 import models
+from importer.db import engine_url, new_engine
 from importer.settings import database_url
 
 config = context.config
@@ -33,10 +34,10 @@ def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
-    dialect = connection.dialect.name if connection is not None else url.split(":")[0].split("+")[0]
+    dialect = connection.dialect.name if connection is not None else engine_url(url).get_backend_name()
     context.configure(
         connection=connection,
-        url=url,
+        url=engine_url(url) if url else None,
         target_metadata=target_metadata,
         render_as_batch=dialect == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
@@ -59,7 +60,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(config.attributes.get("url") or database_url(), poolclass=pool.NullPool)
+    engine = new_engine(config.attributes.get("url") or database_url(), poolclass=pool.NullPool)
     with engine.connect() as connection:
         _configure(connection=connection)
         with context.begin_transaction():

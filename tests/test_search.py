@@ -90,15 +90,51 @@ def test_the_plain_listing(seeded: str) -> None:
     assert (result.exit_code, result.stdout.splitlines()) == (0, [
         f"post\t{post['id']}\t2016-02-14\tProbation Masterclass: {INTERSERVE[0]['excerpt']}",
         f"comment\t{comment['id']}\tpost {post['id']}\t0014\tanonymous: {INTERSERVE[1]['excerpt']}",
-        "1 posts, 1 comments",
+        "1 posts, 3 comments match; showing 1 posts, 1 comments (--limit 1)",
     ])
+
+
+def count_line(db_url: str, *args: str) -> str:
+    result = run("search", *args, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()[-1]
+
+
+def test_the_count_is_of_matches_whatever_the_limit(seeded: str) -> None:
+    """README: the count line says how many match; a limit only shortens the list (point 7)."""
+    assert count_line(seeded, "probation", "officer") == "4 posts, 8 comments"
+    assert count_line(seeded, "probation", "officer", "--limit", "2") == \
+        "4 posts, 8 comments match; showing 2 posts, 2 comments (--limit 2)"
+    assert count_line(seeded, "probation", "officer", "--limit", "8") == \
+        "4 posts, 8 comments"  # the limit reached, but nothing left out
+    assert count_line(seeded, "probation", "officer", "--limit", "9") == "4 posts, 8 comments"
+    # Short words, which MySQL looks for in the text rather than its index, are counted the same way.
+    assert count_line(seeded, "it", "was", "--limit", "5") == \
+        "6 posts, 16 comments match; showing 5 posts, 5 comments (--limit 5)"
+    limited = search(seeded, "Interserve", "--limit", "1")
+    assert (limited["posts"], limited["comments"], limited["limit"], len(limited["hits"])) == (1, 3, 1, 2)
+    unlimited = search(seeded, "Interserve")
+    assert (unlimited["posts"], unlimited["comments"], unlimited["limit"], len(unlimited["hits"])) == (1, 3, None, 4)
+
+
+def test_several_words_need_no_quotes(seeded: str) -> None:
+    """README: `blogimport search WORDS...` matches every word; `search Interserve leicester` is two words."""
+    result = search(seeded, "Interserve", "leicester")
+    assert (result["words"], result["posts"], result["comments"]) == ("Interserve leicester", 0, 1)
+    assert [(hit["kind"], hit["title"], hit["path"]) for hit in result["hits"]] == [
+        ("comment", "Probation Masterclass", "0014")]
+    assert search(seeded, "Interserve leicester") == result
+    assert count_line(seeded, "probation", "officer") == count_line(seeded, "probation officer")
 
 
 def test_no_words_is_a_usage_error(db_url: str) -> None:
     result = run("search", "!!", "--db", db_url)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == \
-        "Error: Invalid value for 'WORDS': nothing to search for in '!!': give at least one word"
+        "Error: Invalid value for 'WORDS...': nothing to search for in '!!': give at least one word"
+    result = run("search", "--db", db_url)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == "Error: Missing argument 'WORDS...'."
 
 
 def test_a_comment_updated_by_a_later_import_is_found_by_its_new_text(tmp_path: Path, db_url: str) -> None:
