@@ -21,7 +21,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.pool import NullPool
 
 import migrations
-from importer import interrupts
+from importer import identity, interrupts
 from importer.errors import DatabaseUnavailable, DriverMissing, SchemaError
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # The schema revision this blogimport writes: Alembic's head (tests/test_migrations.py checks). Known here so that
 # opening an up-to-date database needs no Alembic, which takes a good part of a second to load.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 SQLITE_BUSY_SECONDS = 120  # wait for another writer's lock instead of failing at once
 SQLITE_LOCK_POLL_MS = 100  # ...in waits this long, a signal seen between them
 MIGRATIONS_DIR = Path(migrations.__file__).parent
@@ -272,7 +272,8 @@ def alembic_config(url: str) -> Config:
 
 
 def ensure_schema(engine: Engine, url: str) -> None:
-    """An empty database is brought to head; any other revision is refused with what to do about it.
+    """An empty database is brought to head; any other revision is refused with what to do about it, and so are
+    natural keys that other identity rules made.
 
     Deciding (and creating the schema) happens under a database-wide lock, so imports that start together on an
     empty database do not race: one creates the schema, the others wait and find it made."""
@@ -280,20 +281,22 @@ def ensure_schema(engine: Engine, url: str) -> None:
     try:
         with engine.connect() as conn:
             current, _ = _state(conn)
+            if current == heads:
+                _check_identity_rules(conn)
+                return
     except OperationalError as error:  # the first connection: say where, never with the password
         raise DatabaseUnavailable(f"cannot open {redacted(url)}: {describe(error, url)}") from None
-    if current == heads:
-        return
     with _schema_lock(url) as conn:
         current, tables = _state(conn)
-        if current == heads:
-            return  # another import made it while this one waited
         if not current and not tables:
             from alembic import command
 
             config = alembic_config(url)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            current = heads
+        if current == heads:  # made now, or by another import while this one waited
+            _check_identity_rules(conn)
             return
     _refuse(alembic_config(url), current, heads, tables)
 
@@ -304,6 +307,22 @@ def _state(conn: Connection) -> tuple[set[str], set[str]]:
     current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) \
         if "alembic_version" in tables else set()
     return current, tables - {"alembic_version"}
+
+
+def _check_identity_rules(conn: Connection) -> None:
+    """Keys made by other identity rules than this blogimport's would not be found again: every re-import would
+    add its rows a second time. The revision that changes the rules re-keys the rows (importer.rekeying)."""
+    stored = sorted(conn.execute(text("SELECT version FROM identity_rules")).scalars())
+    ours = identity.IDENTITY_VERSION
+    if stored == [ours]:
+        return
+    made = ", ".join(map(str, stored)) or "none"
+    if all(version < ours for version in stored):
+        raise SchemaError(f"the database's natural keys were made by identity rules {made}, this blogimport makes "
+                          f"{ours}: run `blogimport db upgrade` first, which re-keys them")
+    raise SchemaError(f"the database's natural keys were made by identity rules {made}, newer than this "
+                      f"blogimport's {ours}: run `blogimport db upgrade` with the blogimport that made "
+                      "them, and import with it")
 
 
 @contextmanager

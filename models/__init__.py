@@ -4,7 +4,7 @@ from models.base import Base, UTCDateTime
 from models.blog import Author, Blog, Label
 from models.comment import Comment, CommentReference, PendingComment
 from models.post import Post, PostLabel
-from models.provenance import ImportRun, ImportRunCount, Source
+from models.provenance import IdentityRules, ImportRun, ImportRunCount, Source
 
 __all__ = [
     "Author",
@@ -12,6 +12,7 @@ __all__ = [
     "Blog",
     "Comment",
     "CommentReference",
+    "IdentityRules",
     "ImportRun",
     "ImportRunCount",
     "Label",

@@ -90,3 +90,16 @@ class Source(Timestamps, Base):
                                               comment="The run that first saw it.")
     last_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True,
                                              comment="The last run that saw it.")
+
+
+class IdentityRules(Base):
+    __tablename__ = "identity_rules"
+    __table_args__ = {**MYSQL_TABLE,
+                      "comment": "One row: which version of blogimport's identity rules made every natural key "
+                                 "here. An import by another version is refused until `blogimport db upgrade` "
+                                 "has re-keyed the rows."}
+
+    version: Mapped[int] = mapped_column(
+        primary_key=True, autoincrement=False,
+        comment="importer.identity.IDENTITY_VERSION of the rules the keys follow; a revision that re-keys sets it.",
+    )

@@ -1,4 +1,8 @@
-"""Normalisation, fingerprints and natural keys (DESIGN.md, Identity)."""
+"""Normalisation, fingerprints and natural keys (DESIGN.md, Identity).
+
+Expected keys are literals, never made by the functions under test: keys are stored, and a change that alters
+one must be seen (importer.identity.IDENTITY_VERSION; tests/test_key_contract.py for the seeds' keys).
+"""
 
 from __future__ import annotations
 
@@ -25,24 +29,31 @@ def test_the_same_comment_fingerprints_alike_from_every_rendering() -> None:
     as_html_text = "Dear OM, Having asked around our office"
     as_export = "Dear OM,\r\n\r\nHaving asked around our office "
     assert identity.fingerprint(as_text) == identity.fingerprint(as_html_text) == identity.fingerprint(as_export)
-    assert len(identity.fingerprint(as_text)) == 32
+    assert identity.fingerprint(as_text) == "88efef5ca48d5a35ddd3e2d906b8dcc6"
+
+
+def test_a_fingerprint_is_the_first_16_bytes_of_sha256_of_the_normalised_text() -> None:
+    # Normalised to nothing: the well-known sha256 of no bytes, e3b0c442 98fc1c14 9afbf4c8 996fb924 27ae41e4 ...
+    assert identity.fingerprint(" \n ReplyDelete\n") == "e3b0c44298fc1c149afbf4c8996fb924"
+    assert identity.fingerprint("+1") == "c59dc4e44ff99288156d4dff2168f6ac"
+    assert identity.fingerprint("Cafe\u0301") == identity.fingerprint("Caf\u00e9") == "73473dcc12b763085904a5279d048c4d"
 
 
 def test_post_keys() -> None:
     assert identity.post_key(date(2015, 2, 7), " Guest  Blog 24 ", "body") == "2015-02-07/Guest Blog 24"
     untitled = identity.post_key(date(2015, 2, 7), "", "Some body text")
-    assert untitled == f"2015-02-07/#{identity.fingerprint('Some body text')}"
+    assert untitled == "2015-02-07/#2bf6df54cb2f5030ac41389e5c10cc6d"
 
 
 def test_long_keys_are_bounded_and_still_unique() -> None:
     a = identity.post_key(date(2020, 1, 1), "x" * 5000 + "a", "")
     b = identity.post_key(date(2020, 1, 1), "x" * 5000 + "b", "")
     assert len(a) == len(b) == 233 and a != b and a.startswith("2020-01-01/xxx")
+    assert a == f"2020-01-01/{'x' * 189}~4375d699431de5c38ad1853fd7939c8c"
 
 
 def test_identical_siblings_are_told_apart_by_occurrence() -> None:
-    fp = identity.fingerprint("+1")
-    other = identity.fingerprint("Agreed")
+    fp, other = "c59dc4e44ff99288156d4dff2168f6ac", "d6210ef09e1856f18cc29022b1965ba1"  # "+1", "Agreed"
     assert identity.comment_keys(None, ["+1", "Agreed", "+1"]) == [f"{fp}:0", f"{other}:0", f"{fp}:1"]
     assert identity.comment_keys(f"{other}:0", ["+1"]) == [f"{other}:0/{fp}:0"]
 
@@ -64,3 +75,8 @@ def test_removed_markers() -> None:
     assert identity.is_removed_marker("This comment has been removed by a blog administrator.")
     assert identity.is_removed_marker("This post has been removed by the author.")
     assert not identity.is_removed_marker("This comment has been removed by the author. Shame.")
+
+
+def test_the_rules_are_version_1() -> None:
+    """Bumped with every change that alters a key, together with the revision that re-keys stored rows."""
+    assert identity.IDENTITY_VERSION == 1

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from importer import identity
 from tests.conftest import SEEDS, run
 from tests.dbdump import query
 from tests.test_text_parser import SEED_POSTS
@@ -89,13 +88,13 @@ def test_labels(seeded: str) -> None:
 def test_whole_comment_rows(seeded: str) -> None:
     title = "Guest Blog 24"
     top, reply = comment(seeded, title, "0007"), comment(seeded, title, "0007.0002")
-    top_key = identity.comment_keys(None, [top["body_text"]])[0]
+    top_key = "6ab46e4a976bbf7a05474f1ecaa1d4b5:0"  # the body's fingerprint; tests/test_key_contract.py
     for row in (top, reply):
         datetime.fromisoformat(row.pop("created_at"))
         assert row.pop("updated_at") is not None
     assert reply == {
         "id": reply["id"], "post_id": post_id(seeded, title), "parent_id": top["id"], "thread_id": top["id"],
-        "key": f"{top_key}/{identity.fingerprint(reply['body_text'])}:0", "depth": 1, "position": 2,
+        "key": f"{top_key}/24429ac2e8d19d0d112c43b3a6b41a71:0", "depth": 1, "position": 2,
         "path": "0007.0002", "author_id": None, "published_at": None,
         "body_text": "Dear OM, if I can signpost you to this previous posting by Mr Brown\n"
                      "it would be fair for me to posit that you are fucked.",
@@ -110,13 +109,12 @@ def test_whole_comment_rows(seeded: str) -> None:
                      "gratefully received.",
         "is_removed": 0, "source_rank": 1, "blogger_id": None, "url": None, "utc_offset_minutes": None, "display_time": None,
     }
-    assert top_key == f"{identity.fingerprint(top['body_text'])}:0"
 
 
 def test_whole_row_of_a_comment_after_a_gap(seeded: str) -> None:
     row = comment(seeded, "Guest Blog 24", "0016")
     assert {k: v for k, v in row.items() if k not in ("id", "post_id", "created_at", "updated_at")} == {
-        "parent_id": None, "thread_id": row["id"], "key": f"{identity.fingerprint(row['body_text'])}:0",
+        "parent_id": None, "thread_id": row["id"], "key": "45c61c691a503300183a4ff648535102:0",
         "depth": 0, "position": 16, "path": "0016", "author_id": None, "published_at": None,
         "body_text": "cant wait for Bleak Futures blog tomorrow - I just cant help feeling many people are now just "
                      "putting their heads down and 'getting on with it' whilst this is admirable and a case of "

@@ -1,8 +1,9 @@
-"""What is and is not a time-stamp mention (issue 2, "Time-stamp mentions")."""
+"""What is and is not a time-stamp mention (issue 2, "Time-stamp mentions"), and which comment it means."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,9 @@ from hypothesis import strategies as st
 from importer import mentions
 from importer.mentions import find_mentions
 from importer.records import MentionRecord
+from tests.conftest import run
+from tests.dbdump import query
+from tests.test_exports import small_export
 from tests.test_text_properties import PROPERTY
 
 
@@ -104,3 +108,54 @@ def test_a_long_comment_full_of_numbers_is_searched_once() -> None:
     finally:
         mentions._CUE_BEFORE = original
     assert (len(found), len(looked_at), max(looked_at)) == (1, 29_999, mentions._CUE_REACH)
+
+
+# -- which comment a mention means -------------------------------------------------------------------------------
+
+A_DAY_LATER_AS_TEXT = """Monday, 7 September 2020
+
+Open thread
+
+Talk about the week.
+
+3 comments:
+
+Anonymous07 September, 2020 20:15
+First!
+ReplyDelete
+
+Anonymous07 September, 2020 21:30
+re 20:15 - the first one, surely.
+ReplyDelete
+
+Anonymous08 September, 2020 20:15
+Back a day later, at the same minute.
+ReplyDelete
+"""
+
+
+def test_a_mention_means_the_earlier_of_two_comments_shown_at_its_time(tmp_path: Path, db_url: str) -> None:
+    """Two comments show 20:15, one before the mention and one a day after it: the mention answers the one its
+    writer could read. Decided by the exact times (an export) and, where the source has none, by reading order (a
+    text rendering with displayed times)."""
+    export = tmp_path / "export.xml"
+    export.write_text(small_export([
+        ("101", None, "2020-05-01T20:15:00.000+01:00", "First!"),
+        ("102", None, "2020-05-01T21:30:00.000+01:00", "re 20:15 - the first one, surely."),
+        ("103", None, "2020-05-02T20:15:00.000+01:00", "Back a day later, at the same minute."),
+        ("104", "103", "2020-05-02T20:40:00.000+01:00", "Anon@20:15 welcome back"),
+    ]), encoding="utf-8")
+    text = tmp_path / "page.txt"
+    text.write_text(A_DAY_LATER_AS_TEXT, encoding="utf-8")
+    assert run("import", export, text, "--db", db_url).exit_code == 0
+    rows = query(db_url, """SELECT c.blogger_id AS source, c.path, r.mention, t.blogger_id AS target,
+                                   t.path AS target_path
+                            FROM comment_references r JOIN comments c ON c.id = r.comment_id
+                            LEFT JOIN comments t ON t.id = r.target_comment_id
+                            ORDER BY coalesce(c.blogger_id, ''), c.path""")
+    assert rows == [
+        {"source": None, "path": "0002", "mention": "re 20:15", "target": None, "target_path": "0001"},
+        {"source": "102", "path": "0002", "mention": "re 20:15", "target": "101", "target_path": "0001"},
+        # Both 20:15 comments came before this reply: the one of its own thread.
+        {"source": "104", "path": "0003.0001", "mention": "Anon@20:15", "target": "103", "target_path": "0003"},
+    ]

@@ -20,9 +20,9 @@ from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, query, tables
 
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
-TABLES = ["authors", "blogs", "comment_references", "comments", "import_run_counts", "import_runs", "labels",
-          "pending_comments", "post_labels", "posts", "sources"]
-HEAD = "0007"
+TABLES = ["authors", "blogs", "comment_references", "comments", "identity_rules", "import_run_counts", "import_runs",
+          "labels", "pending_comments", "post_labels", "posts", "sources"]
+HEAD = "0008"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -58,7 +58,9 @@ def test_blogimport_db_commands(db_url: str) -> None:
     assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "history", "--db", db_url).stdout.splitlines() == [
-        "0006 -> 0007 (head), Runs may end interrupted (Ctrl-C or SIGTERM): import_runs.status allows "
+        "0007 -> 0008 (head), Natural keys are a stored contract: identity_rules records the version of the identity "
+        "rules that made them.",
+        "0006 -> 0007, Runs may end interrupted (Ctrl-C or SIGTERM): import_runs.status allows "
         "'interrupted'.",
         "0005 -> 0006, Sources keep a signature read without opening them (size and modification time), "
         "to skip unchanged files.",
