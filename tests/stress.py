@@ -1,7 +1,7 @@
 """The stress run (issue 13, point 1): the tests that stop, kill, race and cut imports, again and again, while a full
 test suite runs beside them for load; prints how often each test failed.
 
-    python -m tests.stress [--rounds 20] [--moments 10] [--no-load] [--json]
+    python -m tests.stress [--rounds 20] [--moments 10] [--workers 0] [--no-load] [--json]
 
 Each round runs tests/test_crash.py, test_interrupts.py, test_signal_moments.py, test_concurrency.py and
 test_database_faults.py once (one process, one test at a time); `--moments` is the signals per engine that
@@ -37,6 +37,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.stress", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=20, help="times each test runs (default 20)")
     parser.add_argument("--moments", type=int, default=10, help="signals per engine per round (default 10)")
+    parser.add_argument("--workers", type=int, default=0, help="pytest-xdist workers per round (default 0: in turn)")
     parser.add_argument("--no-load", action="store_true", help="without the full suite running beside")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     args = parser.parse_args()
@@ -44,7 +45,7 @@ def main() -> int:
     started = time.monotonic()
     with _load(not args.no_load) as suites:
         for number in range(1, args.rounds + 1):
-            outcomes = _round(args.moments)
+            outcomes = _round(args.moments, args.workers)
             runs.update(outcomes)
             failures.update(name for name, ok in outcomes.items() if not ok)
             print(f"round {number}/{args.rounds}: {len(outcomes)} tests, {sum(not ok for ok in outcomes.values())} "
@@ -59,11 +60,11 @@ def main() -> int:
     return 1 if failures else 0
 
 
-def _round(moments: int) -> dict[str, bool]:
+def _round(moments: int, workers: int) -> dict[str, bool]:
     """One run of the stressed tests: each test's id -> passed."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "junit.xml"
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
+        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(workers),
                         f"--junitxml={report}", *STRESSED], cwd=REPO, env={**os.environ, MOMENTS_VAR: str(moments)},
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         if not report.exists():
