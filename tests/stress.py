@@ -46,7 +46,7 @@ def main() -> int:
     with _load(not args.no_load) as suites:
         for number in range(1, args.rounds + 1):
             outcomes = _round(args.moments, args.workers)
-            runs.update(outcomes)
+            runs.update(outcomes.keys())  # each test once; update(dict) would add the booleans
             failures.update(name for name, ok in outcomes.items() if not ok)
             print(f"round {number}/{args.rounds}: {len(outcomes)} tests, {sum(not ok for ok in outcomes.values())} "
                   f"failed ({time.monotonic() - started:.0f} s, full suites beside: {suites[0]})", flush=True)
