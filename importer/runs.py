@@ -22,8 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from importer import identity, sql
 from importer.db import connected, is_fault
 from importer.errors import ImporterError
-from importer.writer import Counts
+from importer.writer import Counts, Tally
 from models import ImportRun, ImportRunCount, PendingComment, Source
+from models.provenance import SOURCE_STATUSES
+from models.views import run_summary
 
 # A run not heard from for this long is taken for dead. Longer than any ordinary wait between two commits: SQLite's
 # wait for another writer's lock (importer.db.SQLITE_BUSY_SECONDS, 120 s) plus a heartbeat's interval.
@@ -183,3 +185,30 @@ def waiting_note(count: int) -> str:
         return "1 comment waits for its post or parent comment"
     return f"{count} comments wait for their post or parent comment"
 
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """A run as `blogimport runs` shows it: the view run_summary's row, and what it did per table."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    heartbeat_at: datetime
+    status: str  # as recorded
+    state: str  # the status, or 'abandoned'
+    sources: dict[str, int]  # imported, unchanged, partial, failed
+    counts: Counts
+
+
+def recent_runs(engine: Engine, limit: int) -> list[RunSummary]:
+    """The `limit` most recent runs, newest first."""
+    table = ImportRunCount.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(run_summary).order_by(run_summary.c.run_id.desc()).limit(limit)).mappings().all()
+        counts = {row["run_id"]: Counts() for row in rows}
+        for tally in conn.execute(select(table).where(table.c.run_id.in_(list(counts)))).mappings():
+            counts[tally["run_id"]].tallies[tally["entity"]] = Tally(**{name: tally[name] for name in vars(Tally())})
+    return [RunSummary(row["run_id"], row["started_at"], row["finished_at"], row["heartbeat_at"], row["status"],
+                       row["state"], {name: row[f"sources_{name}"] for name in SOURCE_STATUSES},
+                       counts[row["run_id"]])
+            for row in rows]
