@@ -8,7 +8,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,7 +33,7 @@ from importer.interrupts import Interrupted
 from importer.parsing import default_jobs
 from importer.pipeline import ImportOptions, RunResult, run_import
 from importer.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
-from importer.runs import SourceRecord
+from importer.runs import RunSummary, SourceRecord, recent_runs
 from importer.search import Found, Hit, SearchError, search, words_of
 from importer.settings import DB_ENV_VAR, DEFAULT_DB_URL
 from importer.stats import collect_stats
@@ -190,6 +191,31 @@ def search_command(words: str, db_url: str, limit: int | None, as_json: bool) ->
     for hit in found.hits:
         click.echo(_hit_line(hit))
     click.echo(_count_line(found, limit))
+
+
+@cli.command("runs")
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
+              help="The N most recent runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def runs_command(db_url: str, limit: int, as_json: bool) -> None:
+    """List the most recent imports, newest first: when each ran (UTC), how it ended, what it did.
+
+    One line each: the run's id, start, end, state, then its sources and rows as the import's summary line gave
+    them. A run still running that has given no sign of life for its lease (3 minutes) is abandoned: it was
+    killed, or lost its database, before it could record its end.
+
+    \b
+    Example:
+        blogimport runs --limit 5
+    """
+    engine = _open(db_url)
+    listed = _guard(lambda: recent_runs(engine, limit), db_url)
+    if as_json:
+        click.echo(json.dumps({"runs": [_run_as_json(run) for run in listed]}, indent=2))
+        return
+    for run in listed:
+        click.echo(_run_line(run))
 
 
 @cli.group("db")
@@ -376,19 +402,52 @@ def _zone(value: str | None) -> str | None:
 
 def _summary_line(result: RunResult) -> str:
     """One line: what happened to the sources, then per table what changed; quiet parts are left out."""
-    statuses = result.statuses
     done = f"{len(result.sources)} of {result.total}" if result.stopped else f"{len(result.sources)}"
+    parts = [_what_it_did(done, result.statuses, result.counts)]
+    if result.waiting:
+        parts.append(f"waiting: {result.waiting} comment{'s' if result.waiting != 1 else ''} for a post or parent")
+    return "; ".join(parts)
+
+
+def _what_it_did(done: str, statuses: Mapping[str, int], counts: Counts) -> str:
+    """`5 sources: 5 imported, 0 unchanged, 0 failed; new: posts 7, ...; updated: none`: the summary line's core."""
     head = f"{done} sources: {statuses['imported']} imported, {statuses['unchanged']} unchanged, "
     head += f"{statuses['partial']} partial, " if statuses["partial"] else ""
     parts = [head + f"{statuses['failed']} failed"]
     for label, field in (("new", "inserted"), ("updated", "updated"), ("removed", "deleted"), ("skipped", "skipped")):
-        listed = ", ".join(f"{name} {getattr(t, field)}" for name, t in result.counts.tallies.items()
+        listed = ", ".join(f"{name} {getattr(t, field)}" for name, t in counts.tallies.items()
                            if getattr(t, field) and name not in INTERNAL_TABLES)
         if listed or label in ("new", "updated"):
             parts.append(f"{label}: {listed or 'none'}")
-    if result.waiting:
-        parts.append(f"waiting: {result.waiting} comment{'s' if result.waiting != 1 else ''} for a post or parent")
     return "; ".join(parts)
+
+
+def _run_line(run: RunSummary) -> str:
+    """`12  2026-12-05 10:31:02  2026-12-05 10:31:09  succeeded  5 sources: ...`, tab-separated. A run counts what
+    it did as it ends: one that has not ended shows its last heartbeat instead."""
+    fields = [str(run.id), _moment(run.started_at), _moment(run.finished_at), run.state]
+    if run.finished_at is None:
+        fields.append(f"last heartbeat {_moment(run.heartbeat_at)}")
+    else:
+        fields.append(_what_it_did(str(sum(run.sources.values())), run.sources, run.counts))
+    return "\t".join(fields)
+
+
+def _run_as_json(run: RunSummary) -> dict[str, Any]:
+    ended = run.finished_at is not None
+    return {
+        "id": run.id,
+        **{name: moment.isoformat(timespec="microseconds") if moment else None for name, moment in (
+            ("started_at", run.started_at), ("finished_at", run.finished_at), ("heartbeat_at", run.heartbeat_at))},
+        "status": run.status,
+        "state": run.state,
+        "sources": run.sources if ended else None,
+        "entities": {name: vars(tally) for name, tally in run.counts.tallies.items()} if ended else None,
+    }
+
+
+def _moment(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
 
 
 def _stopped_line(result: RunResult) -> str:

@@ -106,7 +106,8 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
     try:
         with connected(engine) as conn:
             transaction = conn.begin()
-            result = RunResult(run_id=runs.start_run(conn, _now()), total=len(inputs))
+            heartbeat = runs.start_run(conn, _now())
+            result = RunResult(run_id=heartbeat.run_id, total=len(inputs))
             imported = runs.last_imports(conn)
             transaction.commit()
     except SQLAlchemyError as error:
@@ -122,7 +123,7 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
             result.counts.add(counts)
         on_source(record, counts)
 
-    writer = SourceWriter(engine, result.run_id, options.blog, written, options.parse_options)
+    writer = SourceWriter(engine, heartbeat, options.blog, written, options.parse_options)
     to_parse = _plan(inputs, options, imported, writer)
     try:
         # closing(): the workers are stopped as soon as the run stops, whatever stops it.

@@ -1,17 +1,41 @@
-"""The importer's own records: one import_runs row per run, one sources row per input."""
+"""The importer's own records: one import_runs row per run, one sources row per input.
+
+A run that is killed, or whose database goes away, cannot record its end: its row would say `running` forever. So
+a run gives signs of life (a heartbeat: `heartbeat_at`, and `lease_until`, a lease renewed with it) as it commits,
+and a run still `running` once its lease has passed is shown as abandoned (the view run_summary, `blogimport
+runs`). That is decided when the row is read, never written by another run: concurrent imports leave each other's
+rows alone.
+"""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from importer import identity, sql
-from importer.writer import Counts
+from importer.db import connected, is_fault
+from importer.errors import ImporterError
+from importer.writer import Counts, Tally
 from models import ImportRun, ImportRunCount, PendingComment, Source
+from models.provenance import SOURCE_STATUSES
+from models.views import run_summary
+
+# A run not heard from for this long is taken for dead. Longer than any ordinary wait between two commits: SQLite's
+# wait for another writer's lock (importer.db.SQLITE_BUSY_SECONDS, 120 s) plus a heartbeat's interval.
+LEASE_SECONDS = 180.0
+LEASE_ENV_VAR = "BLOGIMPORT_RUN_LEASE_SECONDS"  # another lease, in seconds (tests shorten it)
+BEATS_PER_LEASE = 18  # a heartbeat at most every 10 s with the default lease: one UPDATE in a commit made anyway
+# A large source is written in one transaction, and nothing written inside it is seen before it ends: the lease is
+# extended before it begins, by the time the source takes at this rate, slower than any measured (about 1 MB/s for
+# a Takeout export into PostgreSQL on a 2-core machine).
+SLOWEST_BYTES_PER_SECOND = 256 << 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +53,56 @@ class SourceRecord:
     waiting: int = 0  # comments waiting for their post or parent
 
 
-def start_run(conn: Connection, now: datetime) -> int:
+@dataclass
+class Heartbeat:
+    """A run's signs of life: each renews its lease (import_runs.lease_until) in the transaction the run commits."""
+
+    run_id: int
+    lease: timedelta
+    last: float = field(default_factory=time.monotonic)  # when the last one was written
+
+    def beat(self, conn: Connection, now: datetime, longer: timedelta = timedelta()) -> None:
+        conn.execute(update(ImportRun).where(ImportRun.id == self.run_id)
+                     .values(heartbeat_at=now, lease_until=now + self.lease + longer))
+        self.last = time.monotonic()
+
+    def beat_if_due(self, conn: Connection, now: datetime) -> None:
+        if time.monotonic() - self.last >= self.lease.total_seconds() / BEATS_PER_LEASE:
+            self.beat(conn, now)
+
+
+def start_run(conn: Connection, now: datetime) -> Heartbeat:
+    lease = configured_lease()
     values = {"started_at": now, "status": "running", "sources_imported": 0, "sources_unchanged": 0,
-              "sources_partial": 0, "sources_failed": 0}
-    return int(conn.execute(insert(ImportRun).values(values)).inserted_primary_key[0])
+              "sources_partial": 0, "sources_failed": 0, "heartbeat_at": now, "lease_until": now + lease}
+    return Heartbeat(int(conn.execute(insert(ImportRun).values(values)).inserted_primary_key[0]), lease)
+
+
+def configured_lease() -> timedelta:
+    """LEASE_SECONDS, or the seconds $BLOGIMPORT_RUN_LEASE_SECONDS gives."""
+    value = os.environ.get(LEASE_ENV_VAR, "").strip()
+    if not value:
+        return timedelta(seconds=LEASE_SECONDS)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 10**9:
+        raise ImporterError(f"{LEASE_ENV_VAR} must be a number of seconds above 0, not {value!r}")
+    return timedelta(seconds=seconds)
+
+
+def extend_lease(engine: Engine, heartbeat: Heartbeat, size_bytes: int | None) -> None:
+    """Before a transaction that may outlast the lease (a large source, written whole): a heartbeat, committed on
+    its own, whose lease covers the time the source may take."""
+    longer = timedelta(seconds=(size_bytes or 0) / SLOWEST_BYTES_PER_SECOND)
+    try:
+        with connected(engine) as conn, conn.begin():
+            heartbeat.beat(conn, datetime.now(UTC), longer)
+    except SQLAlchemyError as error:
+        if is_fault(error):
+            raise
+        # Another writer held SQLite past its wait: the source's own commit will say the run is alive.
 
 
 def finish_run(conn: Connection, run_id: int, status: str, statuses: Mapping[str, int], counts: Counts,
@@ -114,3 +184,31 @@ def waiting_note(count: int) -> str:
     if count == 1:
         return "1 comment waits for its post or parent comment"
     return f"{count} comments wait for their post or parent comment"
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """A run as `blogimport runs` shows it: the view run_summary's row, and what it did per table."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    heartbeat_at: datetime
+    status: str  # as recorded
+    state: str  # the status, or 'abandoned'
+    sources: dict[str, int]  # imported, unchanged, partial, failed
+    counts: Counts
+
+
+def recent_runs(engine: Engine, limit: int) -> list[RunSummary]:
+    """The `limit` most recent runs, newest first."""
+    table = ImportRunCount.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(run_summary).order_by(run_summary.c.run_id.desc()).limit(limit)).mappings().all()
+        counts = {row["run_id"]: Counts() for row in rows}
+        for tally in conn.execute(select(table).where(table.c.run_id.in_(list(counts)))).mappings():
+            counts[tally["run_id"]].tallies[tally["entity"]] = Tally(**{name: tally[name] for name in vars(Tally())})
+    return [RunSummary(row["run_id"], row["started_at"], row["finished_at"], row["heartbeat_at"], row["status"],
+                       row["state"], {name: row[f"sources_{name}"] for name in SOURCE_STATUSES},
+                       counts[row["run_id"]])
+            for row in rows]

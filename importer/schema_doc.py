@@ -17,8 +17,8 @@ import models
 from models.views import VIEWS
 
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
-VIEWS_INTRO = ("Created by migration 0004 on every engine, with the same rows on each; described in "
-               "`models/views.py`.")
+VIEWS_INTRO = ("Created by migrations on every engine (0004 those of the blog, with the same rows on each; 0009 "
+               "`run_summary`); described in `models/views.py`.")
 # Reading order for people; a table missing here still appears, after these.
 ORDER = ("blogs", "posts", "comments", "comment_references", "authors", "labels", "post_labels", "sources",
          "import_runs", "import_run_counts")

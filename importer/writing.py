@@ -56,10 +56,11 @@ Attempt = Callable[[Connection], tuple[Planned, SourceRecord, Counts]]
 
 
 class SourceWriter:
-    def __init__(self, engine: Engine, run_id: int, blog: str | None, written: Written,
+    def __init__(self, engine: Engine, heartbeat: runs.Heartbeat, blog: str | None, written: Written,
                  parse_options: ParseOptions = ParseOptions()) -> None:
         self.engine = engine
-        self.run_id = run_id
+        self.heartbeat = heartbeat  # renewed in the commits the writer makes anyway
+        self.run_id = heartbeat.run_id
         self.blog = blog
         self.written = written
         self.parse_options = parse_options
@@ -83,6 +84,7 @@ class SourceWriter:
     def write(self, planned: Planned, outcome: Outcome) -> None:
         if isinstance(outcome, Document) and not isinstance(outcome.entries, list):
             self.close()  # a large source: a transaction of its own
+            runs.extend_lease(self.engine, self.heartbeat, planned.seen.size_bytes)  # which may outlast the lease
             self._alone(planned, outcome)
         else:
             self._add(planned, outcome)
@@ -95,6 +97,7 @@ class SourceWriter:
         unchanged, self.unchanged_sources = self.unchanged_sources, []
         try:
             runs.record_unchanged(conn, self.run_id, unchanged, _now())
+            self.heartbeat.beat_if_due(conn, _now())
             interrupts.check()  # no commit begins once a signal has come
             with interrupts.held():
                 conn.commit()
@@ -217,6 +220,7 @@ class SourceWriter:
         with connected(self.engine) as conn:
             transaction = conn.begin()  # rolled back as the connection closes, unless committed
             result = attempt(conn)
+            self.heartbeat.beat_if_due(conn, _now())
             interrupts.check()
             with interrupts.held():
                 transaction.commit()

@@ -12,6 +12,10 @@ from models.blog import KEY
 
 SOURCE_STATUSES = ("imported", "unchanged", "partial", "failed")
 RUN_STATUSES = ("running", "succeeded", "failed", "interrupted")
+HEARTBEAT = "When the run last gave a sign of life (UTC): as it began, then as it commits, every 10 s or so."
+LEASE = ("Until when the run counts as alive without another heartbeat (UTC): 3 minutes after one, more before a "
+         "large source's transaction. A run still 'running' past it stopped without saying so: run_summary shows it "
+         "as 'abandoned'.")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -39,6 +43,8 @@ class ImportRun(Base):
         server_default="0", comment="Sources imported but for comments waiting for their post or parent."
     )
     sources_failed: Mapped[int] = mapped_column(comment="Sources that could not be imported; see sources.error.")
+    heartbeat_at: Mapped[datetime] = mapped_column(comment=HEARTBEAT)
+    lease_until: Mapped[datetime] = mapped_column(comment=LEASE)
 
 
 class ImportRunCount(Base):

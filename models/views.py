@@ -1,8 +1,9 @@
 """The reporting views, described for people and for SQLAlchemy: what each one answers and what its columns mean.
 
-Migration 0004 creates the views; these Table objects describe them on a MetaData of their own, so Alembic never
-tries to create them as tables. The README's schema section and the Datasette metadata are generated from them,
-and a test checks on every engine that each view has exactly these columns, in this order.
+Migrations create the views (0004 those of the blog, 0009 run_summary); these Table objects describe them on a
+MetaData of their own, so Alembic never tries to create them as tables. The README's schema section and the
+Datasette metadata are generated from them, and a test checks on every engine that each view has exactly these
+columns, in this order.
 
 They can be queried like tables: `select(post_summary).order_by(post_summary.c.published_on)`.
 """
@@ -94,4 +95,22 @@ monthly_activity = Table(
                                         "gives comment times)."),
     Column("commenters", Integer, comment="Distinct named authors of those comments."),
     comment="One row per blog and month with posts: posts, comments and commenters.",
+)
+
+run_summary = Table(
+    "run_summary", VIEWS,
+    Column("run_id", Integer, comment="→ `import_runs.id`."),
+    Column("started_at", UTCDateTime, comment="When the run began (UTC)."),
+    Column("finished_at", UTCDateTime, comment="When it ended (UTC); NULL while it runs, and for a run abandoned."),
+    Column("heartbeat_at", UTCDateTime, comment="When it last gave a sign of life (UTC)."),
+    Column("status", String, comment="As the run recorded it: running, succeeded, failed or interrupted."),
+    Column("state", String, comment="The status, but 'abandoned' for a run still 'running' past its lease "
+                                    "(`import_runs.lease_until`, 3 minutes after its last heartbeat): it was killed, "
+                                    "or lost its database, before it could record its end."),
+    Column("sources_imported", Integer, comment="Sources parsed and stored by the run (recorded as it ends)."),
+    Column("sources_unchanged", Integer, comment="Sources skipped: same content already imported."),
+    Column("sources_partial", Integer, comment="Sources imported but for comments waiting for their post or parent."),
+    Column("sources_failed", Integer, comment="Sources that could not be imported."),
+    comment="One row per import run, with its state: whether a run still recorded as running is alive. "
+            "`blogimport runs` lists them.",
 )

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -69,3 +70,28 @@ def wait_until_gone(pgid: int, timeout: float = 5) -> None:
     while (left := group(pgid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not left, f"processes left behind: {left}"
+
+
+def wait_for_rows(process: subprocess.Popen[str], url: str, table: str, count: int, timeout: float = 60) -> None:
+    """Wait until the running import has committed `count` rows in `table`, polling."""
+    _poll(lambda: query(url, f"SELECT count(*) AS n FROM {table}")[0]["n"] >= count, f"{count} rows in {table}",
+          timeout, process)
+
+
+def wait_for_state(url: str, run_id: int, state: str, timeout: float = 60) -> None:
+    """Wait until the view run_summary shows the run in `state` (a lease runs out as time passes), polling."""
+    _poll(lambda: query(url, "SELECT state FROM run_summary WHERE run_id = ?", run_id) == [{"state": state}],
+          f"run {run_id} {state}", timeout)
+
+
+def _poll(holds: Callable[[], bool], what: str, timeout: float, process: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            out, err = process.communicate()
+            raise AssertionError(f"the import ended before {what}:\n{out}{err}")
+        with suppress(DBAPIError):  # SQLite: a writer may hold the file for a moment
+            if holds():
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"not {what} in {timeout} s")

@@ -36,7 +36,7 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 def test_commands_are_the_documented_ones() -> None:
     assert sorted(" ".join(p) for p in all_commands(cli) if p) == [
         "db", "db check", "db current", "db downgrade", "db history", "db reporting-role", "db upgrade", "import",
-        "search", "stats"]
+        "runs", "search", "stats"]
 
 
 def test_readme_has_a_section_for_every_command() -> None:

@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import Engine, event
 
 from importer.db import redacted
+from importer.runs import LEASE_ENV_VAR
 from tests.conftest import SEED_FILES, SEEDS, Corpus, run, scratch_database, server_admin_url
 from tests.dbdump import assert_whole_sources, natural_dump, query, raw_dump
-from tests.processes import BLOGIMPORT, as_mode_says, start_import, wait_for_sources, wait_until_gone
+from tests.processes import BLOGIMPORT, as_mode_says, start_import, wait_for_sources, wait_for_state, wait_until_gone
 from tests.tcpproxy import Proxy
 
 LEFT = r"\((\d+) of (\d+) sources left; run the same import again to finish\)"
@@ -106,12 +107,14 @@ def test_a_server_that_refuses_connections_is_named_in_one_line(server_behind_pr
 
 
 def test_a_server_gone_mid_run_stops_the_import_and_the_next_run_completes_it(
-    server_behind_proxy: tuple[str, Proxy], text_corpus: Corpus,
+    server_behind_proxy: tuple[str, Proxy], text_corpus: Corpus, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url, proxy = server_behind_proxy
     proxy.up()
     assert run("db", "upgrade", "--db", proxy.url).exit_code == 0
-    process = start_import(text_corpus.folder, "--db", proxy.url)
+    with monkeypatch.context() as patch:
+        patch.setenv(LEASE_ENV_VAR, "1")  # abandoned a second after its last heartbeat, not three minutes
+        process = start_import(text_corpus.folder, "--db", proxy.url)
     wait_for_sources(process, url)  # looking past the proxy
     proxy.cut()  # every connection dropped, new ones refused: the server went down
     out, err = process.communicate(timeout=60)
@@ -124,6 +127,10 @@ def test_a_server_gone_mid_run_stops_the_import_and_the_next_run_completes_it(
     done = text_corpus.files - int(match[1])
     assert out.startswith(f"{done} of {text_corpus.files} sources: {done} imported, 0 unchanged, 0 failed;")
     assert query(url, "SELECT status FROM import_runs") == [{"status": "running"}]  # the server was not there to hear
+    wait_for_state(url, 1, "abandoned")  # ...but the run is shown for what it is once its lease has passed
+    (left,) = query(url, "SELECT started_at, heartbeat_at FROM import_runs")
+    assert run("runs", "--db", url).stdout == (f"1\t{left['started_at'][:19]}\t-\tabandoned\t"
+                                               f"last heartbeat {left['heartbeat_at'][:19]}\n")
     assert_whole_sources(url, text_corpus.reference)
 
     proxy.up()  # the server is back

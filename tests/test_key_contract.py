@@ -130,7 +130,7 @@ def test_a_change_of_rules_and_its_revision_rekey_the_database(seeded: str, md5_
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     md5_rules(True)
     refused = run("import", SEEDS, "--force", "--db", seeded)
-    assert (refused.exit_code, refused.stderr) == (1, "Error: the database is at revision 0008, this blogimport "
+    assert (refused.exit_code, refused.stderr) == (1, "Error: the database is at revision 0009, this blogimport "
                                                       "needs 9999: run `blogimport db upgrade` first\n")
     assert run("db", "upgrade", "--db", seeded).stdout == "9999 (head)\n"
     assert comment_keys_of_guest_blog_24(seeded) == [MD5_TOP, MD5_REPLY]
@@ -143,7 +143,7 @@ def test_a_change_of_rules_and_its_revision_rekey_the_database(seeded: str, md5_
     assert query(seeded, COUNTS) == [SEED_COUNTS]  # 96 comments, not 192
 
     # Downgraded past the re-keying revision, the keys stay md5: the blogimport of rules 1 refuses them.
-    assert run("db", "downgrade", "0008", "--db", seeded).exit_code == 0
+    assert run("db", "downgrade", "0009", "--db", seeded).exit_code == 0
     monkeypatch.undo()
     refused = run("import", SEEDS, "--db", seeded)
     assert (refused.exit_code, refused.stderr) == (1, REFUSALS[2])

@@ -22,7 +22,7 @@ from tests.dbdump import connect, query, tables
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "identity_rules", "import_run_counts", "import_runs",
           "labels", "pending_comments", "post_labels", "posts", "sources"]
-HEAD = "0008"
+HEAD = "0009"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -58,10 +58,11 @@ def test_blogimport_db_commands(db_url: str) -> None:
     assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "history", "--db", db_url).stdout.splitlines() == [
-        "0007 -> 0008 (head), Natural keys are a stored contract: identity_rules records the version of the identity "
+        "0008 -> 0009 (head), Runs give signs of life (import_runs.heartbeat_at, lease_until); the view "
+        "run_summary shows abandoned ones.",
+        "0007 -> 0008, Natural keys are a stored contract: identity_rules records the version of the identity "
         "rules that made them.",
-        "0006 -> 0007, Runs may end interrupted (Ctrl-C or SIGTERM): import_runs.status allows "
-        "'interrupted'.",
+        "0006 -> 0007, Runs may end interrupted (Ctrl-C or SIGTERM): import_runs.status allows 'interrupted'.",
         "0005 -> 0006, Sources keep a signature read without opening them (size and modification time), "
         "to skip unchanged files.",
         "0004 -> 0005, Full-text search over posts (title and text) and comments, in each engine's own way.",
@@ -227,6 +228,37 @@ def test_0007_lets_a_run_end_interrupted_and_downgrading_makes_it_failed(db_url:
     with pytest.raises(DatabaseError), engine.begin() as conn:
         conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}])
     engine.dispose()
+
+
+def test_0009_takes_the_last_sign_of_life_of_older_runs_as_their_end_or_start(db_url: str) -> None:
+    """A run an older version left 'running' never beat: it is shown abandoned at once; the others as they ended."""
+    alembic(db_url, "upgrade", "0007")
+    engine = connect(db_url)
+    runs = MetaData()
+    runs.reflect(engine, only=["import_runs"])
+    started, finished = datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 10, 5)
+    counts = {"sources_imported": 0, "sources_unchanged": 0, "sources_failed": 0}
+    with engine.begin() as conn:
+        conn.execute(runs.tables["import_runs"].insert(), [
+            {"started_at": started, "finished_at": finished, "status": "succeeded", **counts},
+            {"started_at": started, "finished_at": None, "status": "running", **counts}])
+    engine.dispose()
+    alembic(db_url, "upgrade", "0009")
+    assert query(db_url, "SELECT id, heartbeat_at, lease_until FROM import_runs ORDER BY id") == [
+        {"id": 1, "heartbeat_at": "2026-01-01 10:05:00.000000", "lease_until": "2026-01-01 10:05:00.000000"},
+        {"id": 2, "heartbeat_at": "2026-01-01 10:00:00.000000", "lease_until": "2026-01-01 10:00:00.000000"}]
+    assert query(db_url, "SELECT run_id, status, state FROM run_summary ORDER BY run_id") == [
+        {"run_id": 1, "status": "succeeded", "state": "succeeded"},
+        {"run_id": 2, "status": "running", "state": "abandoned"}]
+    alembic(db_url, "downgrade", "0007")
+    engine = connect(db_url)
+    assert "run_summary" not in inspect(engine).get_view_names()
+    engine.dispose()
+    assert query(db_url, "SELECT * FROM import_runs ORDER BY id") == [
+        {"id": 1, "started_at": "2026-01-01 10:00:00.000000", "finished_at": "2026-01-01 10:05:00.000000",
+         "status": "succeeded", **counts, "sources_partial": 0},
+        {"id": 2, "started_at": "2026-01-01 10:00:00.000000", "finished_at": None, "status": "running", **counts,
+         "sources_partial": 0}]
 
 
 def test_a_schema_creation_cut_short_is_named_as_such(db_url: str) -> None:
