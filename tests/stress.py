@@ -48,8 +48,10 @@ def main() -> int:
             outcomes = _round(args.moments, args.workers)
             runs.update(outcomes.keys())  # each test once; update(dict) would add the booleans
             failures.update(name for name, ok in outcomes.items() if not ok)
-            print(f"round {number}/{args.rounds}: {len(outcomes)} tests, {sum(not ok for ok in outcomes.values())} "
-                  f"failed ({time.monotonic() - started:.0f} s, full suites beside: {suites[0]})", flush=True)
+            failed = sorted(name for name, ok in outcomes.items() if not ok)
+            print(f"round {number}/{args.rounds}: {len(outcomes)} tests, {len(failed)} failed "
+                  f"({time.monotonic() - started:.0f} s, full suites beside: {suites[0]}) {' '.join(failed)}",
+                  flush=True)
     report = {"rounds": args.rounds, "moments_per_engine": args.moments, "load": not args.no_load,
               "seconds": round(time.monotonic() - started), "runs": dict(runs), "failures": dict(failures)}
     if args.json:
@@ -64,9 +66,13 @@ def _round(moments: int, workers: int) -> dict[str, bool]:
     """One run of the stressed tests: each test's id -> passed."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "junit.xml"
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(workers),
-                        f"--junitxml={report}", *STRESSED], cwd=REPO, env={**os.environ, MOMENTS_VAR: str(moments)},
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        log = REPO / ".stress" / f"round-{time.strftime('%H%M%S')}.log"  # what pytest said, for the failures
+        log.parent.mkdir(exist_ok=True)
+        with log.open("w") as out:
+            subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(workers),
+                            f"--junitxml={report}", *STRESSED], cwd=REPO,
+                           env={**os.environ, MOMENTS_VAR: str(moments)}, stdout=out, stderr=subprocess.STDOUT,
+                           check=False)
         if not report.exists():
             return {"(pytest did not run)": False}
         return {f"{case.get('classname')}::{case.get('name')}": not case.findall("failure") + case.findall("error")
