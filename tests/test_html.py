@@ -15,6 +15,8 @@ from importer.records import AuthorRecord, CommentRecord, PostRecord
 from tests.conftest import FIXTURES, run
 from tests.dbdump import query
 
+pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+
 FORMATS = FIXTURES / "formats"
 PAGES = {
     "derpapierplanet": "html_derpapierplanet.de.juni.html",

@@ -14,6 +14,8 @@ from tests.conftest import SEEDS, run
 from tests.dbdump import query
 from tests.test_text_parser import SEED_POSTS
 
+pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+
 
 def post_id(db_url: str, title: str) -> int:
     (row,) = query(db_url, "SELECT id FROM posts WHERE title = ?", title)
