@@ -227,13 +227,6 @@ def schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Schem
         yield templates
 
 
-LONGEST_FIRST = ("tests/test_export_memory.py",)  # minutes on its own: started first, the rest run beside it
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # a stable sort: the rest keep order
-
-
 CORPUS_POSTS = 240  # an import of them takes a few seconds: long enough to stop one half way
 
 
