@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 # Per file: (status, posts, comments). What each one holds is tested on its own elsewhere; here they add up.
 EXPECTED = {

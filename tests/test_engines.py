@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import natural_dump, query
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 
 def import_into(url: str, *paths: Path) -> None:

@@ -22,7 +22,7 @@ from tests.dbdump import (
 from tests.takeout import classic_to_takeout
 from tests.test_import_seeds import tally
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 FORMATS = FIXTURES / "formats"
 WGDD = FORMATS / "classic-export_wgdd.de_2019.xml"

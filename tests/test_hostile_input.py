@@ -25,7 +25,7 @@ from tests.dbdump import query
 from tests.processes import as_mode_says
 from tests.render import render_text
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 TAKEOUT = FIXTURES / "formats" / "takeout-2018ns_epistemic-forge_excerpt.atom"  # partial: comments of posts it lacks
 FEEDS = "Takeout/Blogger/Blogs"

@@ -13,7 +13,7 @@ from tests.dbdump import natural_dump, query
 from tests.render import render_text
 from tests.test_html import FORMATS, PAGES, parse_page
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

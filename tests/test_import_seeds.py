@@ -14,7 +14,7 @@ from tests.conftest import SEEDS, run
 from tests.dbdump import query
 from tests.test_text_parser import SEED_POSTS
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 
 def post_id(db_url: str, title: str) -> int:

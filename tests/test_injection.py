@@ -13,7 +13,7 @@ from tests.conftest import SEEDS, run
 from tests.dbdump import query
 from tests.render import render_text
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 SQL = "Robert'); DROP TABLE posts;-- \" OR 1=1; --"
 MARKUP = "<script>alert('x')</script><img src=x onerror=alert(1)> &amp; &lt;b&gt;"

@@ -13,7 +13,7 @@ from importer import parsing
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import assert_database_sound, natural_dump, query
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 FORMATS = FIXTURES / "formats"
 WGDD = FORMATS / "classic-export_wgdd.de_2019.xml"

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import run
 from tests.dbdump import query
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 TITLE = "“Curly” ‘quotes’ £46 🙂 👍🏽 Café — " + "ß" * 4900
 TITLE = TITLE + "x" * (5000 - len(TITLE))

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import query
 from tests.test_text_parser import parse_bytes
 
-pytestmark = pytest.mark.premade_schema  # about what an import stores (tests/conftest.py)
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 
 def parse_fixture(name: str) -> list:
