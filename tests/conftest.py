@@ -4,12 +4,20 @@ Every test that takes `db_url` (or `seeded`, or `new_db`) runs once per engine: 
 databases on the PostgreSQL and MariaDB servers named by BLOGIMPORT_TEST_POSTGRES_URL and BLOGIMPORT_TEST_MYSQL_URL
 (admin URLs). Without one, those tests are skipped, naming the variable; with BLOGIMPORT_REQUIRE_SERVERS set (as
 .ci/run does) they fail instead.
+
+A fresh database is empty: its first command creates the schema, as a user's would. That costs a second or two a
+test on the servers, so tests of what an import stores, not of how a database gets its schema, are marked
+`premade_schema` (a whole module with `pytestmark`): theirs start at the head revision, a copy of one database that
+`blogimport db upgrade` made once per session and engine.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,7 +27,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Connection, create_engine, make_url, text
 
 from importer.cli import cli
 
@@ -44,14 +52,21 @@ def engine_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def new_db(engine_name: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Makes fresh, empty databases on this test's engine (a file, or a database on the server); drops them after."""
+def new_db(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """Makes fresh databases on this test's engine (a file, or a database on the server); drops them after. They
+    are empty, or at the head revision for a test marked premade_schema."""
     numbers = itertools.count()
+    templates = premade_schema(request)
     with ExitStack() as cleanup:
         def make() -> str:
             if engine_name == "sqlite":
-                return f"sqlite:///{tmp_path / f'blog{next(numbers)}.db'}"
-            return cleanup.enter_context(scratch_database(server_admin_url(engine_name)))
+                path = tmp_path / f"blog{next(numbers)}.db"
+                if templates is not None:
+                    shutil.copyfile(templates.sqlite_file(), path)
+                return f"sqlite:///{path}"
+            admin_url = server_admin_url(engine_name)
+            template = templates.server(engine_name, admin_url) if templates is not None else None
+            return cleanup.enter_context(scratch_database(admin_url, template))
         yield make
 
 
@@ -72,8 +87,18 @@ def seeded(db_url: str) -> str:
 @pytest.fixture(params=sorted(SERVER_URL_VARS))
 def server_db_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh database on a real server, beside a test's own `db_url`, for comparisons across engines."""
-    with scratch_database(server_admin_url(request.param)) as url:
+    admin_url = server_admin_url(request.param)
+    templates = premade_schema(request)
+    with scratch_database(admin_url, templates.server(request.param, admin_url) if templates else None) as url:
         yield url
+
+
+def premade_schema(request: pytest.FixtureRequest) -> SchemaTemplates | None:
+    """The session's schema templates, for a test marked premade_schema; None for the others."""
+    if request.node.get_closest_marker("premade_schema") is None:
+        return None
+    templates: SchemaTemplates = request.getfixturevalue("schema_templates")
+    return templates
 
 
 def server_admin_url(engine: str) -> str:
@@ -88,13 +113,19 @@ def server_admin_url(engine: str) -> str:
 
 
 @contextmanager
-def scratch_database(admin_url: str) -> Iterator[str]:
-    """A new database on the server, dropped afterwards (its server's default character set: the tables set theirs)."""
+def scratch_database(admin_url: str, template: ServerTemplate | None = None) -> Iterator[str]:
+    """A new database on the server, dropped afterwards (its server's default character set: the tables set theirs);
+    a copy of `template` when given."""
     name = f"blogimport_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     mysql = admin.dialect.name in ("mysql", "mariadb")
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
+        if template is not None and not mysql:
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template.name}"))
+        else:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        if template is not None and mysql:
+            replay_schema(conn, name, template)
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -103,11 +134,97 @@ def scratch_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-LONGEST_FIRST = ("tests/test_export_memory.py",)  # minutes on its own: started first, the rest run beside it
+@dataclass(frozen=True)
+class ServerTemplate:
+    """A database at the head revision on a server. PostgreSQL copies it (CREATE DATABASE ... TEMPLATE); MySQL and
+    MariaDB cannot, so its tables and views are made again from what the server says of them (SHOW CREATE)."""
+
+    name: str
+    statements: tuple[str, ...]  # MySQL: its tables' CREATE TABLE, then its views' CREATE VIEW
+    revisions: tuple[str, ...]  # the rows of alembic_version
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # a stable sort: the rest keep order
+def replay_schema(conn: Connection, name: str, template: ServerTemplate) -> None:
+    conn.exec_driver_sql(f"USE {name}")
+    conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")  # the tables refer to each other in any order
+    # A FULLTEXT index keeps the stopword setting it was made with: migration 0005 makes its own without stopwords.
+    conn.exec_driver_sql("SET SESSION innodb_ft_enable_stopword = OFF")
+    cursor = conn.connection.cursor()  # the statements as the server wrote them: no parameter syntax applies
+    for statement in template.statements:
+        cursor.execute(statement)
+    cursor.close()
+    conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
+    for revision in template.revisions:
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:revision)"), {"revision": revision})
+
+
+class SchemaTemplates:
+    """Databases at the head revision, made by `blogimport db upgrade` once per session and engine, on demand."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sqlite: Path | None = None
+        self.servers: dict[str, ServerTemplate] = {}
+        self.cleanup = ExitStack()  # drops the servers' templates
+
+    def sqlite_file(self) -> Path:
+        if self.sqlite is None:
+            upgrade(f"sqlite:///{self.folder / 'template.db'}")
+            self.sqlite = self.folder / "template.db"
+        return self.sqlite
+
+    def server(self, engine: str, admin_url: str) -> ServerTemplate:
+        if engine not in self.servers:
+            url = self.cleanup.enter_context(scratch_database(admin_url))
+            upgrade(url)
+            self.servers[engine] = server_template(url)
+        return self.servers[engine]
+
+
+def upgrade(url: str) -> None:
+    """`blogimport db upgrade` in a process of its own, so no connection to the template outlives it."""
+    done = subprocess.run([sys.executable, "-m", "importer", "db", "upgrade", "--db", url],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def server_template(url: str) -> ServerTemplate:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            name = conn.exec_driver_sql("SELECT current_database()" if engine.dialect.name == "postgresql"
+                                        else "SELECT DATABASE()").scalar_one()
+            revisions = tuple(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+            if engine.dialect.name == "postgresql":
+                return ServerTemplate(name, (), revisions)
+            kinds = conn.exec_driver_sql("SHOW FULL TABLES").all()
+            tables = [conn.exec_driver_sql(f"SHOW CREATE TABLE `{table}`").one()[1]
+                      for table, kind in kinds if kind == "BASE TABLE"]
+            views = {view: conn.exec_driver_sql(f"SHOW CREATE VIEW `{view}`").one()[1]
+                     for view, kind in kinds if kind == "VIEW"}
+            return ServerTemplate(name, (*tables, *views_in_dependency_order(views)), revisions)
+    finally:
+        engine.dispose()
+
+
+def views_in_dependency_order(views: dict[str, str]) -> list[str]:
+    """The views' definitions, each after those of the views it selects from."""
+    ordered: list[str] = []
+    placed: set[str] = set()
+    while len(placed) < len(views):
+        ready = [view for view in sorted(views) if view not in placed and not any(
+            f"`{other}`" in views[view] for other in views if other not in placed and other != view)]
+        assert ready, f"views that refer to each other: {sorted(set(views) - placed)}"
+        ordered += [views[view] for view in ready]
+        placed.update(ready)
+    return ordered
+
+
+@pytest.fixture(scope="session")
+def schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SchemaTemplates]:
+    templates = SchemaTemplates(tmp_path_factory.mktemp("schema"))
+    with templates.cleanup:
+        yield templates
 
 
 CORPUS_POSTS = 240  # an import of them takes a few seconds: long enough to stop one half way

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 # Per file: (status, posts, comments). What each one holds is tested on its own elsewhere; here they add up.
 EXPECTED = {

@@ -12,6 +12,8 @@ from sqlalchemy import text
 from tests.conftest import SEEDS, run
 from tests.dbdump import assert_database_sound, connect, query
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 

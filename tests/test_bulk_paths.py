@@ -15,6 +15,8 @@ from importer.db import is_contention, make_engine
 from models import Blog, Comment, Post
 from tests.conftest import SEEDS, run
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 BERLIN = timezone(timedelta(hours=2))
 TOTAL, REPLIES = 96, 43  # the seeds' comments, and how many of them are replies

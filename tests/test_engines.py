@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import natural_dump, query
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 
 def import_into(url: str, *paths: Path) -> None:

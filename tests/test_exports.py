@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import (
     CONTENT_TABLES,
@@ -19,6 +21,8 @@ from tests.dbdump import (
 )
 from tests.takeout import classic_to_takeout
 from tests.test_import_seeds import tally
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 FORMATS = FIXTURES / "formats"
 WGDD = FORMATS / "classic-export_wgdd.de_2019.xml"

@@ -25,6 +25,8 @@ from tests.dbdump import query
 from tests.processes import as_mode_says
 from tests.render import render_text
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 TAKEOUT = FIXTURES / "formats" / "takeout-2018ns_epistemic-forge_excerpt.atom"  # partial: comments of posts it lacks
 FEEDS = "Takeout/Blogger/Blogs"
 

@@ -15,6 +15,8 @@ from importer.records import AuthorRecord, CommentRecord, PostRecord
 from tests.conftest import FIXTURES, run
 from tests.dbdump import query
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 FORMATS = FIXTURES / "formats"
 PAGES = {
     "derpapierplanet": "html_derpapierplanet.de.juni.html",

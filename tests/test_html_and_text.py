@@ -13,6 +13,8 @@ from tests.dbdump import natural_dump, query
 from tests.render import render_text
 from tests.test_html import FORMATS, PAGES, parse_page
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_a_page_and_its_text_rendering_merge_in_either_order(name: str, tmp_path: Path,

@@ -13,6 +13,8 @@ from tests.conftest import SEEDS, run
 from tests.dbdump import query
 from tests.test_text_parser import SEED_POSTS
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 
 def post_id(db_url: str, title: str) -> int:
     (row,) = query(db_url, "SELECT id FROM posts WHERE title = ?", title)

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from importer.records import CommentRecord, PostRecord
 from tests.conftest import SEEDS, run
 from tests.dbdump import query
 from tests.render import render_text
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 SQL = "Robert'); DROP TABLE posts;-- \" OR 1=1; --"
 MARKUP = "<script>alert('x')</script><img src=x onerror=alert(1)> &amp; &lt;b&gt;"

@@ -4,6 +4,7 @@ of its own, and a parser that fails there failing its source alone."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from importer import parsing
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import assert_database_sound, natural_dump, query
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 FORMATS = FIXTURES / "formats"
 WGDD = FORMATS / "classic-export_wgdd.de_2019.xml"
@@ -30,23 +33,35 @@ def test_enough_sources_for_a_pool() -> None:
     assert len(SOURCES) >= parsing.FEW_SOURCES
 
 
-def test_workers_write_what_one_process_writes(db_url: str, tmp_path: Path) -> None:
-    alone = f"sqlite:///{tmp_path / 'alone.db'}"
-    assert imported(alone, *SOURCES, "--jobs", "1")["entities"] == imported(db_url, *SOURCES, "--jobs", "2")["entities"]
-    assert natural_dump(db_url) == natural_dump(alone)
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., tuple[dict, dict]]:
+    """What one process writes into SQLite (--jobs 1): its --json report and natural dump, made once per sources."""
+    made: dict[tuple[Path, ...], tuple[dict, dict]] = {}
+
+    def written(*sources: Path) -> tuple[dict, dict]:
+        if sources not in made:
+            url = f"sqlite:///{tmp_path_factory.mktemp('alone') / 'alone.db'}"
+            made[sources] = imported(url, *sources, "--jobs", "1"), natural_dump(url)
+        return made[sources]
+    return written
+
+
+def test_workers_write_what_one_process_writes(db_url: str, alone: Callable[..., tuple[dict, dict]]) -> None:
+    report, dump = alone(*SOURCES)
+    assert imported(db_url, *SOURCES, "--jobs", "2")["entities"] == report["entities"]
+    assert natural_dump(db_url) == dump
     # The Takeout excerpt holds a reply without its thread: partial, so tried again; the rest is unchanged.
     assert imported(db_url, *SOURCES, "--jobs", "2")["sources"] == {
         "imported": 0, "unchanged": len(SOURCES) - 1, "partial": 1, "failed": 0}
 
 
 def test_a_large_source_streams_from_its_own_process(monkeypatch: pytest.MonkeyPatch, db_url: str,
-                                                     tmp_path: Path) -> None:
-    alone = f"sqlite:///{tmp_path / 'alone.db'}"
-    imported(alone, WGDD, SEEDS, "--jobs", "1")
+                                                     alone: Callable[..., tuple[dict, dict]]) -> None:
+    _, dump = alone(WGDD, SEEDS)
     monkeypatch.setattr(parsing, "SMALL_BYTES", 64 * 1024)  # the export (1 MB) is large now, the seeds are not
     report = imported(db_url, WGDD, SEEDS, "--jobs", "2")
     assert report["sources"]["imported"] == 6
-    assert natural_dump(db_url) == natural_dump(alone)
+    assert natural_dump(db_url) == dump
 
 
 def test_a_parser_failing_in_its_own_process_fails_its_source_alone(monkeypatch: pytest.MonkeyPatch, db_url: str,

@@ -20,6 +20,8 @@ from tests.dbdump import query
 from tests.test_exports import EXCERPT, MISSING_THREAD
 from tests.test_reimport import import_json
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 PAST_NS = 1_767_225_600 * 10**9  # 2026-01-01 00:00 UTC: long enough ago to trust
 SOURCES = "SELECT locator, status, sha256, file_signature FROM sources ORDER BY locator"
 

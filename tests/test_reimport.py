@@ -7,8 +7,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import CONTENT_TABLES, natural_dump, query, raw_dump
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 RUN_TABLES = ("import_runs", "import_run_counts", "sources")
 

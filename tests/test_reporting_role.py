@@ -18,6 +18,8 @@ from models.views import VIEWS
 from tests.conftest import run
 from tests.dbdump import connect
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 PASSWORD = "s3cret: 'quoted' %s \\ back"  # every character a careless statement would trip over
 # What each engine says when a statement needs a privilege the role lacks.
 DENIED = {"postgresql": lambda e: e.orig.sqlstate == "42501", "mysql": lambda e: e.orig.args[0] in (1142, 1044)}

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run
 from tests.dbdump import query
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 TITLE = "“Curly” ‘quotes’ £46 🙂 👍🏽 Café — " + "ß" * 4900
 TITLE = TITLE + "x" * (5000 - len(TITLE))

@@ -14,6 +14,8 @@ from tests.conftest import SEEDS, run
 from tests.dbdump import connect, query
 from tests.test_exports import small_export
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 INTERSERVE = [
     {"kind": "post", "title": "Probation Masterclass", "path": None, "when": "2016-02-14",
      "excerpt": "…as no less, the MD of Justice at Interserve. To be honest it took my breath away and one can "

@@ -22,6 +22,8 @@ import models
 from tests.conftest import REQUIRE_SERVERS, run
 from tests.test_readme import EXAMPLE_IDS, EXAMPLES, SEARCH_SHOWN, SEARCH_SQL
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 Table = tuple[list[str], list[list[str]]]
 
 CLIENT_PROGRAMS = {"sqlite": "sqlite3", "postgresql": "psql", "mysql": "mariadb"}

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from importer.records import AuthorRecord, CommentRecord, MentionRecord
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import query
 from tests.test_text_parser import parse_bytes
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 
 def parse_fixture(name: str) -> list:

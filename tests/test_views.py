@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Table, inspect, select
 
 from models.views import VIEWS, author_activity, comment_threads, monthly_activity, post_summary, reply_chains
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import connect, plain, query
 from tests.test_exports import small_export
+
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
 # (title, published_on, labels, comments, replies, threads, declared): the foundation issue's figures.
 SEED_POSTS = [

@@ -12,8 +12,8 @@ largest resident set of any finished child. This script starts no other child, s
 import alone. The export is generated in this process, before the child starts, so it is not counted.
 
 The output is a small table, then one JSON line, e.g.
-    {"bytes": 1000034392, "posts": 16794, "comments": 135605, "seconds": 812.4, "peak_rss_mb": 212.7,
-     "limit_mb": 300, "ok": true}
+    {"bytes": 1000034384, "posts": 16794, "comments": 135605, "imported_posts": 16794, "imported_comments": 135605,
+     "seconds": 160.5, "peak_rss_mb": 105.6, "limit_mb": 300, "ok": true}
 Memory is in MiB (2**20 bytes). The exit code is 1 when the import fails or its peak exceeds the limit, and 0
 otherwise. The scratch folder is deleted at the end, unless --keep DIR names a folder to work in and keep.
 
