@@ -141,7 +141,8 @@ class ServerTemplate:
 
     name: str
     statements: tuple[str, ...]  # MySQL: its tables' CREATE TABLE, then its views' CREATE VIEW
-    revisions: tuple[str, ...]  # the rows of alembic_version
+    rows: tuple[tuple[str, tuple[dict[str, Any], ...]], ...]  # MySQL: what the migrations wrote (alembic_version,
+    # identity_rules), table by table
 
 
 def replay_schema(conn: Connection, name: str, template: ServerTemplate) -> None:
@@ -154,8 +155,10 @@ def replay_schema(conn: Connection, name: str, template: ServerTemplate) -> None
         cursor.execute(statement)
     cursor.close()
     conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
-    for revision in template.revisions:
-        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:revision)"), {"revision": revision})
+    for table, rows in template.rows:
+        names = list(rows[0])
+        conn.execute(text(f"INSERT INTO `{table}` ({', '.join(f'`{n}`' for n in names)}) "
+                          f"VALUES ({', '.join(f':{n}' for n in names)})"), list(rows))
 
 
 class SchemaTemplates:
@@ -194,15 +197,17 @@ def server_template(url: str) -> ServerTemplate:
         with engine.connect() as conn:
             name = conn.exec_driver_sql("SELECT current_database()" if engine.dialect.name == "postgresql"
                                         else "SELECT DATABASE()").scalar_one()
-            revisions = tuple(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
             if engine.dialect.name == "postgresql":
-                return ServerTemplate(name, (), revisions)
+                return ServerTemplate(name, (), ())
             kinds = conn.exec_driver_sql("SHOW FULL TABLES").all()
-            tables = [conn.exec_driver_sql(f"SHOW CREATE TABLE `{table}`").one()[1]
-                      for table, kind in kinds if kind == "BASE TABLE"]
+            base = [table for table, kind in kinds if kind == "BASE TABLE"]
+            tables = [conn.exec_driver_sql(f"SHOW CREATE TABLE `{table}`").one()[1] for table in base]
             views = {view: conn.exec_driver_sql(f"SHOW CREATE VIEW `{view}`").one()[1]
                      for view, kind in kinds if kind == "VIEW"}
-            return ServerTemplate(name, (*tables, *views_in_dependency_order(views)), revisions)
+            filled = [(table, tuple(dict(row) for row in conn.exec_driver_sql(f"SELECT * FROM `{table}`").mappings()))
+                      for table in base]
+            return ServerTemplate(name, (*tables, *views_in_dependency_order(views)),
+                                  tuple((table, rows) for table, rows in filled if rows))
     finally:
         engine.dispose()
 
