@@ -77,11 +77,23 @@ def db_url(new_db: Callable[[], str]) -> str:
 
 
 @pytest.fixture
-def seeded(db_url: str) -> str:
-    """A database holding the five seeds."""
-    result = run("import", SEEDS, "--db", db_url)
-    assert result.exit_code == 0, result.output
-    return db_url
+def seeded(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database holding the five seeds: imported by this test's first command, or, for a test marked
+    premade_schema, a copy of the one database per session and engine they were imported into (an import costs a
+    second a test on the servers; tests/test_premade_schema.py proves the copy is the import)."""
+    templates = premade_schema(request)
+    if templates is None:
+        db_url = request.getfixturevalue("db_url")
+        result = run("import", SEEDS, "--db", db_url)
+        assert result.exit_code == 0, result.output
+        yield db_url
+    elif engine_name == "sqlite":
+        shutil.copyfile(templates.sqlite_file(seeds=True), tmp_path / "seeded.db")
+        yield f"sqlite:///{tmp_path / 'seeded.db'}"
+    else:
+        admin_url = server_admin_url(engine_name)
+        with scratch_database(admin_url, templates.server(engine_name, admin_url, seeds=True)) as url:
+            yield url
 
 
 @pytest.fixture(params=sorted(SERVER_URL_VARS))
@@ -141,8 +153,8 @@ class ServerTemplate:
 
     name: str
     statements: tuple[str, ...]  # MySQL: its tables' CREATE TABLE, then its views' CREATE VIEW
-    rows: tuple[tuple[str, tuple[dict[str, Any], ...]], ...]  # MySQL: what the migrations wrote (alembic_version,
-    # identity_rules), table by table
+    rows: tuple[tuple[str, tuple[dict[str, Any], ...]], ...]  # MySQL: every row, table by table (what the
+    # migrations wrote: alembic_version, identity_rules; and the seeds, when imported)
 
 
 def replay_schema(conn: Connection, name: str, template: ServerTemplate) -> None:
@@ -154,39 +166,43 @@ def replay_schema(conn: Connection, name: str, template: ServerTemplate) -> None
     for statement in template.statements:
         cursor.execute(statement)
     cursor.close()
-    conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
-    for table, rows in template.rows:
+    for table, rows in template.rows:  # tables in any order, so still without the foreign key checks
         names = list(rows[0])
         conn.execute(text(f"INSERT INTO `{table}` ({', '.join(f'`{n}`' for n in names)}) "
                           f"VALUES ({', '.join(f':{n}' for n in names)})"), list(rows))
+    conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
 
 
 class SchemaTemplates:
-    """Databases at the head revision, made by `blogimport db upgrade` once per session and engine, on demand."""
+    """Databases at the head revision, made by `blogimport db upgrade` once per session and engine, on demand; and
+    the same with the seeds imported (`seeds=True`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.sqlite: Path | None = None
-        self.servers: dict[str, ServerTemplate] = {}
+        self.sqlite: dict[bool, Path] = {}
+        self.servers: dict[tuple[str, bool], ServerTemplate] = {}
         self.cleanup = ExitStack()  # drops the servers' templates
 
-    def sqlite_file(self) -> Path:
-        if self.sqlite is None:
-            upgrade(f"sqlite:///{self.folder / 'template.db'}")
-            self.sqlite = self.folder / "template.db"
-        return self.sqlite
+    def sqlite_file(self, seeds: bool = False) -> Path:
+        if seeds not in self.sqlite:
+            path = self.folder / ("seeded.db" if seeds else "template.db")
+            made_by_blogimport(f"sqlite:///{path}", seeds)
+            self.sqlite[seeds] = path
+        return self.sqlite[seeds]
 
-    def server(self, engine: str, admin_url: str) -> ServerTemplate:
-        if engine not in self.servers:
+    def server(self, engine: str, admin_url: str, seeds: bool = False) -> ServerTemplate:
+        if (engine, seeds) not in self.servers:
             url = self.cleanup.enter_context(scratch_database(admin_url))
-            upgrade(url)
-            self.servers[engine] = server_template(url)
-        return self.servers[engine]
+            made_by_blogimport(url, seeds)
+            self.servers[engine, seeds] = server_template(url)
+        return self.servers[engine, seeds]
 
 
-def upgrade(url: str) -> None:
-    """`blogimport db upgrade` in a process of its own, so no connection to the template outlives it."""
-    done = subprocess.run([sys.executable, "-m", "importer", "db", "upgrade", "--db", url],
+def made_by_blogimport(url: str, seeds: bool) -> None:
+    """`blogimport db upgrade`, or `blogimport import seeds/`, in a process of its own, so no connection to the
+    template outlives it (PostgreSQL copies only a database nobody is connected to)."""
+    command = ["import", str(SEEDS)] if seeds else ["db", "upgrade"]
+    done = subprocess.run([sys.executable, "-m", "importer", *command, "--db", url],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
 

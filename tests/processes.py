@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from tests.dbdump import query
+from tests.dbdump import counting, query
 
 BLOGIMPORT = str(Path(sys.executable).with_name("blogimport"))
 
@@ -39,15 +39,17 @@ def start_import(*args: object, command: tuple[str, ...] = ()) -> subprocess.Pop
 def wait_for_sources(process: subprocess.Popen[str], url: str, at_least: int = 1, timeout: float = 120) -> int:
     """Wait until the database holds `at_least` committed sources (0: return at once), polling; returns how many."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with suppress(DBAPIError):  # SQLite: the writer may hold the file for a moment
-            count = query(url, "SELECT count(*) AS n FROM sources")[0]["n"]
-            if count >= at_least:
-                return int(count)
-        if process.poll() is not None:
-            out, err = process.communicate()
-            raise AssertionError(f"the import ended before committing a source it could be stopped after:\n{out}{err}")
-        time.sleep(0.02)
+    with counting(url) as count:
+        while time.monotonic() < deadline:
+            with suppress(DBAPIError):  # SQLite: the writer may hold the file for a moment
+                committed = count("SELECT count(*) FROM sources")
+                if committed >= at_least:
+                    return committed
+            if process.poll() is not None:
+                out, err = process.communicate()
+                raise AssertionError("the import ended before committing a source it could be stopped after:\n"
+                                     f"{out}{err}")
+            time.sleep(0.02)
     raise AssertionError(f"fewer than {at_least} sources committed in {timeout} s")
 
 
@@ -74,8 +76,8 @@ def wait_until_gone(pgid: int, timeout: float = 5) -> None:
 
 def wait_for_rows(process: subprocess.Popen[str], url: str, table: str, count: int, timeout: float = 60) -> None:
     """Wait until the running import has committed `count` rows in `table`, polling."""
-    _poll(lambda: query(url, f"SELECT count(*) AS n FROM {table}")[0]["n"] >= count, f"{count} rows in {table}",
-          timeout, process)
+    with counting(url) as rows:
+        _poll(lambda: rows(f"SELECT count(*) FROM {table}") >= count, f"{count} rows in {table}", timeout, process)
 
 
 def wait_for_state(url: str, run_id: int, state: str, timeout: float = 60) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from tests.dbdump import assert_whole_sources, natural_dump, query
+from tests.dbdump import assert_whole_sources, counting, natural_dump, query
 from tests.processes import start_import, wait_until_gone
 
 SIGNAL_NAMES = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
@@ -76,8 +76,11 @@ def _one_trial(db_url: str, folder: Path, files: int, reference: dict[str, list[
         _wait_for(lambda: catches(process.pid, signal.SIGTERM) or process.poll() is not None)
         time.sleep(moments.uniform(0, 0.5))  # any moment is a valid one: no outcome depends on which
     else:  # K sources committed, then somewhere in the batch being written after them
-        _wait_for(lambda: _committed(db_url) >= target or process.poll() is not None)
-        time.sleep(moments.uniform(0, 1))  # a batch is about a second of sources
+        with counting(db_url) as count:
+            _wait_for(lambda: _committed(count) >= target or process.poll() is not None)
+        # A batch is a second of sources, and the small corpus two or three batches: half a second keeps most
+        # moments inside the import rather than after its end (those count as 'late').
+        time.sleep(moments.uniform(0, 0.5))
     sent_at = datetime.now(UTC).replace(tzinfo=None)
     if signum == signal.SIGINT:
         os.killpg(process.pid, signum)  # a terminal's Ctrl-C: the whole group
@@ -123,12 +126,6 @@ def _upgraded(db_url: str) -> str:
     return db_url
 
 
-def _committed(db_url: str) -> int:
-    with suppress(DBAPIError):  # SQLite: the writer may hold the file for a moment
-        return _count(db_url, "SELECT count(*) AS n FROM sources")
-    return -1
-
-
 def _count(db_url: str, sql: str) -> int:
     return int(query(db_url, sql)[0]["n"])
 
@@ -140,6 +137,12 @@ def catches(pid: int, signum: int) -> bool:
             if line.startswith("SigCgt:"):
                 return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
     return False
+
+
+def _committed(count: Callable[[str], int]) -> int:
+    with suppress(DBAPIError):  # SQLite: the writer may hold the file for a moment
+        return count("SELECT count(*) FROM sources")
+    return -1
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float = 120) -> None:

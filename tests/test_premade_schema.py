@@ -60,3 +60,28 @@ def test_a_premade_database_is_the_one_an_import_makes(engine_name: str, db_url:
         assert query(db_url, ids) == query(empty, ids)  # the same ids: the template used no sequence
         for words in ("the", "it was", "Interserve"):
             assert run("search", words, "--db", db_url).stdout == run("search", words, "--db", empty).stdout
+
+
+@pytest.mark.premade_schema
+def test_a_premade_seeded_database_is_the_one_an_import_of_the_seeds_makes(
+    engine_name: str, seeded: str, tmp_path: Path,
+) -> None:
+    with empty_database(engine_name, tmp_path) as imported:
+        assert run("import", SEEDS, "--db", imported).exit_code == 0
+        assert schema(seeded) == schema(imported)
+        assert natural_dump(seeded) == natural_dump(imported)
+        ids = "SELECT p.id AS post, c.id AS comment, c.path FROM comments c JOIN posts p ON p.id = c.post_id ORDER BY 2"
+        assert query(seeded, ids) == query(imported, ids)
+        sources = "SELECT id, locator, sha256, status, first_run_id, last_run_id FROM sources ORDER BY id"
+        assert query(seeded, sources) == query(imported, sources)
+        for words in ("the", "it was", "Interserve"):
+            assert run("search", words, "--db", seeded).stdout == run("search", words, "--db", imported).stdout
+        # The next import goes on from the copy as from the import: the same run id, every source unchanged, and
+        # rows added later take the ids the import's would (the copy kept its sequences' positions).
+        again = [run("import", SEEDS, "--force", "--db", url).stdout for url in (seeded, imported)]
+        assert again[0] == again[1] and "5 imported" in again[0]
+        runs = "SELECT id, status, sources_imported FROM import_runs ORDER BY id"
+        assert query(seeded, runs) == query(imported, runs) == [
+            {"id": 1, "status": "succeeded", "sources_imported": 5},
+            {"id": 2, "status": "succeeded", "sources_imported": 5},
+        ]
