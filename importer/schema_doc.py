@@ -1,7 +1,7 @@
-"""The README's schema section, generated from the models so it cannot drift from them.
+"""The schema's documentation (docs/schema.md), generated from the models so it cannot drift from them.
 
-`python -m importer.schema_doc` prints it; `--write` puts it in README.md between its schema markers, `--check`
-says whether it is there already. A test fails when the README is out of date.
+`python -m importer.schema_doc` prints it; `--write` puts it in docs/schema.md between its schema markers, `--check`
+says whether it is there already. A test fails when docs/schema.md is out of date.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ def schema_markdown() -> str:
     tables = models.Base.metadata.tables
     names = [*[n for n in ORDER if n in tables], *sorted(set(tables) - set(ORDER))]
     return "\n\n".join([
-        "### Diagram", er_diagram([tables[name] for name in names]),
-        "### Tables", *(_table(tables[name]) for name in names),
-        "### Views", VIEWS_INTRO, *(_table(view) for view in VIEWS.tables.values()),
+        "## Diagram", er_diagram([tables[name] for name in names]),
+        "## Tables", *(_table(tables[name]) for name in names),
+        "## Views", VIEWS_INTRO, *(_table(view) for view in VIEWS.tables.values()),
     ])
 
 
@@ -62,7 +62,7 @@ def _mermaid_keys(column: Column) -> str:
 
 
 def _table(table: Table) -> str:
-    lines = [f"#### `{table.name}`", "", table.comment or "", ""]
+    lines = [f"### `{table.name}`", "", table.comment or "", ""]
     unique = sorted((c for c in table.constraints if isinstance(c, UniqueConstraint)),  # a set: sort it
                     key=lambda c: [col.name for col in c.columns])
     if unique:
@@ -89,24 +89,24 @@ def _describe(column: Column) -> str:
     return " ".join(parts).replace("|", "\\|")
 
 
-def with_schema(readme: str) -> str:
-    """The README's text with the current schema between its markers."""
-    if START not in readme or END not in readme.split(START, 1)[1]:
+def with_schema(document: str) -> str:
+    """The document's text with the current schema between its markers."""
+    if START not in document or END not in document.split(START, 1)[1]:
         raise ValueError(f"no {START} ... {END} markers")
-    head, rest = readme.split(START, 1)
+    head, rest = document.split(START, 1)
     _, tail = rest.split(END, 1)
     return f"{head}{START}\n{schema_markdown()}\n{END}{tail}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m importer.schema_doc", description=(
-        "Print README's schema section, generated from the models; with --write, put it into README, with "
-        "--check, exit 1 if README's is out of date. Writes no file without --write."))
-    parser.add_argument("readme", nargs="?", type=Path, default=Path("README.md"), metavar="README",
-                        help="the README for --write and --check (default: README.md)")
+        "Print the schema's documentation, generated from the models; with --write, put it into FILE between its "
+        "schema markers, with --check, exit 1 if FILE's is out of date. Writes no file without --write."))
+    parser.add_argument("readme", nargs="?", type=Path, default=Path("docs/schema.md"), metavar="FILE",
+                        help="the file for --write and --check (default: docs/schema.md)")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="rewrite the section in README, in place")
-    mode.add_argument("--check", action="store_true", help="exit 1 if README's section is not the current one")
+    mode.add_argument("--write", action="store_true", help="rewrite the section in FILE, in place")
+    mode.add_argument("--check", action="store_true", help="exit 1 if FILE's section is not the current one")
     args = parser.parse_args(argv)
     if not (args.write or args.check):
         print(schema_markdown())

@@ -17,6 +17,8 @@ from importer.cli import cli
 from tests.conftest import REPO, SEEDS, run
 from tests.test_readme import README
 
+COMMANDS_DOC = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
+
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [prefix]
@@ -39,16 +41,25 @@ def test_commands_are_the_documented_ones() -> None:
         "runs", "search", "stats"]
 
 
-def test_readme_has_a_section_for_every_command() -> None:
-    headings = re.findall(r"^### `blogimport (.*?)`$", README, re.MULTILINE)
+def test_the_commands_doc_has_a_section_for_every_command() -> None:
+    headings = re.findall(r"^## `blogimport (.*?)`$", COMMANDS_DOC, re.MULTILINE)
     words = [set(re.split(r"[ |]", heading)) for heading in headings]
     commands = [path for path in all_commands(cli) if path and path != ("db",)]  # the group has no section
     for path in commands:
         assert any(set(path) <= heading for heading in words), path
 
 
-def test_readme_lists_every_option_of_import() -> None:
-    section = README.split("### `blogimport import PATH...`", 1)[1].split("\n### ", 1)[0]
+def test_readme_has_a_row_for_every_command() -> None:
+    """README's table of commands; a row may name several (`blogimport db upgrade`, `downgrade REV`, ...)."""
+    cells = re.findall(r"^\| (`blogimport .*?) \|", README, re.MULTILINE)
+    words = [set(re.split(r"[ ,`]+", cell)) for cell in cells]
+    commands = [path for path in all_commands(cli) if path and path != ("db",)]
+    for path in commands:
+        assert any(set(path) <= row for row in words), path
+
+
+def test_the_commands_doc_lists_every_option_of_import() -> None:
+    section = COMMANDS_DOC.split("## `blogimport import PATH...`", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `(--[a-z-]+)[ `]", section, re.MULTILINE))
     options = {opt for param in cli.commands["import"].params for opt in param.opts if opt.startswith("--")}
     assert documented == options

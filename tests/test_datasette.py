@@ -1,6 +1,6 @@
 """Datasette on the imported seeds, looked at in a real browser (issue 6, point 3), and its metadata up to date.
 
-The test starts `datasette` exactly as README says, on 127.0.0.1, and points headless Chromium (Debian's
+The test starts `datasette` exactly as docs/querying.md says, on 127.0.0.1, and points headless Chromium (Debian's
 `chromium` package) at the post_summary view and at a canned query: Chromium prints the page as it rendered it
 and saves a screenshot in the test's temporary folder. Without Chromium the test skips, naming the program; with
 BLOGIMPORT_REQUIRE_SERVERS set (as .ci/run sets it, after installing chromium) it fails instead.
@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 
 from importer.datasette import METADATA_FILE, as_text
 from tests.conftest import REPO, REQUIRE_SERVERS, SEEDS, run
-from tests.test_readme import README
+from tests.test_readme import DOCS
 from tests.test_views import SEED_POSTS
 
 STARTUP_SECONDS = 60
@@ -51,13 +51,13 @@ def chromium() -> str:
 
 
 def readme_datasette_command() -> list[str]:
-    (command,) = re.findall(r"```sh\n(datasette .*?)\n```", README)
+    (command,) = re.findall(r"```sh\n(datasette .*?)\n```", DOCS)
     return shlex.split(command)
 
 
 @pytest.fixture
 def datasette(tmp_path: Path) -> Iterator[str]:
-    """README's datasette command on a fresh import of the seeds into blog.db; yields the server's address."""
+    """The docs' datasette command on a fresh import of the seeds into blog.db; yields the server's address."""
     database = tmp_path / "blog.db"
     assert run("import", SEEDS, "--db", f"sqlite:///{database}").exit_code == 0
     port = free_port()

@@ -57,7 +57,7 @@ def main_modules() -> list[str]:
 MAIN_MODULES = ["importer", "importer.datasette", "importer.schema_doc"]
 USAGE = {"importer": "Usage: python -m importer [OPTIONS] COMMAND [ARGS]...",
          "importer.datasette": "usage: python -m importer.datasette [-h] [NAME]",
-         "importer.schema_doc": "usage: python -m importer.schema_doc [-h] [--write | --check] [README]"}
+         "importer.schema_doc": "usage: python -m importer.schema_doc [-h] [--write | --check] [FILE]"}
 
 
 def test_the_entry_points_are_these() -> None:
@@ -73,42 +73,45 @@ def contents(folder: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+SCHEMA_DOC = REPO / "docs" / "schema.md"
+
+
 @pytest.fixture
 def stale_readme_folder(tmp_path: Path) -> Path:
-    """A folder holding a README.md whose schema section is out of date, as a --write would change it."""
-    (tmp_path / "README.md").write_text(f"# A project\n\n{START}\nold\n{END}\n", encoding="utf-8")
+    """A folder holding a docs/schema.md whose schema section is out of date, as a --write would change it."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "schema.md").write_text(f"# A project\n\n{START}\nold\n{END}\n", encoding="utf-8")
     return tmp_path
 
 
 @pytest.mark.parametrize("module", MAIN_MODULES)
 def test_every_entry_point_has_help_and_writes_nothing(module: str, stale_readme_folder: Path) -> None:
     folder = stale_readme_folder
-    before = contents(folder), (REPO / "README.md").read_bytes(), METADATA_FILE.read_bytes()
+    before = contents(folder), SCHEMA_DOC.read_bytes(), METADATA_FILE.read_bytes()
     helped = python_m(module, "--help", cwd=folder)
     assert (helped.returncode, helped.stderr) == (0, "")
     assert helped.stdout.startswith(USAGE[module] + "\n") and len(helped.stdout.splitlines()) > 3
     bare = python_m(module, cwd=folder)
     assert "Traceback" not in bare.stderr
-    assert (contents(folder), (REPO / "README.md").read_bytes(), METADATA_FILE.read_bytes()) == before
+    assert (contents(folder), SCHEMA_DOC.read_bytes(), METADATA_FILE.read_bytes()) == before
 
 
 def test_schema_doc_without_arguments_prints_the_section(tmp_path: Path) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split(START, 1)[1].split(END, 1)[0]
+    section = SCHEMA_DOC.read_text(encoding="utf-8").split(START, 1)[1].split(END, 1)[0]
     printed = python_m("importer.schema_doc", cwd=tmp_path)
     assert (printed.returncode, "\n" + printed.stdout, printed.stderr) == (0, section, "")
 
 
 def test_schema_doc_checks_and_writes_only_when_asked(stale_readme_folder: Path) -> None:
-    readme = stale_readme_folder / "README.md"
+    readme = stale_readme_folder / "docs" / "schema.md"
     stale = readme.read_text(encoding="utf-8")
     checked = python_m("importer.schema_doc", "--check", cwd=stale_readme_folder)
     assert (checked.returncode, checked.stdout, checked.stderr) == (
-        1, "", "README.md: out of date; run: python -m importer.schema_doc --write\n")
+        1, "", "docs/schema.md: out of date; run: python -m importer.schema_doc --write\n")
     assert readme.read_text(encoding="utf-8") == stale
     written = python_m("importer.schema_doc", "--write", cwd=stale_readme_folder)
-    assert (written.returncode, written.stdout) == (0, "README.md: updated\n")
-    section = (REPO / "README.md").read_text(encoding="utf-8").split(START, 1)[1].split(END, 1)[0]
+    assert (written.returncode, written.stdout) == (0, "docs/schema.md: updated\n")
+    section = SCHEMA_DOC.read_text(encoding="utf-8").split(START, 1)[1].split(END, 1)[0]
     assert readme.read_text(encoding="utf-8") == f"# A project\n\n{START}{section}{END}\n"
     again = python_m("importer.schema_doc", "--check", str(readme), cwd=REPO)
     assert (again.returncode, again.stdout) == (0, f"{readme}: up to date\n")
