@@ -18,8 +18,8 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from importer import __version__, formats, interrupts, sources
-from importer.db import (
+from blogimport import __version__, formats, interrupts, sources
+from blogimport.db import (
     alembic_config,
     check_reachable,
     describe,
@@ -28,16 +28,16 @@ from importer.db import (
     redacted,
     require_existing,
 )
-from importer.errors import ImporterError
-from importer.interrupts import Interrupted
-from importer.parsing import default_jobs
-from importer.pipeline import ImportOptions, RunResult, run_import
-from importer.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
-from importer.runs import RunSummary, SourceRecord, recent_runs
-from importer.search import Found, Hit, SearchError, search, words_of
-from importer.settings import DB_ENV_VAR, DEFAULT_DB_URL
-from importer.stats import collect_stats
-from importer.writer import Counts
+from blogimport.errors import ImporterError
+from blogimport.interrupts import Interrupted
+from blogimport.parsing import default_jobs
+from blogimport.pipeline import ImportOptions, RunResult, run_import
+from blogimport.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
+from blogimport.runs import RunSummary, SourceRecord, recent_runs
+from blogimport.search import Found, Hit, SearchError, search, words_of
+from blogimport.settings import DB_ENV_VAR, DEFAULT_DB_URL
+from blogimport.stats import collect_stats
+from blogimport.writer import Counts
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +50,7 @@ def db_option(function: F) -> F:
 
 
 class _Commands(click.Group):
-    """Every command: a signal recorded while it ran (importer.interrupts) ends it with one line and exit code 130 or
+    """Every command: a signal recorded while it ran (blogimport.interrupts) ends it with one line and exit code 130 or
     143, at the next safe point or, at the latest, when it is done. `import` says more of its own."""
 
     def invoke(self, ctx: click.Context) -> Any:

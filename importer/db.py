@@ -20,9 +20,9 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.pool import NullPool
 
-import migrations
-from importer import identity, interrupts
-from importer.errors import DatabaseUnavailable, DriverMissing, SchemaError
+from blogimport import migrations
+from blogimport import identity, interrupts
+from blogimport.errors import DatabaseUnavailable, DriverMissing, SchemaError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -114,7 +114,7 @@ def make_engine(url: str) -> Engine:
 
 class _Running:
     """The driver connection whose statement the main thread waits for: a signal cancels that statement (see
-    importer.interrupts), for a lock another import holds may keep it waiting for minutes."""
+    blogimport.interrupts), for a lock another import holds may keep it waiting for minutes."""
 
     connection: Any = None
 
@@ -134,7 +134,7 @@ interrupts.cut_short_by(_Running.cancel)
 
 
 def _statement_starts(conn: Connection, *_: Any) -> None:
-    """Before every statement: a signal recorded since the last one stops the run here (importer.interrupts)."""
+    """Before every statement: a signal recorded since the last one stops the run here (blogimport.interrupts)."""
     interrupts.check()
     if threading.current_thread() is threading.main_thread():
         _Running.connection = conn.connection.dbapi_connection
@@ -175,7 +175,7 @@ def _sqlite_begin(conn: Connection) -> None:
     refused at once, without waiting, if another process began writing in between.
 
     Waiting for another import's lock can take minutes, inside SQLite, where no signal is seen: so the wait is made
-    of short ones, with a safe point between them (importer.interrupts)."""
+    of short ones, with a safe point between them (blogimport.interrupts)."""
     deadline = time.monotonic() + SQLITE_BUSY_SECONDS
     conn.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_LOCK_POLL_MS}")
     while True:
@@ -195,7 +195,7 @@ def connected(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         try:
             yield conn
-        except KeyboardInterrupt:  # importer.interrupts.Interrupted too
+        except KeyboardInterrupt:  # blogimport.interrupts.Interrupted too
             drop(conn)
             raise
 
@@ -311,7 +311,7 @@ def _state(conn: Connection) -> tuple[set[str], set[str]]:
 
 def _check_identity_rules(conn: Connection) -> None:
     """Keys made by other identity rules than this blogimport's would not be found again: every re-import would
-    add its rows a second time. The revision that changes the rules re-keys the rows (importer.rekeying)."""
+    add its rows a second time. The revision that changes the rules re-keys the rows (blogimport.rekeying)."""
     stored = sorted(conn.execute(text("SELECT version FROM identity_rules")).scalars())
     ours = identity.IDENTITY_VERSION
     if stored == [ours]:
@@ -356,7 +356,7 @@ def _schema_lock(url: str) -> Iterator[Connection]:
 
 def _refuse(config: Config, current: set[str], heads: set[str], tables: set[str]) -> None:
     if not current:
-        import models
+        from blogimport import models
 
         ours = set(models.Base.metadata.tables)
         if tables <= ours:  # MySQL and MariaDB commit each CREATE TABLE: a first creation cut short leaves some

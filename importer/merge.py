@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from importer.identity import fingerprint
+from blogimport.identity import fingerprint
 
 
 def precedence(row: Mapping[str, Any]) -> tuple[int, int, str]:

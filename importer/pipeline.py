@@ -3,11 +3,11 @@
 A source whose signature (size and modification time, or a zip member's CRC) is what it was when its content was
 last imported, with the same parser and options, is skipped unread: the quick check (not with --checksum). The
 others are read once to hash them; one whose content was already imported so is skipped without parsing. The
-rest are parsed (importer.parsing: in worker processes when there are several jobs) and written by
-importer.writing, each whole or not at all. A source that cannot be read or parsed, or that the database
+rest are parsed (blogimport.parsing: in worker processes when there are several jobs) and written by
+blogimport.writing, each whole or not at all. A source that cannot be read or parsed, or that the database
 refuses, is recorded as failed and the run goes on.
 
-A signal (Ctrl-C, SIGTERM: importer.interrupts) or the database failing (importer.db.is_fault) stops the run where it
+A signal (Ctrl-C, SIGTERM: blogimport.interrupts) or the database failing (blogimport.db.is_fault) stops the run where it
 is: what is not committed is rolled back, the workers are stopped, and the run is recorded as interrupted or failed
 (when the database still can), with what it did so far. The next run picks up the sources not done.
 """
@@ -26,16 +26,16 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from importer import formats, identity, interrupts, parsing, runs, sources
-from importer.db import connected, describe, is_fault, redacted
-from importer.errors import DatabaseUnavailable, SourceError
-from importer.interrupts import Interrupted
-from importer.parsing import ParseTask
-from importer.records import ParseOptions
-from importer.runs import LastImport, SourceRecord
-from importer.sources import Source
-from importer.writer import Counts
-from importer.writing import Planned, SourceWriter
+from blogimport import formats, identity, interrupts, parsing, runs, sources
+from blogimport.db import connected, describe, is_fault, redacted
+from blogimport.errors import DatabaseUnavailable, SourceError
+from blogimport.interrupts import Interrupted
+from blogimport.parsing import ParseTask
+from blogimport.records import ParseOptions
+from blogimport.runs import LastImport, SourceRecord
+from blogimport.sources import Source
+from blogimport.writer import Counts
+from blogimport.writing import Planned, SourceWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
                on_source: OnSource = lambda source, counts: None) -> RunResult:
     """Import every source (see sources.discover) and record the run; `on_source` hears of each once written.
 
-    Interrupted (see importer.interrupts) and a failing database stop the run: the result says so."""
+    Interrupted (see blogimport.interrupts) and a failing database stop the run: the result says so."""
     try:
         with connected(engine) as conn:
             transaction = conn.begin()

@@ -19,16 +19,16 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from importer import identity, sql
-from importer.db import connected, is_fault
-from importer.errors import ImporterError
-from importer.writer import Counts, Tally
-from models import ImportRun, ImportRunCount, PendingComment, Source
-from models.provenance import SOURCE_STATUSES
-from models.views import run_summary
+from blogimport import identity, sql
+from blogimport.db import connected, is_fault
+from blogimport.errors import ImporterError
+from blogimport.writer import Counts, Tally
+from blogimport.models import ImportRun, ImportRunCount, PendingComment, Source
+from blogimport.models.provenance import SOURCE_STATUSES
+from blogimport.models.views import run_summary
 
 # A run not heard from for this long is taken for dead. Longer than any ordinary wait between two commits: SQLite's
-# wait for another writer's lock (importer.db.SQLITE_BUSY_SECONDS, 120 s) plus a heartbeat's interval.
+# wait for another writer's lock (blogimport.db.SQLITE_BUSY_SECONDS, 120 s) plus a heartbeat's interval.
 LEASE_SECONDS = 180.0
 LEASE_ENV_VAR = "BLOGIMPORT_RUN_LEASE_SECONDS"  # another lease, in seconds (tests shorten it)
 BEATS_PER_LEASE = 18  # a heartbeat at most every 10 s with the default lease: one UPDATE in a commit made anyway

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from importer import decoding
-from importer.errors import UnsupportedFormat
+from blogimport import decoding
+from blogimport.errors import UnsupportedFormat
 
 SNIFF_BYTES = 8192
 TAKEOUT_FEED = "feed.atom"

@@ -1,7 +1,7 @@
 """Records -> rows: one source's entries, written with Core statements in the caller's transaction.
 
 Entries are taken in batches, so a large export is written as it is read. Blogs, posts and labels are here;
-comments, their threads and the comments that wait for their post are in importer.threads.
+comments, their threads and the comments that wait for their post are in blogimport.threads.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from importer import identity, sql, threads
-from importer.merge import Field, changed, merge
-from importer.records import (
+from blogimport import identity, sql, threads
+from blogimport.merge import Field, changed, merge
+from blogimport.records import (
     BlogRecord,
     CommentRecord,
     Document,
@@ -25,8 +25,8 @@ from importer.records import (
     PostRecord,
     SkippedEntry,
 )
-from importer.writer import Counts, Writer, author_id, author_rows
-from models import Author, Blog, Label, PendingComment, Post, PostLabel
+from blogimport.writer import Counts, Writer, author_id, author_rows
+from blogimport.models import Author, Blog, Label, PendingComment, Post, PostLabel
 
 POST_FIELDS: tuple[Field, ...] = (
     "author_id", "title", "published_on", "published_at", "utc_offset_minutes", "edited_at", "url", "body_text",

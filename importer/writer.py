@@ -1,8 +1,8 @@
 """The writing machinery store.py and threads.py share: find rows, merge them, write what changed, count.
 
-A row is found by its Blogger id when both sides have one, else by its natural key (importer.identity): that is
+A row is found by its Blogger id when both sides have one, else by its natural key (blogimport.identity): that is
 how an export adopts the row a text rendering made. A found row is merged with the incoming version
-(importer.merge) and written only if that changes something, so importing a source again changes nothing,
+(blogimport.merge) and written only if that changes something, so importing a source again changes nothing,
 `updated_at` included.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from importer import identity, sql
-from importer.merge import Field, changed, merge
-from importer.records import AuthorRecord
+from blogimport import identity, sql
+from blogimport.merge import Field, changed, merge
+from blogimport.records import AuthorRecord
 
 ENTITIES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references",
             "pending_comments")

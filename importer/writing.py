@@ -8,7 +8,7 @@ that fails there is rolled back to it and recorded as failed. Once one has faile
 of the run apart (a savepoint costs two round trips; a batch written twice, a second). A large source, whose entries
 are read as they are written, has a transaction of its own.
 
-When the database itself fails (gone, full, read-only: importer.db.is_fault), or a signal interrupts the run, the
+When the database itself fails (gone, full, read-only: blogimport.db.is_fault), or a signal interrupts the run, the
 transaction in progress is rolled back and the error goes on up: the run stops, and what it committed, whole sources
 only, stays. A commit and the report of the sources it committed go together, never half (interrupts.held).
 """
@@ -26,14 +26,14 @@ from typing import BinaryIO
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from importer import formats, interrupts, runs, store
-from importer.db import connected, describe, drop, is_contention, is_fault
-from importer.errors import SourceError
-from importer.parsing import Outcome
-from importer.records import Document, ParseOptions
-from importer.runs import SourceRecord
-from importer.sources import Source
-from importer.writer import Counts
+from blogimport import formats, interrupts, runs, store
+from blogimport.db import connected, describe, drop, is_contention, is_fault
+from blogimport.errors import SourceError
+from blogimport.parsing import Outcome
+from blogimport.records import Document, ParseOptions
+from blogimport.runs import SourceRecord
+from blogimport.sources import Source
+from blogimport.writer import Counts
 
 ATTEMPTS = 6  # tries of one source's transaction when concurrent imports collide
 NOTHING = Counts()  # what a source skipped or failed before parsing did; never changed, shared

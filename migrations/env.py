@@ -7,9 +7,9 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection, pool
 
-import models
-from importer.db import engine_url, new_engine
-from importer.settings import database_url
+from blogimport import models
+from blogimport.db import engine_url, new_engine
+from blogimport.settings import database_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

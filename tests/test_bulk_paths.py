@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from importer import sql
-from importer.db import is_contention, make_engine
-from models import Blog, Comment, Post
+from blogimport import sql
+from blogimport.db import is_contention, make_engine
+from blogimport.models import Blog, Comment, Post
 from tests.conftest import SEEDS, run
 
 pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pytest
 
-from importer.cli import cli
+from blogimport.cli import cli
 from tests.conftest import REPO, SEEDS, run
 from tests.test_readme import README
 

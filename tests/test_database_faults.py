@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from importer.db import redacted
-from importer.runs import LEASE_ENV_VAR
+from blogimport.db import redacted
+from blogimport.runs import LEASE_ENV_VAR
 from tests.conftest import SEED_FILES, SEEDS, Corpus, run, scratch_database, server_admin_url
 from tests.dbdump import assert_whole_sources, natural_dump, query, raw_dump
 from tests.processes import BLOGIMPORT, as_mode_says, start_import, wait_for_sources, wait_for_state, wait_until_gone

@@ -8,7 +8,6 @@ without any extra, as `pip install .` leaves it.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
-from importer.db import HEAD_REVISION
-from tests.conftest import REPO, SEEDS, run, scratch_database, server_admin_url
+from blogimport.db import HEAD_REVISION
+from tests.conftest import SEEDS, copy_project, run, scratch_database, server_admin_url
 
 SEEDS_SUMMARY = ("5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "
                  "post_labels 3, comments 96, comment_references 13; updated: none\n")
@@ -48,7 +47,6 @@ WITHOUT_DRIVERS = {
 # Alembic's env.py), and are run with every form of URL.
 COMMANDS = [("import", str(SEEDS)), ("db", "upgrade"), ("stats",), ("search", "Interserve"),
             ("db", "current")]
-PROJECT_FILES = ("importer", "models", "migrations", "pyproject.toml", "README.md")
 
 
 @pytest.fixture(scope="session")
@@ -56,13 +54,7 @@ def bare_blogimport(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`blogimport` of a virtual environment made by `pip install .`, without extras: no database driver. Built
     from a copy of the project, so the build leaves nothing in the checkout (about 20 s, once per session)."""
     top = tmp_path_factory.mktemp("bare")
-    project = top / "project"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(REPO / name, project / name)
+    project = copy_project(top / "project")
     venv = top / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
     # This environment's pip installs into the new one: no copy of pip to bootstrap there.

@@ -21,9 +21,9 @@ from typing import Any, NoReturn
 import pytest
 from sqlalchemy import Engine, event, text
 
-from importer import interrupts
-from importer.db import make_engine
-from importer.interrupts import Interrupted
+from blogimport import interrupts
+from blogimport.db import make_engine
+from blogimport.interrupts import Interrupted
 from tests.conftest import SEEDS, Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
 from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, wait_until_gone
@@ -239,7 +239,7 @@ def test_the_signal_behind_an_error_is_found_through_causes_and_contexts() -> No
 @pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)  # MySQL's drivers cannot cancel a statement
 def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_postgresql(db_url: str) -> None:
     """A lock another transaction holds keeps the import's statement waiting inside the driver, where no Python runs:
-    the signal cancels the statement (importer.db), and the import stops at once, the lock still held."""
+    the signal cancels the statement (blogimport.db), and the import stops at once, the lock still held."""
     server_db_url = db_url
     assert run("db", "upgrade", "--db", server_db_url).exit_code == 0
     engine = make_engine(server_db_url)

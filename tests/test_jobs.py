@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from importer import parsing
+from blogimport import parsing
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import assert_database_sound, natural_dump, query
 

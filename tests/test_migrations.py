@@ -14,8 +14,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.exc import DatabaseError
 
-import models
-from importer import db
+from blogimport import models
+from blogimport import db
 from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, query, tables
 
@@ -264,7 +264,7 @@ def test_0009_takes_the_last_sign_of_life_of_older_runs_as_their_end_or_start(db
 def test_a_schema_creation_cut_short_is_named_as_such(db_url: str) -> None:
     """MySQL and MariaDB cannot roll back CREATE TABLE: an import killed while it made the schema leaves some tables
     and no revision. The next run says what happened, and leaves them for the user to drop."""
-    import models
+    from blogimport import models
 
     engine = connect(db_url)
     made = [models.Base.metadata.tables[name] for name in ("blogs", "authors")]

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData
 
-from importer import parsing
-from importer.runs import LEASE_ENV_VAR
+from blogimport import parsing
+from blogimport.runs import LEASE_ENV_VAR
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, Corpus, run
 from tests.dbdump import connect, query
 from tests.processes import start_import, wait_for_rows, wait_for_sources, wait_for_state, wait_until_gone

@@ -142,7 +142,7 @@ def _block(rng: random.Random, headings: bool, first: bool) -> Block:
 
 
 def block_text(block: Block) -> str:
-    """The block as a browser shows it (what importer.htmltext makes of its HTML)."""
+    """The block as a browser shows it (what blogimport.htmltext makes of its HTML)."""
     if block.kind == "list":
         return "\n".join(block.items)
     if block.kind == "link":

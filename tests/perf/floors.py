@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, make_url, text
 
-from importer import formats, sources
-from importer.db import make_engine
-from importer.records import ParseOptions
+from blogimport import formats, sources
+from blogimport.db import make_engine
+from blogimport.records import ParseOptions
 
 # Parents before children, as the foreign keys want them.
 TABLES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references")
