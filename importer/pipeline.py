@@ -201,13 +201,15 @@ def _read(order: int, source: Source, options: ImportOptions) -> Planned:
     """The source's hash, size and format; its bytes too when it is small (they are parsed from memory)."""
     locator = source.locator
     try:
-        data, sha256, size = _content(source)
+        content = source.read(keep=parsing.SMALL_BYTES)
     except OSError as error:
         return Planned(order, source, _failed(SourceRecord(locator, "failed"), f"{locator}: cannot read: "
                                                                                 f"{error.strerror}"))
     except SourceError as error:  # refused before reading (a zip bomb)
         return Planned(order, source, _failed(SourceRecord(locator, "failed"), str(error)))
-    seen = SourceRecord(locator, "imported", sha256=sha256, size_bytes=size, signature=source.signature)
+    data = content.data
+    seen = SourceRecord(locator, "imported", sha256=content.sha256, size_bytes=content.size,
+                        signature=source.signature)
     try:
         head = data[: sources.SNIFF_BYTES] if data is not None else source.head()
         fmt = sources.sniff(head, locator, None if options.format == "auto" else options.format)
@@ -215,21 +217,8 @@ def _read(order: int, source: Source, options: ImportOptions) -> Planned:
         return Planned(order, source, _failed(seen, str(error)))
     except OSError as error:
         return Planned(order, source, _failed(seen, f"{locator}: cannot read: {error.strerror}"))
-    seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(sha256, fmt, options))
+    seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(content.sha256, fmt, options))
     return Planned(order, source, seen, data)
-
-
-def _content(source: Source) -> tuple[bytes | None, str, int]:
-    """(the bytes if the source is small, else None; sha256; size), reading the source once when small."""
-    digest, size, chunks = hashlib.sha256(), 0, []
-    with source.open() as stream:
-        while chunk := stream.read(1 << 20):
-            interrupts.check()  # a large file takes a while to hash
-            digest.update(chunk)
-            size += len(chunk)
-            if size <= parsing.SMALL_BYTES:
-                chunks.append(chunk)
-    return (b"".join(chunks) if size <= parsing.SMALL_BYTES else None), digest.hexdigest(), size
 
 
 def _task(planned: Planned) -> ParseTask:

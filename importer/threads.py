@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 
 from blogimport import identity, sql
-from blogimport.mentions import clock_of, find_mentions
+from blogimport.formats.mentions import clock_of, find_mentions
 from blogimport.merge import Field
 from blogimport.records import AuthorRecord, CommentRecord, LooseComment
 from blogimport.writer import Writer, author_id, author_rows

@@ -130,7 +130,7 @@ def imports_of(path: Path) -> set[str]:
 
 
 PURE = ["importer/formats/text.py", "importer/formats/__init__.py", "importer/records.py", "importer/identity.py",
-        "importer/mentions.py", "importer/merge.py"]
+        "importer/formats/mentions.py", "importer/merge.py"]
 
 
 @pytest.mark.parametrize("module", PURE)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogimport import mentions
-from blogimport.mentions import find_mentions
+from blogimport.formats import mentions
+from blogimport.formats.mentions import find_mentions
 from blogimport.records import MentionRecord
 from tests.conftest import run
 from tests.dbdump import query

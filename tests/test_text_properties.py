@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from blogimport import identity
 from blogimport.errors import SourceError
 from blogimport.formats import text
-from blogimport.mentions import find_mentions
+from blogimport.formats.mentions import find_mentions
 from blogimport.records import AuthorRecord, CommentRecord, ParseOptions, PostRecord
 from tests.conftest import SEED_FILES
 from tests.render import render_page

@@ -25,8 +25,8 @@ import defusedxml.ElementTree as SafeElementTree
 from blogimport import identity
 from blogimport.errors import ParseError
 from blogimport.formats import numbers
-from blogimport.htmltext import html_to_text
-from blogimport.mentions import find_mentions
+from blogimport.formats.htmltext import html_to_text
+from blogimport.formats.mentions import find_mentions
 from blogimport.records import (
     AuthorRecord,
     BlogRecord,

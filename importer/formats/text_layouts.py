@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from blogimport import identity
-from blogimport.dates import MONTHS, WEEKDAYS
-from blogimport.mentions import find_mentions
+from blogimport.formats.dates import MONTHS, WEEKDAYS
+from blogimport.formats.mentions import find_mentions
 from blogimport.records import AuthorRecord, CommentRecord
 
 _MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
