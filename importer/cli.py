@@ -19,25 +19,25 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from blogimport import __version__, formats, interrupts, sources
-from blogimport.db import (
-    alembic_config,
-    check_reachable,
-    describe,
-    ensure_schema,
-    make_engine,
-    redacted,
-    require_existing,
-)
 from blogimport.errors import ImporterError
 from blogimport.interrupts import Interrupted
-from blogimport.parsing import default_jobs
 from blogimport.pipeline import ImportOptions, RunResult, run_import
-from blogimport.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
-from blogimport.runs import RunSummary, SourceRecord, recent_runs
-from blogimport.search import Found, Hit, SearchError, search, words_of
+from blogimport.records import Counts, SourceRecord
+from blogimport.report.role import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
+from blogimport.report.search import Found, Hit, SearchError, search, words_of
+from blogimport.report.stats import collect_stats
 from blogimport.settings import DB_ENV_VAR, DEFAULT_DB_URL
-from blogimport.stats import collect_stats
-from blogimport.writer import Counts
+from blogimport.store import (
+    DatabaseURL,
+    RunSummary,
+    alembic_config,
+    check_reachable,
+    ensure_schema,
+    make_engine,
+    recent_runs,
+    require_existing,
+)
+from blogimport.workers import default_jobs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -120,7 +120,8 @@ def import_command(
 
 
 def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet: bool) -> RunResult:
-    engine = _open(db_url, create=True)
+    url = _url(db_url)
+    engine = _open(url, create=True)
     files = sources.discover(paths)
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
@@ -135,7 +136,7 @@ def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet:
             if bar is not None:
                 bar.update(1, rate.add(counts))
 
-        return _guard(lambda: run_import(engine, files, options, on_source), db_url)
+        return _guard(lambda: run_import(engine, url, files, options, on_source), url)
 
 
 class _Rate:
@@ -161,7 +162,8 @@ def stats_command(db_url: str, as_json: bool) -> None:
     Example:
         blogimport stats --db sqlite:///blog.db
     """
-    stats = _guard(lambda: collect_stats(_open(db_url)), db_url)
+    url = _url(db_url)
+    stats = _guard(lambda: collect_stats(_open(url)), url)
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
@@ -182,8 +184,8 @@ def search_command(words: str, db_url: str, limit: int | None, as_json: bool) ->
         blogimport search Interserve leicester
         blogimport search "chief inspector" --json
     """
-    engine = _open(db_url)
-    found = _guard(lambda: search(engine, words, limit), db_url)
+    url = _url(db_url)
+    found = _guard(lambda: search(_open(url), words, limit), url)
     if as_json:
         click.echo(json.dumps({"words": words, "posts": found.posts, "comments": found.comments, "limit": limit,
                                "hits": [hit.as_json() for hit in found.hits]}, indent=2))
@@ -209,8 +211,8 @@ def runs_command(db_url: str, limit: int, as_json: bool) -> None:
     Example:
         blogimport runs --limit 5
     """
-    engine = _open(db_url)
-    listed = _guard(lambda: recent_runs(engine, limit), db_url)
+    url = _url(db_url)
+    listed = _guard(lambda: recent_runs(_open(url), limit), url)
     if as_json:
         click.echo(json.dumps({"runs": [_run_as_json(run) for run in listed]}, indent=2))
         return
@@ -233,8 +235,9 @@ def db_upgrade(revision: str, db_url: str) -> None:
     Example:
         blogimport db upgrade
     """
-    _alembic(lambda command, config: command.upgrade(config, revision), db_url, create=True)
-    _alembic(lambda command, config: command.current(config), db_url)
+    url = _url(db_url)
+    _alembic(lambda command, config: command.upgrade(config, revision), url, create=True)
+    _alembic(lambda command, config: command.current(config), url)
 
 
 @db_group.command("downgrade")
@@ -247,29 +250,30 @@ def db_downgrade(revision: str, db_url: str) -> None:
     Example:
         blogimport db downgrade base
     """
-    _alembic(lambda command, config: command.downgrade(config, revision), db_url)
-    _alembic(lambda command, config: command.current(config), db_url)
+    url = _url(db_url)
+    _alembic(lambda command, config: command.downgrade(config, revision), url)
+    _alembic(lambda command, config: command.current(config), url)
 
 
 @db_group.command("current")
 @db_option
 def db_current(db_url: str) -> None:
     """Show the schema revision the database is at."""
-    _alembic(lambda command, config: command.current(config), db_url)
+    _alembic(lambda command, config: command.current(config), _url(db_url))
 
 
 @db_group.command("history")
 @db_option
 def db_history(db_url: str) -> None:
     """List every schema revision, newest first."""
-    _alembic(lambda command, config: command.history(config), db_url)
+    _alembic(lambda command, config: command.history(config), _url(db_url))
 
 
 @db_group.command("check")
 @db_option
 def db_check(db_url: str) -> None:
     """Fail if the models hold changes that no migration makes yet."""
-    _alembic(lambda command, config: command.check(config), db_url)
+    _alembic(lambda command, config: command.check(config), _url(db_url))
 
 
 @db_group.command("reporting-role")
@@ -290,8 +294,8 @@ def db_reporting_role(name: str, db_url: str, host: str) -> None:
     password = os.environ.get(PASSWORD_ENV_VAR)
     if not password:
         raise click.UsageError(f"set {PASSWORD_ENV_VAR} to the password for {name}")
-    engine = _open(db_url)
-    granted = _guard(lambda: grant_reporting_role(engine, name, password, host), db_url)
+    url = _url(db_url)
+    granted = _guard(lambda: grant_reporting_role(_open(url), name, password, host), url)
     for warning in granted.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{granted.role} can read every table and view of {granted.database}, and change nothing")
@@ -311,41 +315,49 @@ def _quiet_drivers() -> None:
             logger.addHandler(logging.NullHandler())
 
 
-def _open(db_url: str, create: bool = False) -> Engine:
+def _url(text: str) -> DatabaseURL:
+    """The --db URL, parsed once for the command; text that is not a URL is one line."""
+    try:
+        return DatabaseURL.parse(text)
+    except ArgumentError as error:
+        raise click.ClickException(f"not a database URL: the database URL given ({error})") from None
+
+
+def _open(url: DatabaseURL, create: bool = False) -> Engine:
     """The database, its schema made or checked; only `create` makes a SQLite file that is not there."""
     if not create:
-        _guard(lambda: require_existing(db_url), db_url)
-    engine = _guard(lambda: make_engine(db_url), db_url)
-    _guard(lambda: ensure_schema(engine, db_url), db_url)
+        _guard(lambda: require_existing(url), url)
+    engine = _guard(lambda: make_engine(url), url)
+    _guard(lambda: ensure_schema(engine, url), url)
     return engine
 
 
 T = TypeVar("T")
 
 
-def _guard(action: Callable[[], T], db_url: str) -> T:
+def _guard(action: Callable[[], T], url: DatabaseURL) -> T:
     """Expected failures become one line on stderr and exit code 1 (click's ClickException)."""
     try:
         return action()
     except ImporterError as error:
         raise click.ClickException(str(error)) from None
-    except ArgumentError as error:
-        raise click.ClickException(f"not a database URL: {redacted(db_url)} ({error})") from None
+    except ArgumentError as error:  # a URL SQLAlchemy reads, naming an engine it does not know
+        raise click.ClickException(f"not a database URL: {url} ({error})") from None
     except SQLAlchemyError as error:
-        raise click.ClickException(f"database error: {describe(error, db_url)}") from None
+        raise click.ClickException(f"database error: {url.describe(error)}") from None
 
 
-def _alembic(action: Callable[[Any, Any], None], db_url: str, create: bool = False) -> None:
+def _alembic(action: Callable[[Any, Any], None], url: DatabaseURL, create: bool = False) -> None:
     """Run an Alembic command (`action(alembic.command, config)`); Alembic loads only for these commands. Only
     `create` makes a SQLite file that is not there."""
     from alembic import command
     from alembic.util.exc import AutogenerateDiffsDetected, CommandError
 
     if not create:
-        _guard(lambda: require_existing(db_url), db_url)
-    _guard(lambda: check_reachable(db_url), db_url)
+        _guard(lambda: require_existing(url), url)
+    _guard(lambda: check_reachable(url), url)
     try:
-        _guard(lambda: action(command, alembic_config(db_url)), db_url)
+        _guard(lambda: action(command, alembic_config(url)), url)
     except AutogenerateDiffsDetected as error:
         raise click.ClickException(f"the models differ from the migrations: {error}") from None
     except CommandError as error:

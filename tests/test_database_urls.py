@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
-from blogimport.db import HEAD_REVISION
+from blogimport.store.schema import HEAD_REVISION
 from tests.conftest import SEEDS, copy_project, run, scratch_database, server_admin_url
 
 SEEDS_SUMMARY = ("5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "

@@ -4,14 +4,15 @@ that is not there, and every `python -m` entry point has --help and writes no fi
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from blogimport.datasette import METADATA_FILE
-from blogimport.schema_doc import END, START
+from blogimport.report.datasette import METADATA_FILE
+from blogimport.report.schema_doc import END, START
 from tests.conftest import PACKAGE_FOLDERS, REPO, run
 
 NOT_CREATING = [("stats",), ("search", "Interserve"), ("runs",), ("db", "current"), ("db", "history"), ("db", "check"),
@@ -54,10 +55,12 @@ def main_modules() -> list[str]:
     return found
 
 
-MAIN_MODULES = ["blogimport", "blogimport.datasette", "blogimport.schema_doc"]
+MAIN_MODULES = ["blogimport", "blogimport.report.datasette", "blogimport.report.schema_doc"]
+# As printed 80 columns wide (python_m sets COLUMNS): argparse wraps the longest.
 USAGE = {"blogimport": "Usage: python -m blogimport [OPTIONS] COMMAND [ARGS]...",
-         "blogimport.datasette": "usage: python -m blogimport.datasette [-h] [NAME]",
-         "blogimport.schema_doc": "usage: python -m blogimport.schema_doc [-h] [--write | --check] [README]"}
+         "blogimport.report.datasette": "usage: python -m blogimport.report.datasette [-h] [NAME]",
+         "blogimport.report.schema_doc": "usage: python -m blogimport.report.schema_doc [-h] [--write | --check]\n"
+                                         "                                              [README]"}
 
 
 def test_the_entry_points_are_these() -> None:
@@ -65,7 +68,8 @@ def test_the_entry_points_are_these() -> None:
 
 
 def python_m(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=cwd, timeout=60,
+                          env={**os.environ, "COLUMNS": "80"})
 
 
 def contents(folder: Path) -> dict[str, str]:
@@ -95,28 +99,28 @@ def test_every_entry_point_has_help_and_writes_nothing(module: str, stale_readme
 def test_schema_doc_without_arguments_prints_the_section(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split(START, 1)[1].split(END, 1)[0]
-    printed = python_m("blogimport.schema_doc", cwd=tmp_path)
+    printed = python_m("blogimport.report.schema_doc", cwd=tmp_path)
     assert (printed.returncode, "\n" + printed.stdout, printed.stderr) == (0, section, "")
 
 
 def test_schema_doc_checks_and_writes_only_when_asked(stale_readme_folder: Path) -> None:
     readme = stale_readme_folder / "README.md"
     stale = readme.read_text(encoding="utf-8")
-    checked = python_m("blogimport.schema_doc", "--check", cwd=stale_readme_folder)
+    checked = python_m("blogimport.report.schema_doc", "--check", cwd=stale_readme_folder)
     assert (checked.returncode, checked.stdout, checked.stderr) == (
-        1, "", "README.md: out of date; run: python -m blogimport.schema_doc --write\n")
+        1, "", "README.md: out of date; run: python -m blogimport.report.schema_doc --write\n")
     assert readme.read_text(encoding="utf-8") == stale
-    written = python_m("blogimport.schema_doc", "--write", cwd=stale_readme_folder)
+    written = python_m("blogimport.report.schema_doc", "--write", cwd=stale_readme_folder)
     assert (written.returncode, written.stdout) == (0, "README.md: updated\n")
     section = (REPO / "README.md").read_text(encoding="utf-8").split(START, 1)[1].split(END, 1)[0]
     assert readme.read_text(encoding="utf-8") == f"# A project\n\n{START}{section}{END}\n"
-    again = python_m("blogimport.schema_doc", "--check", str(readme), cwd=REPO)
+    again = python_m("blogimport.report.schema_doc", "--check", str(readme), cwd=REPO)
     assert (again.returncode, again.stdout) == (0, f"{readme}: up to date\n")
-    missing = python_m("blogimport.schema_doc", "--check", "nope.md", cwd=stale_readme_folder)
+    missing = python_m("blogimport.report.schema_doc", "--check", "nope.md", cwd=stale_readme_folder)
     assert (missing.returncode, missing.stdout, missing.stderr) == (
         1, "", "error: nope.md: [Errno 2] No such file or directory: 'nope.md'\n")
 
 
 def test_datasette_prints_the_metadata_it_keeps() -> None:
-    printed = python_m("blogimport.datasette", cwd=REPO)
+    printed = python_m("blogimport.report.datasette", cwd=REPO)
     assert (printed.returncode, printed.stdout, printed.stderr) == (0, METADATA_FILE.read_text(encoding="utf-8"), "")

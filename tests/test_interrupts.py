@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import Engine, event, text
 
 from blogimport import interrupts
-from blogimport.db import make_engine
+from blogimport.store import DatabaseURL, make_engine
 from blogimport.interrupts import Interrupted
 from tests.conftest import SEEDS, Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
@@ -199,7 +199,7 @@ def _driver_error_while_stopping(dbapi: Any) -> NoReturn:
 
 
 def test_a_driver_error_raised_as_a_signal_stopped_a_statement_is_the_signal(db_url: str) -> None:
-    engine = make_engine(db_url)
+    engine = make_engine(DatabaseURL.parse(db_url))
     with engine.connect() as conn:
         event.listen(engine, "do_execute", lambda *_: _driver_error_while_stopping(engine.dialect.loaded_dbapi))
         with pytest.raises(Interrupted) as caught:
@@ -209,7 +209,7 @@ def test_a_driver_error_raised_as_a_signal_stopped_a_statement_is_the_signal(db_
 
 
 def test_a_driver_error_raised_as_a_signal_stopped_the_pools_check_is_the_signal(server_db_url: str) -> None:
-    engine = make_engine(server_db_url)
+    engine = make_engine(DatabaseURL.parse(server_db_url))
     with engine.connect():
         pass  # a connection in the pool: the next checkout pings it first
     dropped: list[BaseException | None] = []
@@ -239,10 +239,10 @@ def test_the_signal_behind_an_error_is_found_through_causes_and_contexts() -> No
 @pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)  # MySQL's drivers cannot cancel a statement
 def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_postgresql(db_url: str) -> None:
     """A lock another transaction holds keeps the import's statement waiting inside the driver, where no Python runs:
-    the signal cancels the statement (blogimport.db), and the import stops at once, the lock still held."""
+    the signal cancels the statement (blogimport.store.db), and the import stops at once, the lock still held."""
     server_db_url = db_url
     assert run("db", "upgrade", "--db", server_db_url).exit_code == 0
-    engine = make_engine(server_db_url)
+    engine = make_engine(DatabaseURL.parse(server_db_url))
     with engine.connect() as holder, engine.connect() as watcher:
         holder.execute(text("LOCK TABLE import_runs IN ACCESS EXCLUSIVE MODE"))  # where the run's row goes
         process = start_import(SEEDS, "--db", server_db_url)

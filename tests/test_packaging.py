@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from blogimport.db import HEAD_REVISION
+from blogimport.store.schema import HEAD_REVISION
 from tests.conftest import PACKAGE_FOLDERS, REPO, copy_project
 
 DIST_INFO = "blogimport-0.1.0.dist-info"

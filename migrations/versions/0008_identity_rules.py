@@ -2,7 +2,7 @@
 
 Every database made so far holds keys of version 1, the rules as they have been since 0001: it is set, and nothing
 is re-keyed. A later change to the rules bumps blogimport.identity.IDENTITY_VERSION in a revision of its own, whose
-upgrade calls blogimport.rekeying.rekey() (see that module).
+upgrade calls blogimport.store.rekeying.rekey() (see that module).
 
 Revision ID: 0008
 Revises: 0007

@@ -99,7 +99,7 @@ def _copy(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> 
                 copy.write_row([value if convert is None or value is None else convert(value)
                                 for convert, value in zip(converters, values_of(row), strict=True)])
     except dbapi.Error as error:
-        if interrupted := interrupts.hidden_in(error):  # as the engine does (blogimport.db)
+        if interrupted := interrupts.hidden_in(error):  # as the engine does (blogimport.store.db)
             raise interrupted from None
         raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=conn.dialect) from error
 

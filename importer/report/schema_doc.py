@@ -1,7 +1,7 @@
 """The README's schema section, generated from the models so it cannot drift from them.
 
-`python -m blogimport.schema_doc` prints it; `--write` puts it in README.md between its schema markers, `--check`
-says whether it is there already. A test fails when the README is out of date.
+`python -m blogimport.report.schema_doc` prints it; `--write` puts it in README.md between its schema markers,
+`--check` says whether it is there already. A test fails when the README is out of date.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def with_schema(readme: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m blogimport.schema_doc", description=(
+    parser = argparse.ArgumentParser(prog="python -m blogimport.report.schema_doc", description=(
         "Print README's schema section, generated from the models; with --write, put it into README, with "
         "--check, exit 1 if README's is out of date. Writes no file without --write."))
     parser.add_argument("readme", nargs="?", type=Path, default=Path("README.md"), metavar="README",
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.readme}: up to date")
         return 0
     if args.check:
-        print(f"{args.readme}: out of date; run: python -m blogimport.schema_doc --write", file=sys.stderr)
+        print(f"{args.readme}: out of date; run: python -m blogimport.report.schema_doc --write", file=sys.stderr)
         return 1
     args.readme.write_text(updated, encoding="utf-8")
     print(f"{args.readme}: updated")

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 
 from blogimport import formats, interrupts
 from blogimport.errors import SourceError
-from blogimport.records import Document, Entry, ParseOptions
+from blogimport.records import Document, Entry, Outcome, ParseOptions
 
 SMALL_BYTES = 16 << 20  # sources up to this size are read whole and parsed in one go
 FEW_SOURCES = 16  # a run with fewer sources parses them itself: starting workers would cost more
@@ -51,8 +51,6 @@ class ParseTask:
     def stream(self) -> AbstractContextManager[BinaryIO]:
         return io.BytesIO(self.data) if self.data is not None else self.open()
 
-
-Outcome = Document | SourceError  # entries a list (small sources) or a one-shot iterator (large ones)
 
 
 def default_jobs() -> int:
