@@ -8,8 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,18 +17,17 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from blogimport import __version__, formats, interrupts, sources
+from blogimport import __version__, formats, interrupts, sources, summaries
 from blogimport.errors import ImporterError
 from blogimport.interrupts import Interrupted
 from blogimport.pipeline import ImportOptions, RunResult, run_import
 from blogimport.records import Counts, SourceRecord
 from blogimport.report.role import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
-from blogimport.report.search import Found, Hit, SearchError, search, words_of
+from blogimport.report.search import SearchError, search, words_of
 from blogimport.report.stats import collect_stats
 from blogimport.settings import DB_ENV_VAR, DEFAULT_DB_URL
 from blogimport.store import (
     DatabaseURL,
-    RunSummary,
     alembic_config,
     check_reachable,
     ensure_schema,
@@ -106,11 +104,11 @@ def import_command(
                 blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force, checksum=checksum,
                 jobs=jobs), quiet)
             if as_json:
-                click.echo(json.dumps(_as_json(result), indent=2))
+                click.echo(json.dumps(summaries.result_as_json(result), indent=2))
             elif not quiet:
-                click.echo(_summary_line(result))
+                click.echo(summaries.summary_line(result))
             if result.stopped:
-                click.echo(_stopped_line(result), err=True)
+                click.echo(summaries.stopped_line(result), err=True)
         except Interrupted as interrupted:  # before the run began, or while it recorded that it stopped
             click.echo(f"interrupted by {interrupted.name}", err=True)
             sys.exit(interrupted.exit_code)
@@ -191,8 +189,8 @@ def search_command(words: str, db_url: str, limit: int | None, as_json: bool) ->
                                "hits": [hit.as_json() for hit in found.hits]}, indent=2))
         return
     for hit in found.hits:
-        click.echo(_hit_line(hit))
-    click.echo(_count_line(found, limit))
+        click.echo(summaries.hit_line(hit))
+    click.echo(summaries.count_line(found, limit))
 
 
 @cli.command("runs")
@@ -214,10 +212,10 @@ def runs_command(db_url: str, limit: int, as_json: bool) -> None:
     url = _url(db_url)
     listed = _guard(lambda: recent_runs(_open(url), limit), url)
     if as_json:
-        click.echo(json.dumps({"runs": [_run_as_json(run) for run in listed]}, indent=2))
+        click.echo(json.dumps({"runs": [summaries.run_as_json(run) for run in listed]}, indent=2))
         return
     for run in listed:
-        click.echo(_run_line(run))
+        click.echo(summaries.run_line(run))
 
 
 @cli.group("db")
@@ -364,10 +362,6 @@ def _alembic(action: Callable[[Any, Any], None], url: DatabaseURL, create: bool 
         raise click.ClickException(str(error)) from None
 
 
-# Bookkeeping the summary line leaves out (--json has it): comments pass through it on their way in.
-INTERNAL_TABLES = {"pending_comments"}
-
-
 def _role_name(value: str) -> str:
     try:
         return check_role_name(value)
@@ -385,24 +379,6 @@ def _words(value: tuple[str, ...]) -> str:
     return phrase
 
 
-def _count_line(found: Found, limit: int | None) -> str:
-    """`N posts, M comments` that match; when the limit left some out, also how many are shown."""
-    line = f"{found.posts} posts, {found.comments} comments"
-    shown_posts = sum(hit.kind == "post" for hit in found.hits)
-    shown_comments = len(found.hits) - shown_posts
-    if (shown_posts, shown_comments) == (found.posts, found.comments):
-        return line
-    return f"{line} match; showing {shown_posts} posts, {shown_comments} comments (--limit {limit})"
-
-
-def _hit_line(hit: Hit) -> str:
-    """`post 12 2016-02-14 Title: excerpt` or `comment 345 post 12 0004.0002 Author: excerpt`, tab-separated."""
-    if hit.kind == "post":
-        return "\t".join(["post", str(hit.id), str(hit.when or ""), f"{hit.title or '(untitled)'}: {hit.excerpt}"])
-    return "\t".join(["comment", str(hit.id), f"post {hit.post_id}", hit.path or "",
-                      f"{hit.author or 'anonymous'}: {hit.excerpt}"])
-
-
 def _zone(value: str | None) -> str | None:
     if value is not None:
         try:
@@ -410,78 +386,3 @@ def _zone(value: str | None) -> str | None:
         except (ZoneInfoNotFoundError, ValueError):
             raise click.BadParameter(f"unknown time zone {value!r} (try e.g. Europe/London)") from None
     return value
-
-
-def _summary_line(result: RunResult) -> str:
-    """One line: what happened to the sources, then per table what changed; quiet parts are left out."""
-    done = f"{len(result.sources)} of {result.total}" if result.stopped else f"{len(result.sources)}"
-    parts = [_what_it_did(done, result.statuses, result.counts)]
-    if result.waiting:
-        parts.append(f"waiting: {result.waiting} comment{'s' if result.waiting != 1 else ''} for a post or parent")
-    return "; ".join(parts)
-
-
-def _what_it_did(done: str, statuses: Mapping[str, int], counts: Counts) -> str:
-    """`5 sources: 5 imported, 0 unchanged, 0 failed; new: posts 7, ...; updated: none`: the summary line's core."""
-    head = f"{done} sources: {statuses['imported']} imported, {statuses['unchanged']} unchanged, "
-    head += f"{statuses['partial']} partial, " if statuses["partial"] else ""
-    parts = [head + f"{statuses['failed']} failed"]
-    for label, field in (("new", "inserted"), ("updated", "updated"), ("removed", "deleted"), ("skipped", "skipped")):
-        listed = ", ".join(f"{name} {getattr(t, field)}" for name, t in counts.tallies.items()
-                           if getattr(t, field) and name not in INTERNAL_TABLES)
-        if listed or label in ("new", "updated"):
-            parts.append(f"{label}: {listed or 'none'}")
-    return "; ".join(parts)
-
-
-def _run_line(run: RunSummary) -> str:
-    """`12  2026-12-05 10:31:02  2026-12-05 10:31:09  succeeded  5 sources: ...`, tab-separated. A run counts what
-    it did as it ends: one that has not ended shows its last heartbeat instead."""
-    fields = [str(run.id), _moment(run.started_at), _moment(run.finished_at), run.state]
-    if run.finished_at is None:
-        fields.append(f"last heartbeat {_moment(run.heartbeat_at)}")
-    else:
-        fields.append(_what_it_did(str(sum(run.sources.values())), run.sources, run.counts))
-    return "\t".join(fields)
-
-
-def _run_as_json(run: RunSummary) -> dict[str, Any]:
-    ended = run.finished_at is not None
-    return {
-        "id": run.id,
-        **{name: moment.isoformat(timespec="microseconds") if moment else None for name, moment in (
-            ("started_at", run.started_at), ("finished_at", run.finished_at), ("heartbeat_at", run.heartbeat_at))},
-        "status": run.status,
-        "state": run.state,
-        "sources": run.sources if ended else None,
-        "entities": {name: vars(tally) for name, tally in run.counts.tallies.items()} if ended else None,
-    }
-
-
-def _moment(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
-
-
-def _stopped_line(result: RunResult) -> str:
-    """Why the run stopped before its last source, and what to do: one line for stderr."""
-    left = f"{result.remaining} of {result.total} sources left; run the same import again to finish"
-    if result.interrupted:
-        return f"interrupted by {result.stopped}: {left}"
-    return f"Error: database error: {result.database_error} ({left})"
-
-
-def _as_json(result: RunResult) -> dict[str, Any]:
-    statuses = result.statuses
-    stopped = {"stopped": result.stopped, "remaining": result.remaining} if result.stopped else {}
-    if result.database_error:
-        stopped["database_error"] = result.database_error
-    return {
-        "run_id": result.run_id,
-        "status": result.status,
-        **stopped,
-        "sources": {name: statuses[name] for name in ("imported", "unchanged", "partial", "failed")},
-        "entities": {name: vars(tally) for name, tally in result.counts.tallies.items()},
-        "waiting": result.waiting,
-        "failures": [{"locator": s.locator, "error": s.error} for s in result.failed],
-        "partial": [{"locator": s.locator, "waiting": s.waiting} for s in result.sources if s.status == "partial"],
-    }

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from blogimport.store import sql
-from blogimport.store import DatabaseURL, is_contention, make_engine
 from blogimport.models import Blog, Comment, Post
+from blogimport.store import DatabaseURL, is_contention, make_engine, sql
 from tests.conftest import SEEDS, run
 
 pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)

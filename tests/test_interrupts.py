@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import Engine, event, text
 
 from blogimport import interrupts
-from blogimport.store import DatabaseURL, make_engine
 from blogimport.interrupts import Interrupted
+from blogimport.store import DatabaseURL, make_engine
 from tests.conftest import SEEDS, Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
 from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, wait_until_gone

@@ -21,9 +21,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from blogimport import identity
-from blogimport.formats.dates import find_date
 from blogimport.errors import ParseError
 from blogimport.formats import numbers
+from blogimport.formats.dates import find_date
 from blogimport.formats.htmltext import html_to_text
 from blogimport.formats.mentions import clock_of, find_mentions
 from blogimport.records import AuthorRecord, BlogRecord, CommentRecord, Document, ParseOptions, PostRecord

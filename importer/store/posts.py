@@ -48,7 +48,7 @@ def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Doc
     as partial when some of its comments wait for their post or parent comment."""
     source_id = runs.record_source(conn, run_id, seen, _now())
     counts = save_document(conn, document, blog_key, _now(), source_id)
-    if count := waiting(conn, source_id):
+    if count := _waiting(conn, source_id):
         seen = replace(seen, status="partial", waiting=count, error=runs.waiting_note(count))
         runs.record_source(conn, run_id, seen, _now())
     return seen, counts
@@ -69,7 +69,7 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
     return writer.counts
 
 
-def waiting(conn: Connection, source_id: int) -> int:
+def _waiting(conn: Connection, source_id: int) -> int:
     """How many of a source's comments still wait for their post or parent comment."""
     return int(conn.execute(_WAITING, {"source": source_id}).scalar_one())
 

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import create_engine, make_url, text
 
 from blogimport import formats, sources
-from blogimport.store import DatabaseURL, make_engine
 from blogimport.records import ParseOptions
+from blogimport.store import DatabaseURL, make_engine
 
 # Parents before children, as the foreign keys want them.
 TABLES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references")
