@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
+from blogimport.store import DatabaseURL
 from blogimport.store.schema import HEAD_REVISION
 from tests.conftest import SEEDS, copy_project, run, scratch_database, server_admin_url
 
@@ -128,3 +129,18 @@ def test_a_driver_this_environment_lacks_is_one_line_here_too() -> None:
     for command in COMMANDS:
         result = run(*command, "--db", url)
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", WITHOUT_DRIVERS[url] + "\n"), command
+
+
+def test_a_url_is_parsed_once_and_shows_itself_without_its_password() -> None:
+    """store.DatabaseURL: shown as given, password hidden; blanked in a driver's message; connected to with the
+    driver blogimport's extra installs."""
+    url = DatabaseURL.parse("postgres://reader:hunter2@db.example:5432/blog")
+    assert (str(url), repr(url)) == ("postgres://reader:***@db.example:5432/blog",
+                                     "DatabaseURL('postgres://reader:***@db.example:5432/blog')")
+    assert f"cannot open {url}" == "cannot open postgres://reader:***@db.example:5432/blog"
+    assert (url.target.drivername, url.backend) == ("postgresql+psycopg", "postgresql")
+    refused = OSError('FATAL:  password "hunter2" refused for "reader"\nDETAIL: the second line')
+    assert url.describe(refused) == 'FATAL:  password "***" refused for "reader"'
+    assert DatabaseURL.parse("sqlite:///blog.db").describe(OSError("")) == "OSError"
+    assert str(DatabaseURL.parse("mariadb://root@127.0.0.1/test")) == "mariadb://root@127.0.0.1/test"
+    assert DatabaseURL.parse("mariadb://root@127.0.0.1/test").target.drivername == "mariadb+pymysql"

@@ -1,8 +1,8 @@
 """One module per input family; each has `parse(stream, locator, options) -> Document`.
 
-A new format is a new module here, one line in VERSIONS and one in sources.sniff. A parser module is imported when
-a source of its format is first parsed: BeautifulSoup and lxml take a noticeable part of a second to load, which a
-run that finds nothing changed should not pay.
+A new format is a new module here, one line in VERSIONS and one rule in sources/sniff.py. A parser module is
+imported when a source of its format is first parsed: BeautifulSoup and lxml take a noticeable part of a second to
+load, which a run that finds nothing changed should not pay.
 """
 
 from __future__ import annotations
