@@ -1,5 +1,5 @@
 """`python -m importer`: the `blogimport` command."""
 
-from importer.launch import main
+from blogimport.launch import main
 
 main()

@@ -8,8 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,26 +17,25 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from importer import __version__, formats, interrupts, sources
-from importer.db import (
+from blogimport import __version__, formats, interrupts, sources, summaries
+from blogimport.errors import ImporterError
+from blogimport.interrupts import Interrupted
+from blogimport.pipeline import ImportOptions, RunResult, run_import
+from blogimport.records import Counts, SourceRecord
+from blogimport.report.role import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
+from blogimport.report.search import SearchError, search, words_of
+from blogimport.report.stats import collect_stats
+from blogimport.settings import DB_ENV_VAR, DEFAULT_DB_URL
+from blogimport.store import (
+    DatabaseURL,
     alembic_config,
     check_reachable,
-    describe,
     ensure_schema,
     make_engine,
-    redacted,
+    recent_runs,
     require_existing,
 )
-from importer.errors import ImporterError
-from importer.interrupts import Interrupted
-from importer.parsing import default_jobs
-from importer.pipeline import ImportOptions, RunResult, run_import
-from importer.reporting import PASSWORD_ENV_VAR, ReportingRoleError, check_role_name, grant_reporting_role
-from importer.runs import RunSummary, SourceRecord, recent_runs
-from importer.search import Found, Hit, SearchError, search, words_of
-from importer.settings import DB_ENV_VAR, DEFAULT_DB_URL
-from importer.stats import collect_stats
-from importer.writer import Counts
+from blogimport.workers import default_jobs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +48,7 @@ def db_option(function: F) -> F:
 
 
 class _Commands(click.Group):
-    """Every command: a signal recorded while it ran (importer.interrupts) ends it with one line and exit code 130 or
+    """Every command: a signal recorded while it ran (blogimport.interrupts) ends it with one line and exit code 130 or
     143, at the next safe point or, at the latest, when it is done. `import` says more of its own."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -106,11 +104,11 @@ def import_command(
                 blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force, checksum=checksum,
                 jobs=jobs), quiet)
             if as_json:
-                click.echo(json.dumps(_as_json(result), indent=2))
+                click.echo(json.dumps(summaries.result_as_json(result), indent=2))
             elif not quiet:
-                click.echo(_summary_line(result))
+                click.echo(summaries.summary_line(result))
             if result.stopped:
-                click.echo(_stopped_line(result), err=True)
+                click.echo(summaries.stopped_line(result), err=True)
         except Interrupted as interrupted:  # before the run began, or while it recorded that it stopped
             click.echo(f"interrupted by {interrupted.name}", err=True)
             sys.exit(interrupted.exit_code)
@@ -120,7 +118,8 @@ def import_command(
 
 
 def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet: bool) -> RunResult:
-    engine = _open(db_url, create=True)
+    url = _url(db_url)
+    engine = _open(url, create=True)
     files = sources.discover(paths)
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
@@ -135,7 +134,7 @@ def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet:
             if bar is not None:
                 bar.update(1, rate.add(counts))
 
-        return _guard(lambda: run_import(engine, files, options, on_source), db_url)
+        return _guard(lambda: run_import(engine, url, files, options, on_source), url)
 
 
 class _Rate:
@@ -161,7 +160,8 @@ def stats_command(db_url: str, as_json: bool) -> None:
     Example:
         blogimport stats --db sqlite:///blog.db
     """
-    stats = _guard(lambda: collect_stats(_open(db_url)), db_url)
+    url = _url(db_url)
+    stats = _guard(lambda: collect_stats(_open(url)), url)
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
@@ -182,15 +182,15 @@ def search_command(words: str, db_url: str, limit: int | None, as_json: bool) ->
         blogimport search Interserve leicester
         blogimport search "chief inspector" --json
     """
-    engine = _open(db_url)
-    found = _guard(lambda: search(engine, words, limit), db_url)
+    url = _url(db_url)
+    found = _guard(lambda: search(_open(url), words, limit), url)
     if as_json:
         click.echo(json.dumps({"words": words, "posts": found.posts, "comments": found.comments, "limit": limit,
                                "hits": [hit.as_json() for hit in found.hits]}, indent=2))
         return
     for hit in found.hits:
-        click.echo(_hit_line(hit))
-    click.echo(_count_line(found, limit))
+        click.echo(summaries.hit_line(hit))
+    click.echo(summaries.count_line(found, limit))
 
 
 @cli.command("runs")
@@ -209,13 +209,13 @@ def runs_command(db_url: str, limit: int, as_json: bool) -> None:
     Example:
         blogimport runs --limit 5
     """
-    engine = _open(db_url)
-    listed = _guard(lambda: recent_runs(engine, limit), db_url)
+    url = _url(db_url)
+    listed = _guard(lambda: recent_runs(_open(url), limit), url)
     if as_json:
-        click.echo(json.dumps({"runs": [_run_as_json(run) for run in listed]}, indent=2))
+        click.echo(json.dumps({"runs": [summaries.run_as_json(run) for run in listed]}, indent=2))
         return
     for run in listed:
-        click.echo(_run_line(run))
+        click.echo(summaries.run_line(run))
 
 
 @cli.group("db")
@@ -233,8 +233,9 @@ def db_upgrade(revision: str, db_url: str) -> None:
     Example:
         blogimport db upgrade
     """
-    _alembic(lambda command, config: command.upgrade(config, revision), db_url, create=True)
-    _alembic(lambda command, config: command.current(config), db_url)
+    url = _url(db_url)
+    _alembic(lambda command, config: command.upgrade(config, revision), url, create=True)
+    _alembic(lambda command, config: command.current(config), url)
 
 
 @db_group.command("downgrade")
@@ -247,29 +248,30 @@ def db_downgrade(revision: str, db_url: str) -> None:
     Example:
         blogimport db downgrade base
     """
-    _alembic(lambda command, config: command.downgrade(config, revision), db_url)
-    _alembic(lambda command, config: command.current(config), db_url)
+    url = _url(db_url)
+    _alembic(lambda command, config: command.downgrade(config, revision), url)
+    _alembic(lambda command, config: command.current(config), url)
 
 
 @db_group.command("current")
 @db_option
 def db_current(db_url: str) -> None:
     """Show the schema revision the database is at."""
-    _alembic(lambda command, config: command.current(config), db_url)
+    _alembic(lambda command, config: command.current(config), _url(db_url))
 
 
 @db_group.command("history")
 @db_option
 def db_history(db_url: str) -> None:
     """List every schema revision, newest first."""
-    _alembic(lambda command, config: command.history(config), db_url)
+    _alembic(lambda command, config: command.history(config), _url(db_url))
 
 
 @db_group.command("check")
 @db_option
 def db_check(db_url: str) -> None:
     """Fail if the models hold changes that no migration makes yet."""
-    _alembic(lambda command, config: command.check(config), db_url)
+    _alembic(lambda command, config: command.check(config), _url(db_url))
 
 
 @db_group.command("reporting-role")
@@ -290,8 +292,8 @@ def db_reporting_role(name: str, db_url: str, host: str) -> None:
     password = os.environ.get(PASSWORD_ENV_VAR)
     if not password:
         raise click.UsageError(f"set {PASSWORD_ENV_VAR} to the password for {name}")
-    engine = _open(db_url)
-    granted = _guard(lambda: grant_reporting_role(engine, name, password, host), db_url)
+    url = _url(db_url)
+    granted = _guard(lambda: grant_reporting_role(_open(url), name, password, host), url)
     for warning in granted.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{granted.role} can read every table and view of {granted.database}, and change nothing")
@@ -311,49 +313,53 @@ def _quiet_drivers() -> None:
             logger.addHandler(logging.NullHandler())
 
 
-def _open(db_url: str, create: bool = False) -> Engine:
+def _url(text: str) -> DatabaseURL:
+    """The --db URL, parsed once for the command; text that is not a URL is one line."""
+    try:
+        return DatabaseURL.parse(text)
+    except ArgumentError as error:
+        raise click.ClickException(f"not a database URL: the database URL given ({error})") from None
+
+
+def _open(url: DatabaseURL, create: bool = False) -> Engine:
     """The database, its schema made or checked; only `create` makes a SQLite file that is not there."""
     if not create:
-        _guard(lambda: require_existing(db_url), db_url)
-    engine = _guard(lambda: make_engine(db_url), db_url)
-    _guard(lambda: ensure_schema(engine, db_url), db_url)
+        _guard(lambda: require_existing(url), url)
+    engine = _guard(lambda: make_engine(url), url)
+    _guard(lambda: ensure_schema(engine, url), url)
     return engine
 
 
 T = TypeVar("T")
 
 
-def _guard(action: Callable[[], T], db_url: str) -> T:
+def _guard(action: Callable[[], T], url: DatabaseURL) -> T:
     """Expected failures become one line on stderr and exit code 1 (click's ClickException)."""
     try:
         return action()
     except ImporterError as error:
         raise click.ClickException(str(error)) from None
-    except ArgumentError as error:
-        raise click.ClickException(f"not a database URL: {redacted(db_url)} ({error})") from None
+    except ArgumentError as error:  # a URL SQLAlchemy reads, naming an engine it does not know
+        raise click.ClickException(f"not a database URL: {url} ({error})") from None
     except SQLAlchemyError as error:
-        raise click.ClickException(f"database error: {describe(error, db_url)}") from None
+        raise click.ClickException(f"database error: {url.describe(error)}") from None
 
 
-def _alembic(action: Callable[[Any, Any], None], db_url: str, create: bool = False) -> None:
+def _alembic(action: Callable[[Any, Any], None], url: DatabaseURL, create: bool = False) -> None:
     """Run an Alembic command (`action(alembic.command, config)`); Alembic loads only for these commands. Only
     `create` makes a SQLite file that is not there."""
     from alembic import command
     from alembic.util.exc import AutogenerateDiffsDetected, CommandError
 
     if not create:
-        _guard(lambda: require_existing(db_url), db_url)
-    _guard(lambda: check_reachable(db_url), db_url)
+        _guard(lambda: require_existing(url), url)
+    _guard(lambda: check_reachable(url), url)
     try:
-        _guard(lambda: action(command, alembic_config(db_url)), db_url)
+        _guard(lambda: action(command, alembic_config(url)), url)
     except AutogenerateDiffsDetected as error:
         raise click.ClickException(f"the models differ from the migrations: {error}") from None
     except CommandError as error:
         raise click.ClickException(str(error)) from None
-
-
-# Bookkeeping the summary line leaves out (--json has it): comments pass through it on their way in.
-INTERNAL_TABLES = {"pending_comments"}
 
 
 def _role_name(value: str) -> str:
@@ -373,24 +379,6 @@ def _words(value: tuple[str, ...]) -> str:
     return phrase
 
 
-def _count_line(found: Found, limit: int | None) -> str:
-    """`N posts, M comments` that match; when the limit left some out, also how many are shown."""
-    line = f"{found.posts} posts, {found.comments} comments"
-    shown_posts = sum(hit.kind == "post" for hit in found.hits)
-    shown_comments = len(found.hits) - shown_posts
-    if (shown_posts, shown_comments) == (found.posts, found.comments):
-        return line
-    return f"{line} match; showing {shown_posts} posts, {shown_comments} comments (--limit {limit})"
-
-
-def _hit_line(hit: Hit) -> str:
-    """`post 12 2016-02-14 Title: excerpt` or `comment 345 post 12 0004.0002 Author: excerpt`, tab-separated."""
-    if hit.kind == "post":
-        return "\t".join(["post", str(hit.id), str(hit.when or ""), f"{hit.title or '(untitled)'}: {hit.excerpt}"])
-    return "\t".join(["comment", str(hit.id), f"post {hit.post_id}", hit.path or "",
-                      f"{hit.author or 'anonymous'}: {hit.excerpt}"])
-
-
 def _zone(value: str | None) -> str | None:
     if value is not None:
         try:
@@ -398,78 +386,3 @@ def _zone(value: str | None) -> str | None:
         except (ZoneInfoNotFoundError, ValueError):
             raise click.BadParameter(f"unknown time zone {value!r} (try e.g. Europe/London)") from None
     return value
-
-
-def _summary_line(result: RunResult) -> str:
-    """One line: what happened to the sources, then per table what changed; quiet parts are left out."""
-    done = f"{len(result.sources)} of {result.total}" if result.stopped else f"{len(result.sources)}"
-    parts = [_what_it_did(done, result.statuses, result.counts)]
-    if result.waiting:
-        parts.append(f"waiting: {result.waiting} comment{'s' if result.waiting != 1 else ''} for a post or parent")
-    return "; ".join(parts)
-
-
-def _what_it_did(done: str, statuses: Mapping[str, int], counts: Counts) -> str:
-    """`5 sources: 5 imported, 0 unchanged, 0 failed; new: posts 7, ...; updated: none`: the summary line's core."""
-    head = f"{done} sources: {statuses['imported']} imported, {statuses['unchanged']} unchanged, "
-    head += f"{statuses['partial']} partial, " if statuses["partial"] else ""
-    parts = [head + f"{statuses['failed']} failed"]
-    for label, field in (("new", "inserted"), ("updated", "updated"), ("removed", "deleted"), ("skipped", "skipped")):
-        listed = ", ".join(f"{name} {getattr(t, field)}" for name, t in counts.tallies.items()
-                           if getattr(t, field) and name not in INTERNAL_TABLES)
-        if listed or label in ("new", "updated"):
-            parts.append(f"{label}: {listed or 'none'}")
-    return "; ".join(parts)
-
-
-def _run_line(run: RunSummary) -> str:
-    """`12  2026-12-05 10:31:02  2026-12-05 10:31:09  succeeded  5 sources: ...`, tab-separated. A run counts what
-    it did as it ends: one that has not ended shows its last heartbeat instead."""
-    fields = [str(run.id), _moment(run.started_at), _moment(run.finished_at), run.state]
-    if run.finished_at is None:
-        fields.append(f"last heartbeat {_moment(run.heartbeat_at)}")
-    else:
-        fields.append(_what_it_did(str(sum(run.sources.values())), run.sources, run.counts))
-    return "\t".join(fields)
-
-
-def _run_as_json(run: RunSummary) -> dict[str, Any]:
-    ended = run.finished_at is not None
-    return {
-        "id": run.id,
-        **{name: moment.isoformat(timespec="microseconds") if moment else None for name, moment in (
-            ("started_at", run.started_at), ("finished_at", run.finished_at), ("heartbeat_at", run.heartbeat_at))},
-        "status": run.status,
-        "state": run.state,
-        "sources": run.sources if ended else None,
-        "entities": {name: vars(tally) for name, tally in run.counts.tallies.items()} if ended else None,
-    }
-
-
-def _moment(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
-
-
-def _stopped_line(result: RunResult) -> str:
-    """Why the run stopped before its last source, and what to do: one line for stderr."""
-    left = f"{result.remaining} of {result.total} sources left; run the same import again to finish"
-    if result.interrupted:
-        return f"interrupted by {result.stopped}: {left}"
-    return f"Error: database error: {result.database_error} ({left})"
-
-
-def _as_json(result: RunResult) -> dict[str, Any]:
-    statuses = result.statuses
-    stopped = {"stopped": result.stopped, "remaining": result.remaining} if result.stopped else {}
-    if result.database_error:
-        stopped["database_error"] = result.database_error
-    return {
-        "run_id": result.run_id,
-        "status": result.status,
-        **stopped,
-        "sources": {name: statuses[name] for name in ("imported", "unchanged", "partial", "failed")},
-        "entities": {name: vars(tally) for name, tally in result.counts.tallies.items()},
-        "waiting": result.waiting,
-        "failures": [{"locator": s.locator, "error": s.error} for s in result.failed],
-        "partial": [{"locator": s.locator, "waiting": s.waiting} for s in result.sources if s.status == "partial"],
-    }

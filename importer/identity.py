@@ -26,7 +26,7 @@ _REMOVED_MARKER = re.compile(
 
 # Keys are stored, so these rules are a contract with every existing database (its `identity_rules` row says
 # which version made its keys). A change that alters any key, for any input, bumps this number and ships an
-# Alembic revision that calls importer.rekeying.rekey(): else every re-import would duplicate the rows it meant
+# Alembic revision that calls blogimport.store.rekeying.rekey(): else every re-import would duplicate the rows it meant
 # to find. tests/test_key_contract.py holds literal keys of the seeds, and fails until the change is owned up to.
 IDENTITY_VERSION = 1
 

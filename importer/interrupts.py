@@ -3,15 +3,15 @@
 Python runs a signal handler between any two bytecodes of the main thread, inside a garbage-collection callback or
 a finalizer too, where an exception it raises is printed and discarded ("Exception ignored in ..."): a signal
 raised from there was lost, and the import ran to its end. So the handler only records the signal, and the run
-raises Interrupted (`check`) where stopping is safe: before every statement (an engine event, importer.db), before
-every commit, between sources, and in the loops that wait (for a parser, before a retry: `sleep`). A commit and the
-report of what it committed go together (`held`): a signal arriving then is acted on right after.
+raises Interrupted (`check`) where stopping is safe: before every statement (an engine event, blogimport.store.db),
+before every commit, between sources, and in the loops that wait (for a parser, before a retry: `sleep`). A commit
+and the report of what it committed go together (`held`): a signal arriving then is acted on right after.
 
 A long wait inside a driver (a lock another import holds: SQLite waits up to two minutes, PostgreSQL as long as it
 takes) runs no Python, so no safe point comes: a thread woken by the signal itself (Python's wakeup fd) calls what
-was registered to cut such a wait short (`cut_short_by`: importer.db cancels the statement running), and the driver's
-error is the signal. A second signal while the first still waits to be acted on ends the process at once with the
-same exit code; the database rolls back what was not committed.
+was registered to cut such a wait short (`cut_short_by`: blogimport.store.db cancels the statement running), and the
+driver's error is the signal. A second signal while the first still waits to be acted on ends the process at once
+with the same exit code; the database rolls back what was not committed.
 
 Parsing workers ignore SIGINT, which a terminal sends to the whole process group, and are stopped by the run.
 """

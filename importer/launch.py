@@ -1,11 +1,11 @@
 """The `blogimport` console script: signals are recorded first, before click, SQLAlchemy and the rest load, so that a
-Ctrl-C in the first moments is an interruption like any other, not a traceback (importer.interrupts)."""
+Ctrl-C in the first moments is an interruption like any other, not a traceback (blogimport.interrupts)."""
 
-from importer import interrupts
+from blogimport import interrupts
 
 
 def main() -> None:
     interrupts.install()
-    from importer.cli import main as run_command  # noqa: PLC0415 (loaded after the handlers, on purpose)
+    from blogimport.cli import main as run_command  # noqa: PLC0415 (loaded after the handlers, on purpose)
 
     run_command()

@@ -1,13 +1,13 @@
-"""One import run: sources -> format -> records -> rows.
+"""One import run: sources -> formats (in workers) -> records -> store, each source in a transaction of its own.
 
 A source whose signature (size and modification time, or a zip member's CRC) is what it was when its content was
 last imported, with the same parser and options, is skipped unread: the quick check (not with --checksum). The
 others are read once to hash them; one whose content was already imported so is skipped without parsing. The
-rest are parsed (importer.parsing: in worker processes when there are several jobs) and written by
-importer.writing, each whole or not at all. A source that cannot be read or parsed, or that the database
+rest are parsed (blogimport.workers: in worker processes when there are several jobs) and written by
+blogimport.transactions, each whole or not at all. A source that cannot be read or parsed, or that the database
 refuses, is recorded as failed and the run goes on.
 
-A signal (Ctrl-C, SIGTERM: importer.interrupts) or the database failing (importer.db.is_fault) stops the run where it
+A signal (Ctrl-C, SIGTERM: blogimport.interrupts) or the database failing (store.is_fault) stops the run where it
 is: what is not committed is rolled back, the workers are stopped, and the run is recorded as interrupted or failed
 (when the database still can), with what it did so far. The next run picks up the sources not done.
 """
@@ -26,16 +26,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from importer import formats, identity, interrupts, parsing, runs, sources
-from importer.db import connected, describe, is_fault, redacted
-from importer.errors import DatabaseUnavailable, SourceError
-from importer.interrupts import Interrupted
-from importer.parsing import ParseTask
-from importer.records import ParseOptions
-from importer.runs import LastImport, SourceRecord
-from importer.sources import Source
-from importer.writer import Counts
-from importer.writing import Planned, SourceWriter
+from blogimport import formats, identity, interrupts, sources, store, workers
+from blogimport.errors import DatabaseUnavailable, SourceError
+from blogimport.interrupts import Interrupted
+from blogimport.records import Counts, ParseOptions, SourceRecord
+from blogimport.sources import Source
+from blogimport.store import DatabaseURL, LastImport, connected, is_fault
+from blogimport.transactions import Planned, SourceWriter
+from blogimport.workers import ParseTask
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,23 +96,23 @@ class RunResult:
 OnSource = Callable[[SourceRecord, Counts], None]
 
 
-def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
+def run_import(engine: Engine, url: DatabaseURL, inputs: Sequence[Source], options: ImportOptions,
                on_source: OnSource = lambda source, counts: None) -> RunResult:
-    """Import every source (see sources.discover) and record the run; `on_source` hears of each once written.
+    """Import every source (see sources.discover) into the database at `url` (its engine made), and record the run;
+    `on_source` hears of each once written.
 
-    Interrupted (see importer.interrupts) and a failing database stop the run: the result says so."""
+    Interrupted (see blogimport.interrupts) and a failing database stop the run: the result says so."""
     try:
         with connected(engine) as conn:
             transaction = conn.begin()
-            heartbeat = runs.start_run(conn, _now())
+            heartbeat = store.start_run(conn, _now())
             result = RunResult(run_id=heartbeat.run_id, total=len(inputs))
-            imported = runs.last_imports(conn)
+            imported = store.last_imports(conn)
             transaction.commit()
     except SQLAlchemyError as error:
         if not is_fault(error):
             raise
-        url = engine.url.render_as_string(hide_password=False)
-        raise DatabaseUnavailable(f"cannot write to {redacted(url)}: {describe(error, url)}") from None
+        raise DatabaseUnavailable(f"cannot write to {url}: {url.describe(error)}") from None
     done: dict[str, tuple[int, SourceRecord]] = {}
 
     def written(planned: Planned, record: SourceRecord, counts: Counts) -> None:
@@ -123,11 +121,11 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
             result.counts.add(counts)
         on_source(record, counts)
 
-    writer = SourceWriter(engine, heartbeat, options.blog, written, options.parse_options)
+    writer = SourceWriter(engine, url, heartbeat, options.blog, written, options.parse_options)
     to_parse = _plan(inputs, options, imported, writer)
     try:
         # closing(): the workers are stopped as soon as the run stops, whatever stops it.
-        with closing(parsing.parse_all(to_parse, _task, options.parse_options, options.jobs, len(inputs))) as parsed:
+        with closing(workers.parse_all(to_parse, _task, options.parse_options, options.jobs, len(inputs))) as parsed:
             for planned, outcome in parsed:
                 writer.write(planned, outcome)
         writer.close()
@@ -138,7 +136,7 @@ def run_import(engine: Engine, inputs: Sequence[Source], options: ImportOptions,
     except SQLAlchemyError as error:
         if not is_fault(error):
             raise
-        result.database_error = describe(error, engine.url.render_as_string(hide_password=False))
+        result.database_error = url.describe(error)
     if result.stopped:
         writer.abandon()
         # A statement the signal cut short is kept, with its cursor, by a reference cycle through the exception's
@@ -157,8 +155,8 @@ def _finish(engine: Engine, result: RunResult, done: dict[str, tuple[int, Source
     with connected(engine) as conn:
         transaction = conn.begin()
         # A later source may have brought what an earlier one's comments waited for.
-        result.sources = [runs.refreshed(conn, s) if s.status == "partial" else s for s in result.sources]
-        runs.finish_run(conn, result.run_id, result.status, result.statuses, result.counts, _now())
+        result.sources = [store.refreshed(conn, s) if s.status == "partial" else s for s in result.sources]
+        store.finish_run(conn, result.run_id, result.status, result.statuses, result.counts, _now())
         interrupts.check()
         with interrupts.held():
             transaction.commit()
@@ -201,13 +199,15 @@ def _read(order: int, source: Source, options: ImportOptions) -> Planned:
     """The source's hash, size and format; its bytes too when it is small (they are parsed from memory)."""
     locator = source.locator
     try:
-        data, sha256, size = _content(source)
+        content = source.read(keep=workers.SMALL_BYTES)
     except OSError as error:
         return Planned(order, source, _failed(SourceRecord(locator, "failed"), f"{locator}: cannot read: "
                                                                                 f"{error.strerror}"))
     except SourceError as error:  # refused before reading (a zip bomb)
         return Planned(order, source, _failed(SourceRecord(locator, "failed"), str(error)))
-    seen = SourceRecord(locator, "imported", sha256=sha256, size_bytes=size, signature=source.signature)
+    data = content.data
+    seen = SourceRecord(locator, "imported", sha256=content.sha256, size_bytes=content.size,
+                        signature=source.signature)
     try:
         head = data[: sources.SNIFF_BYTES] if data is not None else source.head()
         fmt = sources.sniff(head, locator, None if options.format == "auto" else options.format)
@@ -215,21 +215,8 @@ def _read(order: int, source: Source, options: ImportOptions) -> Planned:
         return Planned(order, source, _failed(seen, str(error)))
     except OSError as error:
         return Planned(order, source, _failed(seen, f"{locator}: cannot read: {error.strerror}"))
-    seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(sha256, fmt, options))
+    seen = replace(seen, format=fmt, import_fingerprint=_fingerprint(content.sha256, fmt, options))
     return Planned(order, source, seen, data)
-
-
-def _content(source: Source) -> tuple[bytes | None, str, int]:
-    """(the bytes if the source is small, else None; sha256; size), reading the source once when small."""
-    digest, size, chunks = hashlib.sha256(), 0, []
-    with source.open() as stream:
-        while chunk := stream.read(1 << 20):
-            interrupts.check()  # a large file takes a while to hash
-            digest.update(chunk)
-            size += len(chunk)
-            if size <= parsing.SMALL_BYTES:
-                chunks.append(chunk)
-    return (b"".join(chunks) if size <= parsing.SMALL_BYTES else None), digest.hexdigest(), size
 
 
 def _task(planned: Planned) -> ParseTask:

@@ -1,4 +1,6 @@
-"""The plain data every parser yields and the store consumes.
+"""The plain data that goes from one stage of an import to the next: what every parser yields and the store
+consumes (Document and its records), and what an import did (Counts per table, a SourceRecord per source), which
+the store records and the command line shows.
 
 Parsers build these from bytes and know nothing of databases; the store turns them into rows and knows nothing
 of formats. A comment's replies sit inside it where the source nests them (text, HTML); an export names a
@@ -8,8 +10,10 @@ comment's post and parent by Blogger id instead (LooseComment), and the store pu
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from blogimport.errors import SourceError
 
 # How much a kind of source knows, for the merge rule "the richer source wins a field" (DESIGN.md, Identity).
 # A classic export outranks Takeout: it also has the blog's host, local time offsets and profile URLs.
@@ -113,3 +117,56 @@ class Document:
     @property
     def source_rank(self) -> int:
         return SOURCE_RANK[self.kind or self.format]
+
+
+Outcome = Document | SourceError  # what parsing one source gave: its records, or why there are none
+
+
+# -- what an import did -----------------------------------------------------------------------------------------
+
+ENTITIES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references",
+            "pending_comments")
+
+
+@dataclass
+class Tally:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: int = 0
+
+    def add(self, other: Tally) -> None:
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+
+@dataclass
+class Counts:
+    """What an import did, per table (and per kind of entry it skipped)."""
+
+    tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in ENTITIES})
+    parked: int = 0  # comments put in pending_comments, to wait for their post or parent
+
+    def __getitem__(self, entity: str) -> Tally:
+        return self.tallies.setdefault(entity, Tally())
+
+    def add(self, other: Counts) -> None:
+        for name, tally in other.tallies.items():
+            self[name].add(tally)
+        self.parked += other.parked
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """What one run learned about one input."""
+
+    locator: str
+    status: str  # imported | unchanged | partial | failed
+    sha256: str | None = None
+    format: str | None = None
+    size_bytes: int | None = None
+    error: str | None = None  # why it failed, or what it waits for
+    import_fingerprint: str | None = None  # set when its content was imported
+    signature: str | None = None  # Source.signature (sources.files), as it was when its content was read
+    waiting: int = 0  # comments waiting for their post or parent

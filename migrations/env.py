@@ -7,9 +7,9 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection, pool
 
-import models
-from importer.db import engine_url, new_engine
-from importer.settings import database_url
+from blogimport import models
+from blogimport.settings import database_url
+from blogimport.store.db import DatabaseURL, new_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -33,11 +33,11 @@ def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
     return not (type_ == "index" and name and name.startswith("ft_"))
 
 
-def _configure(connection: Connection | None = None, url: str | None = None) -> None:
-    dialect = connection.dialect.name if connection is not None else engine_url(url).get_backend_name()
+def _configure(connection: Connection | None = None, url: DatabaseURL | None = None) -> None:
+    dialect = connection.dialect.name if connection is not None else url.backend if url else ""
     context.configure(
         connection=connection,
-        url=engine_url(url) if url else None,
+        url=url.target if url else None,
         target_metadata=target_metadata,
         render_as_batch=dialect == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
@@ -47,8 +47,15 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
     )
 
 
+def _url() -> DatabaseURL:
+    """The CLI's URL (blogimport.store.schema.alembic_config), or, for `alembic` run from the repository, the one the
+    CLI would use."""
+    given: DatabaseURL | None = config.attributes.get("url")
+    return given or DatabaseURL.parse(database_url())
+
+
 def run_migrations_offline() -> None:
-    _configure(url=config.attributes.get("url") or database_url())
+    _configure(url=_url())
     with context.begin_transaction():
         context.run_migrations()
 
@@ -60,7 +67,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = new_engine(config.attributes.get("url") or database_url(), poolclass=pool.NullPool)
+    engine = new_engine(_url(), poolclass=pool.NullPool)
     with engine.connect() as connection:
         _configure(connection=connection)
         with context.begin_transaction():

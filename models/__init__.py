@@ -1,10 +1,10 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata (Alembic relies on it)."""
 
-from models.base import Base, UTCDateTime
-from models.blog import Author, Blog, Label
-from models.comment import Comment, CommentReference, PendingComment
-from models.post import Post, PostLabel
-from models.provenance import IdentityRules, ImportRun, ImportRunCount, Source
+from blogimport.models.base import Base, UTCDateTime
+from blogimport.models.blog import Author, Blog, Label
+from blogimport.models.comment import Comment, CommentReference, PendingComment
+from blogimport.models.post import Post, PostLabel
+from blogimport.models.provenance import IdentityRules, ImportRun, ImportRunCount, Source
 
 __all__ = [
     "Author",

@@ -6,9 +6,9 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
+from blogimport.models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
 
-# Natural keys are bounded by importer.identity.bounded(), and compare byte by byte on every engine: two keys that
+# Natural keys are bounded by blogimport.identity.bounded(), and compare byte by byte on every engine: two keys that
 # differ only in case or accents are two rows, as on SQLite and PostgreSQL.
 KEY = String(255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
 BLOGGER_ID = String(32)  # Blogger's ids are up to 19 digits; kept as text, never as numbers

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
-from models.blog import BLOGGER_ID, KEY
+from blogimport.models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
+from blogimport.models.blog import BLOGGER_ID, KEY
 
 
 class Post(Timestamps, Base):

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
-from models.blog import KEY
+from blogimport.models.base import MYSQL_TABLE, ROW_ID, Base, Timestamps
+from blogimport.models.blog import KEY
 
 SOURCE_STATUSES = ("imported", "unchanged", "partial", "failed")
 RUN_STATUSES = ("running", "succeeded", "failed", "interrupted")

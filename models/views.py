@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, SmallInteger, String, Table, Text
 
-from models.base import UTCDateTime
+from blogimport.models.base import UTCDateTime
 
 VIEWS = MetaData()
 

@@ -29,9 +29,11 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Connection, create_engine, make_url, text
 
-from importer.cli import cli
+from blogimport.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
+# The repository's folders and the packages they install as (pyproject.toml's package-dir).
+PACKAGE_FOLDERS = {"importer": "blogimport", "models": "blogimport.models", "migrations": "blogimport.migrations"}
 SEEDS = REPO / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -39,6 +41,17 @@ SEED_FILES = sorted(SEEDS.glob("*.txt"))
 ENGINES = ("sqlite", "postgresql", "mysql")
 SERVER_URL_VARS = {"postgresql": "BLOGIMPORT_TEST_POSTGRES_URL", "mysql": "BLOGIMPORT_TEST_MYSQL_URL"}
 REQUIRE_SERVERS = "BLOGIMPORT_REQUIRE_SERVERS"
+
+
+def copy_project(destination: Path) -> Path:
+    """What a build of the project reads, copied, so that a build (pip install ., pip wheel) leaves nothing in the
+    checkout."""
+    destination.mkdir(parents=True)
+    for folder in PACKAGE_FOLDERS:
+        shutil.copytree(REPO / folder, destination / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, destination / name)
+    return destination
 
 
 def run(*args: object, env: dict[str, str] | None = None) -> Result:
@@ -202,7 +215,7 @@ def made_by_blogimport(url: str, seeds: bool) -> None:
     """`blogimport db upgrade`, or `blogimport import seeds/`, in a process of its own, so no connection to the
     template outlives it (PostgreSQL copies only a database nobody is connected to)."""
     command = ["import", str(SEEDS)] if seeds else ["db", "upgrade"]
-    done = subprocess.run([sys.executable, "-m", "importer", *command, "--db", url],
+    done = subprocess.run([sys.executable, "-m", "blogimport", *command, "--db", url],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, select, text
 from sqlalchemy.pool import NullPool
 
-import models
+from blogimport import models
 
 CONTENT_TABLES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references")
 SURROGATE = {"id", "created_at", "updated_at"}

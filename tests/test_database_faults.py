@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from importer.db import redacted
-from importer.runs import LEASE_ENV_VAR
+from blogimport.store import DatabaseURL
+from blogimport.store.runs import LEASE_ENV_VAR
 from tests.conftest import SEED_FILES, SEEDS, Corpus, run, scratch_database, server_admin_url
 from tests.dbdump import assert_whole_sources, natural_dump, query, raw_dump
 from tests.processes import BLOGIMPORT, as_mode_says, start_import, wait_for_sources, wait_for_state, wait_until_gone
@@ -100,7 +100,7 @@ def test_a_server_that_refuses_connections_is_named_in_one_line(server_behind_pr
     refused = run("import", SEEDS, "--db", proxy.url)
     assert (refused.exit_code, refused.stdout) == (1, "")
     (line,) = refused.stderr.splitlines()
-    assert line.startswith(f"Error: cannot open {redacted(proxy.url)}: ") and "refused" in line, line
+    assert line.startswith(f"Error: cannot open {DatabaseURL.parse(proxy.url)}: ") and "refused" in line, line
 
     proxy.up()
     assert run("import", SEEDS, "--db", proxy.url).stdout.startswith("5 sources: 5 imported, 0 unchanged, 0 failed; ")

@@ -8,7 +8,6 @@ without any extra, as `pip install .` leaves it.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
-from importer.db import HEAD_REVISION
-from tests.conftest import REPO, SEEDS, run, scratch_database, server_admin_url
+from blogimport.store import DatabaseURL
+from blogimport.store.schema import HEAD_REVISION
+from tests.conftest import SEEDS, copy_project, run, scratch_database, server_admin_url
 
 SEEDS_SUMMARY = ("5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "
                  "post_labels 3, comments 96, comment_references 13; updated: none\n")
@@ -48,7 +48,6 @@ WITHOUT_DRIVERS = {
 # Alembic's env.py), and are run with every form of URL.
 COMMANDS = [("import", str(SEEDS)), ("db", "upgrade"), ("stats",), ("search", "Interserve"),
             ("db", "current")]
-PROJECT_FILES = ("importer", "models", "migrations", "pyproject.toml", "README.md")
 
 
 @pytest.fixture(scope="session")
@@ -56,13 +55,7 @@ def bare_blogimport(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`blogimport` of a virtual environment made by `pip install .`, without extras: no database driver. Built
     from a copy of the project, so the build leaves nothing in the checkout (about 20 s, once per session)."""
     top = tmp_path_factory.mktemp("bare")
-    project = top / "project"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(REPO / name, project / name)
+    project = copy_project(top / "project")
     venv = top / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
     # This environment's pip installs into the new one: no copy of pip to bootstrap there.
@@ -136,3 +129,18 @@ def test_a_driver_this_environment_lacks_is_one_line_here_too() -> None:
     for command in COMMANDS:
         result = run(*command, "--db", url)
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", WITHOUT_DRIVERS[url] + "\n"), command
+
+
+def test_a_url_is_parsed_once_and_shows_itself_without_its_password() -> None:
+    """store.DatabaseURL: shown as given, password hidden; blanked in a driver's message; connected to with the
+    driver blogimport's extra installs."""
+    url = DatabaseURL.parse("postgres://reader:hunter2@db.example:5432/blog")
+    assert (str(url), repr(url)) == ("postgres://reader:***@db.example:5432/blog",
+                                     "DatabaseURL('postgres://reader:***@db.example:5432/blog')")
+    assert f"cannot open {url}" == "cannot open postgres://reader:***@db.example:5432/blog"
+    assert (url.target.drivername, url.backend) == ("postgresql+psycopg", "postgresql")
+    refused = OSError('FATAL:  password "hunter2" refused for "reader"\nDETAIL: the second line')
+    assert url.describe(refused) == 'FATAL:  password "***" refused for "reader"'
+    assert DatabaseURL.parse("sqlite:///blog.db").describe(OSError("")) == "OSError"
+    assert str(DatabaseURL.parse("mariadb://root@127.0.0.1/test")) == "mariadb://root@127.0.0.1/test"
+    assert DatabaseURL.parse("mariadb://root@127.0.0.1/test").target.drivername == "mariadb+pymysql"

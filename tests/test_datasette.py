@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from importer.datasette import METADATA_FILE, as_text
+from blogimport.report.datasette import METADATA_FILE, as_text
 from tests.conftest import REPO, REQUIRE_SERVERS, SEEDS, run
 from tests.test_readme import DOCS
 from tests.test_views import SEED_POSTS
@@ -36,7 +36,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 def test_the_metadata_file_is_generated_from_the_models() -> None:
     assert METADATA_FILE.read_text(encoding="utf-8") == as_text(), \
-        "run: python -m importer.datasette > importer/datasette-metadata.json"
+        "run: python -m blogimport.report.datasette > importer/report/datasette-metadata.json"
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from importer.dates import find_date
+from blogimport.formats.dates import find_date
 
 
 @pytest.mark.parametrize(

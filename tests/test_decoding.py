@@ -1,4 +1,4 @@
-"""Text renderings saved in other encodings (importer.decoding): decoded to the same text, never mangled."""
+"""Text renderings saved in other encodings (blogimport.sources.decoding): decoded to the same text, never mangled."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from importer import decoding, sources
-from importer.errors import UnsupportedFormat
+from blogimport import sources
+from blogimport.errors import UnsupportedFormat
+from blogimport.sources import decoding
 from tests.conftest import SEEDS, run
 from tests.dbdump import query
 

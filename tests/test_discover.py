@@ -1,4 +1,4 @@
-"""Which inputs a PATH argument means (importer.sources.discover): every file under a folder once, in path order,
+"""Which inputs a PATH argument means (blogimport.sources.discover): every file under a folder once, in path order,
 hidden ones aside, links followed to their files but never into folders."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from importer.sources import discover
+from blogimport.sources import discover
 
 
 def _tree(top: Path) -> Path:

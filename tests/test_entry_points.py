@@ -4,15 +4,16 @@ that is not there, and every `python -m` entry point has --help and writes no fi
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from importer.datasette import METADATA_FILE
-from importer.schema_doc import END, START
-from tests.conftest import REPO, run
+from blogimport.report.datasette import METADATA_FILE
+from blogimport.report.schema_doc import END, START
+from tests.conftest import PACKAGE_FOLDERS, REPO, run
 
 NOT_CREATING = [("stats",), ("search", "Interserve"), ("runs",), ("db", "current"), ("db", "history"), ("db", "check"),
                 ("db", "downgrade", "base")]
@@ -46,18 +47,19 @@ def test_import_and_db_upgrade_still_create_it(tmp_path: Path) -> None:
 def main_modules() -> list[str]:
     """Every module of the package that runs as `python -m`: a __main__.py, or an `if __name__ == "__main__":`."""
     found = []
-    for package in ("importer", "models", "migrations"):
-        for path in sorted((REPO / package).rglob("*.py")):
+    for folder, package in PACKAGE_FOLDERS.items():
+        for path in sorted((REPO / folder).rglob("*.py")):
             if path.name == "__main__.py" or 'if __name__ == "__main__":' in path.read_text(encoding="utf-8"):
-                parts = path.relative_to(REPO).with_suffix("").parts
+                parts = (*package.split("."), *path.relative_to(REPO / folder).with_suffix("").parts)
                 found.append(".".join(parts[:-1] if path.name == "__main__.py" else parts))
     return found
 
 
-MAIN_MODULES = ["importer", "importer.datasette", "importer.schema_doc"]
-USAGE = {"importer": "Usage: python -m importer [OPTIONS] COMMAND [ARGS]...",
-         "importer.datasette": "usage: python -m importer.datasette [-h] [NAME]",
-         "importer.schema_doc": "usage: python -m importer.schema_doc [-h] [--write | --check] [FILE]"}
+MAIN_MODULES = ["blogimport", "blogimport.report.datasette", "blogimport.report.schema_doc"]
+# As printed 80 columns wide (python_m sets COLUMNS), where argparse would wrap a longer one.
+USAGE = {"blogimport": "Usage: python -m blogimport [OPTIONS] COMMAND [ARGS]...",
+         "blogimport.report.datasette": "usage: python -m blogimport.report.datasette [-h] [NAME]",
+         "blogimport.report.schema_doc": "usage: python -m blogimport.report.schema_doc [-h] [--write | --check] [FILE]"}
 
 
 def test_the_entry_points_are_these() -> None:
@@ -65,7 +67,8 @@ def test_the_entry_points_are_these() -> None:
 
 
 def python_m(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=cwd, timeout=60,
+                          env={**os.environ, "COLUMNS": "80"})
 
 
 def contents(folder: Path) -> dict[str, str]:
@@ -98,28 +101,28 @@ def test_every_entry_point_has_help_and_writes_nothing(module: str, stale_readme
 
 def test_schema_doc_without_arguments_prints_the_section(tmp_path: Path) -> None:
     section = SCHEMA_DOC.read_text(encoding="utf-8").split(START, 1)[1].split(END, 1)[0]
-    printed = python_m("importer.schema_doc", cwd=tmp_path)
+    printed = python_m("blogimport.report.schema_doc", cwd=tmp_path)
     assert (printed.returncode, "\n" + printed.stdout, printed.stderr) == (0, section, "")
 
 
 def test_schema_doc_checks_and_writes_only_when_asked(stale_readme_folder: Path) -> None:
     readme = stale_readme_folder / "docs" / "schema.md"
     stale = readme.read_text(encoding="utf-8")
-    checked = python_m("importer.schema_doc", "--check", cwd=stale_readme_folder)
+    checked = python_m("blogimport.report.schema_doc", "--check", cwd=stale_readme_folder)
     assert (checked.returncode, checked.stdout, checked.stderr) == (
-        1, "", "docs/schema.md: out of date; run: python -m importer.schema_doc --write\n")
+        1, "", "docs/schema.md: out of date; run: python -m blogimport.report.schema_doc --write\n")
     assert readme.read_text(encoding="utf-8") == stale
-    written = python_m("importer.schema_doc", "--write", cwd=stale_readme_folder)
+    written = python_m("blogimport.report.schema_doc", "--write", cwd=stale_readme_folder)
     assert (written.returncode, written.stdout) == (0, "docs/schema.md: updated\n")
     section = SCHEMA_DOC.read_text(encoding="utf-8").split(START, 1)[1].split(END, 1)[0]
     assert readme.read_text(encoding="utf-8") == f"# A project\n\n{START}{section}{END}\n"
-    again = python_m("importer.schema_doc", "--check", str(readme), cwd=REPO)
+    again = python_m("blogimport.report.schema_doc", "--check", str(readme), cwd=REPO)
     assert (again.returncode, again.stdout) == (0, f"{readme}: up to date\n")
-    missing = python_m("importer.schema_doc", "--check", "nope.md", cwd=stale_readme_folder)
+    missing = python_m("blogimport.report.schema_doc", "--check", "nope.md", cwd=stale_readme_folder)
     assert (missing.returncode, missing.stdout, missing.stderr) == (
         1, "", "error: nope.md: [Errno 2] No such file or directory: 'nope.md'\n")
 
 
 def test_datasette_prints_the_metadata_it_keeps() -> None:
-    printed = python_m("importer.datasette", cwd=REPO)
+    printed = python_m("blogimport.report.datasette", cwd=REPO)
     assert (printed.returncode, printed.stdout, printed.stderr) == (0, METADATA_FILE.read_text(encoding="utf-8"), "")

@@ -309,8 +309,8 @@ def test_a_post_from_an_export_adopts_the_text_rendering_row(tmp_path: Path, db_
 
 def render_as_text(export: Path, post_id: str) -> str:
     """One post of an export in the samples' text form (a date line, title, body, numbered comments)."""
-    from importer.formats import atom
-    from importer.records import LooseComment, PostRecord
+    from blogimport.formats import atom
+    from blogimport.records import LooseComment, PostRecord
 
     with export.open("rb") as stream:
         entries = list(atom.parse(stream, str(export)).entries)

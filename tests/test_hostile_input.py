@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from importer.records import CommentRecord, PostRecord
+from blogimport.records import CommentRecord, PostRecord
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import query
 from tests.processes import as_mode_says
@@ -198,7 +198,7 @@ def test_hostile_content_is_stored_as_it_should_read(crawl: tuple[Path, dict[str
 
 def test_a_file_gone_between_listing_and_reading_fails_alone(tmp_path: Path, db_url: str,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from importer import cli, sources
+    from blogimport import cli, sources
 
     crawl = _two_seeds(tmp_path)
     (gone,) = crawl.glob("002_*.txt")
@@ -223,7 +223,7 @@ def test_a_file_that_cannot_be_read_fails_alone(tmp_path: Path) -> None:
     crawl = _two_seeds(tmp_path)
     (locked,) = crawl.glob("002_*.txt")
     locked.chmod(0)
-    command = [sys.executable, "-m", "importer", "import", str(crawl), "--db", f"sqlite:///{tmp_path}/b.db"]
+    command = [sys.executable, "-m", "blogimport", "import", str(crawl), "--db", f"sqlite:///{tmp_path}/b.db"]
     done = subprocess.run(as_mode_says(command), capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stderr) == (1, f"error: {locked}: cannot read: Permission denied\n")
     assert query(f"sqlite:///{tmp_path}/b.db", "SELECT status FROM sources ORDER BY locator") == [

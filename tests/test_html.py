@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from importer.errors import ParseError
-from importer.formats import html
-from importer.records import AuthorRecord, CommentRecord, PostRecord
+from blogimport.errors import ParseError
+from blogimport.formats import html
+from blogimport.records import AuthorRecord, CommentRecord, PostRecord
 from tests.conftest import FIXTURES, run
 from tests.dbdump import query
 

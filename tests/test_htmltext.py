@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from importer.htmltext import html_to_text
+from blogimport.formats.htmltext import html_to_text
 
 
 @pytest.mark.parametrize(

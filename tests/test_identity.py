@@ -1,14 +1,14 @@
 """Normalisation, fingerprints and natural keys (DESIGN.md, Identity).
 
 Expected keys are literals, never made by the functions under test: keys are stored, and a change that alters
-one must be seen (importer.identity.IDENTITY_VERSION; tests/test_key_contract.py for the seeds' keys).
+one must be seen (blogimport.identity.IDENTITY_VERSION; tests/test_key_contract.py for the seeds' keys).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from importer import identity
+from blogimport import identity
 
 
 def test_normalise_drops_control_lines_and_collapses_whitespace() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from importer.records import CommentRecord, PostRecord
+from blogimport.records import CommentRecord, PostRecord
 from tests.conftest import SEEDS, run
 from tests.dbdump import query
 from tests.render import render_text

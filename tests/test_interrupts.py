@@ -21,9 +21,9 @@ from typing import Any, NoReturn
 import pytest
 from sqlalchemy import Engine, event, text
 
-from importer import interrupts
-from importer.db import make_engine
-from importer.interrupts import Interrupted
+from blogimport import interrupts
+from blogimport.interrupts import Interrupted
+from blogimport.store import DatabaseURL, make_engine
 from tests.conftest import SEEDS, Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
 from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, wait_until_gone
@@ -127,7 +127,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_second_signal_before_the_first_is_acted_on_ends_the_process_at_once() -> None:
-    done = _python("import os, signal, time\nfrom importer import interrupts\ninterrupts.install()\n"
+    done = _python("import os, signal, time\nfrom blogimport import interrupts\ninterrupts.install()\n"
                    "os.kill(os.getpid(), signal.SIGINT)\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)\n"
                    "print('never')")
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted by SIGINT again: stopping at once\n")
@@ -135,7 +135,7 @@ def test_a_second_signal_before_the_first_is_acted_on_ends_the_process_at_once()
 
 def test_a_signal_after_the_run_is_recorded_is_ignored_to_the_very_end() -> None:
     """Python puts back the default handlers as it exits: a signal then would still end the process by it."""
-    done = _python("import os, signal\nfrom importer import interrupts\ninterrupts.install()\n"
+    done = _python("import os, signal\nfrom blogimport import interrupts\ninterrupts.install()\n"
                    "interrupts.finished()\nos.kill(os.getpid(), signal.SIGTERM)\ninterrupts.check()\nprint('done')")
     assert (done.returncode, done.stdout, done.stderr) == (0, "done\n", "")
 
@@ -199,7 +199,7 @@ def _driver_error_while_stopping(dbapi: Any) -> NoReturn:
 
 
 def test_a_driver_error_raised_as_a_signal_stopped_a_statement_is_the_signal(db_url: str) -> None:
-    engine = make_engine(db_url)
+    engine = make_engine(DatabaseURL.parse(db_url))
     with engine.connect() as conn:
         event.listen(engine, "do_execute", lambda *_: _driver_error_while_stopping(engine.dialect.loaded_dbapi))
         with pytest.raises(Interrupted) as caught:
@@ -209,7 +209,7 @@ def test_a_driver_error_raised_as_a_signal_stopped_a_statement_is_the_signal(db_
 
 
 def test_a_driver_error_raised_as_a_signal_stopped_the_pools_check_is_the_signal(server_db_url: str) -> None:
-    engine = make_engine(server_db_url)
+    engine = make_engine(DatabaseURL.parse(server_db_url))
     with engine.connect():
         pass  # a connection in the pool: the next checkout pings it first
     dropped: list[BaseException | None] = []
@@ -239,10 +239,10 @@ def test_the_signal_behind_an_error_is_found_through_causes_and_contexts() -> No
 @pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)  # MySQL's drivers cannot cancel a statement
 def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_postgresql(db_url: str) -> None:
     """A lock another transaction holds keeps the import's statement waiting inside the driver, where no Python runs:
-    the signal cancels the statement (importer.db), and the import stops at once, the lock still held."""
+    the signal cancels the statement (blogimport.store.db), and the import stops at once, the lock still held."""
     server_db_url = db_url
     assert run("db", "upgrade", "--db", server_db_url).exit_code == 0
-    engine = make_engine(server_db_url)
+    engine = make_engine(DatabaseURL.parse(server_db_url))
     with engine.connect() as holder, engine.connect() as watcher:
         holder.execute(text("LOCK TABLE import_runs IN ACCESS EXCLUSIVE MODE"))  # where the run's row goes
         process = start_import(SEEDS, "--db", server_db_url)

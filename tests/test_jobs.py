@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from importer import parsing
+from blogimport import workers
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import assert_database_sound, natural_dump, query
 
@@ -30,7 +30,7 @@ def imported(db_url: str, *args: object) -> dict:
 
 
 def test_enough_sources_for_a_pool() -> None:
-    assert len(SOURCES) >= parsing.FEW_SOURCES
+    assert len(SOURCES) >= workers.FEW_SOURCES
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_workers_write_what_one_process_writes(db_url: str, alone: Callable[...,
 def test_a_large_source_streams_from_its_own_process(monkeypatch: pytest.MonkeyPatch, db_url: str,
                                                      alone: Callable[..., tuple[dict, dict]]) -> None:
     _, dump = alone(WGDD, SEEDS)
-    monkeypatch.setattr(parsing, "SMALL_BYTES", 64 * 1024)  # the export (1 MB) is large now, the seeds are not
+    monkeypatch.setattr(workers, "SMALL_BYTES", 64 * 1024)  # the export (1 MB) is large now, the seeds are not
     report = imported(db_url, WGDD, SEEDS, "--jobs", "2")
     assert report["sources"]["imported"] == 6
     assert natural_dump(db_url) == dump
@@ -69,7 +69,7 @@ def test_a_parser_failing_in_its_own_process_fails_its_source_alone(monkeypatch:
     broken = tmp_path / "broken.xml"
     data = WGDD.read_bytes()
     broken.write_bytes(data[: len(data) * 2 // 3])  # cut off: well-formed for two thirds of its entries
-    monkeypatch.setattr(parsing, "SMALL_BYTES", 64 * 1024)
+    monkeypatch.setattr(workers, "SMALL_BYTES", 64 * 1024)
     result = run("import", broken, SEEDS, "--db", db_url, "--jobs", "2")
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()

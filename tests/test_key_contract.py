@@ -2,7 +2,7 @@
 
 Keys live in every database ever made, so the rules that make them (importer/identity.py) cannot change quietly:
 the seeds' keys are literals here; the database records the version of the rules that made its keys; a change of
-rules comes with a revision that re-keys the rows (importer.rekeying), and an import into a database whose keys
+rules comes with a revision that re-keys the rows (blogimport.store.rekeying), and an import into a database whose keys
 another version made is refused. The "change" simulated below is the one the issue names: comment fingerprints by
 md5 instead of sha256, still 32 hex characters.
 """
@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from importer import db, identity
-from importer.rekeying import RekeyConflict, rekey
+from blogimport import identity
+from blogimport.store import schema
+from blogimport.store.rekeying import RekeyConflict, rekey
 from tests.conftest import SEEDS, run
 from tests.dbdump import connect, query, raw_dump
 from tests.test_exports import WGDD, small_export
@@ -102,18 +103,18 @@ def md5_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool
 
     def install(rekeys: bool) -> None:
         folder = tmp_path / "migrations"
-        shutil.copytree(db.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
         body = "rekey(op.get_bind(), version=2)" if rekeys else \
             'op.execute("UPDATE identity_rules SET version = 2")'
         (folder / "versions" / "9999_md5_fingerprints.py").write_text(
             '"""Identity rules 2: comment fingerprints by md5."""\n'
-            "from alembic import op\n\nfrom importer.rekeying import rekey\n\n"
-            f'revision = "9999"\ndown_revision = "{db.HEAD_REVISION}"\n'
+            "from alembic import op\n\nfrom blogimport.store.rekeying import rekey\n\n"
+            f'revision = "9999"\ndown_revision = "{schema.HEAD_REVISION}"\n'
             "branch_labels = None\ndepends_on = None\n\n\n"
             f"def upgrade():\n    {body}\n\n\n"
             "def downgrade():\n    pass  # the older rules are gone: keys and version stay\n")
-        monkeypatch.setattr(db, "MIGRATIONS_DIR", folder)
-        monkeypatch.setattr(db, "HEAD_REVISION", "9999")
+        monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
+        monkeypatch.setattr(schema, "HEAD_REVISION", "9999")
         monkeypatch.setattr(identity, "IDENTITY_VERSION", 2)
         monkeypatch.setattr(identity, "fingerprint", md5_fingerprint)
 

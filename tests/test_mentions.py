@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from importer import mentions
-from importer.mentions import find_mentions
-from importer.records import MentionRecord
+from blogimport.formats import mentions
+from blogimport.formats.mentions import find_mentions
+from blogimport.records import MentionRecord
 from tests.conftest import run
 from tests.dbdump import query
 from tests.test_exports import small_export

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import permutations
 from typing import Any
 
-from importer.merge import merge
+from blogimport.store.rows import merge
 
 FIELDS = (("position", "path"), "author_id", "body_text", "source_rank")
 

@@ -14,8 +14,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.exc import DatabaseError
 
-import models
-from importer import db
+from blogimport import models
+from blogimport.store import schema
+from blogimport.store.db import DatabaseURL
 from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, query, tables
 
@@ -51,7 +52,8 @@ def test_downgrade_to_base_and_up_again_with_data(seeded: str) -> None:
 
 
 def test_one_head_and_the_importer_knows_it() -> None:
-    assert ScriptDirectory.from_config(db.alembic_config("sqlite://")).get_heads() == [db.HEAD_REVISION]
+    config = schema.alembic_config(DatabaseURL.parse("sqlite://"))
+    assert ScriptDirectory.from_config(config).get_heads() == [schema.HEAD_REVISION]
 
 
 def test_blogimport_db_commands(db_url: str) -> None:
@@ -96,7 +98,7 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path) -> None:
 def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This project's migrations plus a revision 9999, as a later version of blogimport would ship them."""
     folder = tmp_path / "migrations"
-    shutil.copytree(db.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "versions" / "9999_add_note.py").write_text(
         '"""Add posts.note."""\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
         f'revision = "9999"\ndown_revision = "{HEAD}"\nbranch_labels = None\ndepends_on = None\n\n\n'
@@ -104,8 +106,8 @@ def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         '        batch.add_column(sa.Column("note", sa.Text(), nullable=True))\n\n\n'
         'def downgrade():\n    with op.batch_alter_table("posts") as batch:\n        batch.drop_column("note")\n'
     )
-    monkeypatch.setattr(db, "MIGRATIONS_DIR", folder)
-    monkeypatch.setattr(db, "HEAD_REVISION", "9999")  # what a blogimport shipping this revision would know
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
+    monkeypatch.setattr(schema, "HEAD_REVISION", "9999")  # what a blogimport shipping this revision would know
     return folder
 
 
@@ -264,7 +266,7 @@ def test_0009_takes_the_last_sign_of_life_of_older_runs_as_their_end_or_start(db
 def test_a_schema_creation_cut_short_is_named_as_such(db_url: str) -> None:
     """MySQL and MariaDB cannot roll back CREATE TABLE: an import killed while it made the schema leaves some tables
     and no revision. The next run says what happened, and leaves them for the user to drop."""
-    import models
+    from blogimport import models
 
     engine = connect(db_url)
     made = [models.Base.metadata.tables[name] for name in ("blogs", "authors")]

@@ -1,4 +1,4 @@
-"""Numbers in pages and exports (importer.formats.numbers): ASCII digits that fit their column, or nothing."""
+"""Numbers in pages and exports (blogimport.formats.numbers): ASCII digits that fit their column, or nothing."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from importer.formats import numbers
-from models.blog import BLOGGER_ID
+from blogimport.formats import numbers
+from blogimport.models.blog import BLOGGER_ID
 
 
 @pytest.mark.parametrize(("text", "expected"), [

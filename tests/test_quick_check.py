@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 import pytest
 
-from importer import sources
+from blogimport import sources
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import query
 from tests.test_exports import EXCERPT, MISSING_THREAD

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from importer.schema_doc import END, START, schema_markdown
-from importer.search import MATCH
+from blogimport.report.schema_doc import END, START, schema_markdown
+from blogimport.report.search import MATCH
 from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, plain
 
@@ -87,7 +87,7 @@ def test_example_queries_print_what_readme_shows(seeded: str, sql: str, shown: s
 
 def test_schema_doc_is_generated_from_the_models() -> None:
     section = SCHEMA_DOC.read_text(encoding="utf-8").split(START, 1)[1].split(END, 1)[0]
-    assert section.strip() == schema_markdown().strip(), "run: python -m importer.schema_doc --write"
+    assert section.strip() == schema_markdown().strip(), "run: python -m blogimport.report.schema_doc --write"
 
 
 def test_each_engines_search_prints_what_readme_shows(engine_name: str, seeded: str) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-import models
-from models.views import VIEWS
+from blogimport import models
+from blogimport.models.views import VIEWS
 from tests.conftest import run
 from tests.dbdump import connect
 

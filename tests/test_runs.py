@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData
 
-from importer import parsing
-from importer.runs import LEASE_ENV_VAR
+from blogimport import workers
+from blogimport.store.runs import LEASE_ENV_VAR
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, Corpus, run
 from tests.dbdump import connect, query
 from tests.processes import start_import, wait_for_rows, wait_for_sources, wait_for_state, wait_until_gone
@@ -159,7 +159,7 @@ def test_a_killed_import_is_abandoned_while_a_live_one_runs(
 def test_a_large_source_extends_the_lease_before_its_transaction(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing a transaction writes is seen before it ends: the lease is extended first, for the source's size at
     256 KB/s (1,069,265 bytes: 4.078922 s). With an hour's lease no other heartbeat is due in this run."""
-    monkeypatch.setattr(parsing, "SMALL_BYTES", 64 * 1024)  # the export is large now: a transaction of its own
+    monkeypatch.setattr(workers, "SMALL_BYTES", 64 * 1024)  # the export is large now: a transaction of its own
     monkeypatch.setenv(LEASE_ENV_VAR, "3600")
     assert run("import", WGDD, "--db", db_url).exit_code == 0
     (row,) = query(db_url, "SELECT started_at, heartbeat_at, lease_until FROM import_runs")

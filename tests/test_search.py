@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from importer.search import MATCH
+from blogimport.report.search import MATCH
 from tests.conftest import SEEDS, run
 from tests.dbdump import connect, query
 from tests.test_exports import small_export

@@ -18,7 +18,7 @@ import subprocess
 import pytest
 from sqlalchemy.engine import URL, make_url
 
-import models
+from blogimport import models
 from tests.conftest import REQUIRE_SERVERS, run
 from tests.test_readme import EXAMPLE_IDS, EXAMPLES, SEARCH_SHOWN, SEARCH_SQL
 

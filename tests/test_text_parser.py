@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from importer.errors import ParseError, UnsupportedFormat
-from importer.formats import text
-from importer.records import AuthorRecord, CommentRecord, MentionRecord, ParseOptions, PostRecord
+from blogimport.errors import ParseError, UnsupportedFormat
+from blogimport.formats import text
+from blogimport.records import AuthorRecord, CommentRecord, MentionRecord, ParseOptions, PostRecord
 from tests.conftest import SEEDS
 
 

@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importer import identity
-from importer.errors import SourceError
-from importer.formats import text
-from importer.mentions import find_mentions
-from importer.records import AuthorRecord, CommentRecord, ParseOptions, PostRecord
+from blogimport import identity
+from blogimport.errors import SourceError
+from blogimport.formats import text
+from blogimport.formats.mentions import find_mentions
+from blogimport.records import AuthorRecord, CommentRecord, ParseOptions, PostRecord
 from tests.conftest import SEED_FILES
 from tests.render import render_page
 

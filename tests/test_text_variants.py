@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from importer.records import AuthorRecord, CommentRecord, MentionRecord
+from blogimport.records import AuthorRecord, CommentRecord, MentionRecord
 from tests.conftest import FIXTURES, SEEDS, run
 from tests.dbdump import query
 from tests.test_text_parser import parse_bytes
@@ -134,6 +134,6 @@ def test_mentions_resolve_by_display_time(tmp_path: Path, db_url: str) -> None:
 
 
 def test_a_name_is_not_a_mention() -> None:
-    from importer.mentions import find_mentions
+    from blogimport.formats.mentions import find_mentions
 
     assert find_mentions("Thanks Andy, and thanks Anon too.") == ()

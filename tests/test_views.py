@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, inspect, select
 
-from models.views import VIEWS, author_activity, comment_threads, monthly_activity, post_summary, reply_chains
+from blogimport.models.views import VIEWS, author_activity, comment_threads, monthly_activity, post_summary, reply_chains
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import connect, plain, query
 from tests.test_exports import small_export

@@ -1,8 +1,8 @@
 """One module per input family; each has `parse(stream, locator, options) -> Document`.
 
-A new format is a new module here, one line in VERSIONS and one in sources.sniff. A parser module is imported when
-a source of its format is first parsed: BeautifulSoup and lxml take a noticeable part of a second to load, which a
-run that finds nothing changed should not pay.
+A new format is a new module here, one line in VERSIONS and one rule in sources/sniff.py. A parser module is
+imported when a source of its format is first parsed: BeautifulSoup and lxml take a noticeable part of a second to
+load, which a run that finds nothing changed should not pay.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import BinaryIO
 
-from importer.errors import SourceError
-from importer.records import Document, Entry, ParseOptions
+from blogimport.errors import SourceError
+from blogimport.records import Document, Entry, ParseOptions
 
 # Each parser's version: bump it when the records the parser yields change, so sources it read are parsed again.
 VERSIONS = {"text": 1, "html": 1, "atom": 1}
@@ -23,7 +23,7 @@ FORMATS = tuple(VERSIONS)
 def parse(fmt: str, stream: BinaryIO, locator: str, options: ParseOptions) -> Document:
     """The parser's Document; a parser bug, now or while its entries are read, fails this source alone."""
     try:
-        parser = importlib.import_module(f"importer.formats.{fmt}")
+        parser = importlib.import_module(f"{__name__}.{fmt}")
         document: Document = parser.parse(stream, locator, options)
     except SourceError:
         raise

@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 import defusedxml
 import defusedxml.ElementTree as SafeElementTree
 
-from importer import identity
-from importer.errors import ParseError
-from importer.formats import numbers
-from importer.htmltext import html_to_text
-from importer.mentions import find_mentions
-from importer.records import (
+from blogimport import identity
+from blogimport.errors import ParseError
+from blogimport.formats import numbers
+from blogimport.formats.htmltext import html_to_text
+from blogimport.formats.mentions import find_mentions
+from blogimport.records import (
     AuthorRecord,
     BlogRecord,
     CommentRecord,

@@ -20,13 +20,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from importer import identity
-from importer.dates import find_date
-from importer.errors import ParseError
-from importer.formats import numbers
-from importer.htmltext import html_to_text
-from importer.mentions import clock_of, find_mentions
-from importer.records import AuthorRecord, BlogRecord, CommentRecord, Document, ParseOptions, PostRecord
+from blogimport import identity
+from blogimport.errors import ParseError
+from blogimport.formats import numbers
+from blogimport.formats.dates import find_date
+from blogimport.formats.htmltext import html_to_text
+from blogimport.formats.mentions import clock_of, find_mentions
+from blogimport.records import AuthorRecord, BlogRecord, CommentRecord, Document, ParseOptions, PostRecord
 
 
 # Any of these says the page was made by Blogger (blogger-formats.md §0).

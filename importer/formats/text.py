@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from importer import decoding, identity
-from importer.errors import ParseError
-from importer.formats import numbers, text_layouts
-from importer.mentions import find_mentions
-from importer.records import AuthorRecord, CommentRecord, Document, ParseOptions, PostRecord
+from blogimport import identity
+from blogimport.errors import ParseError
+from blogimport.formats import numbers, text_layouts
+from blogimport.formats.mentions import find_mentions
+from blogimport.records import AuthorRecord, CommentRecord, Document, ParseOptions, PostRecord
+from blogimport.sources import decoding
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"

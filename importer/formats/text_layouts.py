@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from importer import identity
-from importer.dates import MONTHS, WEEKDAYS
-from importer.mentions import find_mentions
-from importer.records import AuthorRecord, CommentRecord
+from blogimport import identity
+from blogimport.formats.dates import MONTHS, WEEKDAYS
+from blogimport.formats.mentions import find_mentions
+from blogimport.records import AuthorRecord, CommentRecord
 
 _MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?"

@@ -5,7 +5,7 @@
 * PostgreSQL: GIN indexes over to_tsvector('simple', ...): 'simple' because blogs are in every language
   (no stemming, no stopwords).
 * MySQL/MariaDB: FULLTEXT indexes, without a stopword list; words shorter than the server's
-  innodb_ft_min_token_size (3) are not indexed, and importer/search.py looks for those in the text itself.
+  innodb_ft_min_token_size (3) are not indexed, and importer/report/search.py looks for those in the text itself.
 
 These live only in migrations: Alembic's comparison with the models leaves them out (migrations/env.py).
 

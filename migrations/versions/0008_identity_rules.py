@@ -1,8 +1,8 @@
 """Natural keys are a stored contract: identity_rules records the version of the identity rules that made them.
 
 Every database made so far holds keys of version 1, the rules as they have been since 0001: it is set, and nothing
-is re-keyed. A later change to the rules bumps importer.identity.IDENTITY_VERSION in a revision of its own, whose
-upgrade calls importer.rekeying.rekey() (see that module).
+is re-keyed. A later change to the rules bumps blogimport.identity.IDENTITY_VERSION in a revision of its own, whose
+upgrade calls blogimport.store.rekeying.rekey() (see that module).
 
 Revision ID: 0008
 Revises: 0007
@@ -22,7 +22,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
-# The version these keys follow, written here as a number and not read from importer.identity: a revision says
+# The version these keys follow, written here as a number and not read from blogimport.identity: a revision says
 # what the rules were when it was written, whatever they are when it runs.
 KEYS_MADE_BY = 1
 

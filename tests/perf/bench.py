@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlalchemy import make_url
 
-from importer.parsing import default_jobs
+from blogimport.workers import default_jobs
 from tests.perf import floors
 from tests.perf.corpus import SIZES, change_sources, generate
 

@@ -56,7 +56,7 @@ class Manifest:
     removed: int
     labels: int  # distinct labels in use
     post_labels: int  # (post, label) pairs
-    mentions: int  # time-stamp mentions, as importer.mentions finds them
+    mentions: int  # time-stamp mentions, as blogimport.formats.mentions finds them
     max_comments: int  # on the busiest post
     paths: dict[str, Path] = field(default_factory=dict)  # format -> its folder (text, html) or file (exports)
     files: dict[str, int] = field(default_factory=dict)

@@ -95,7 +95,7 @@ def clock_text(epoch_ms: int) -> tuple[int, str]:
 
 
 def _with_mention(rng: random.Random, text: str, target_ms: int) -> str:
-    """One mention of the target's time, in one of the forms readers use (importer/mentions.py counts each once)."""
+    """One mention of the target's time, in one of the forms readers use (importer/formats/mentions.py counts each once)."""
     hour, minute = clock_text(target_ms)
     form = rng.randrange(7)
     if form == 6:  # inside the text rather than opening it
@@ -142,7 +142,7 @@ def _block(rng: random.Random, headings: bool, first: bool) -> Block:
 
 
 def block_text(block: Block) -> str:
-    """The block as a browser shows it (what importer.htmltext makes of its HTML)."""
+    """The block as a browser shows it (what blogimport.formats.htmltext makes of its HTML)."""
     if block.kind == "list":
         return "\n".join(block.items)
     if block.kind == "link":

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, make_url, text
 
-from importer import formats, sources
-from importer.db import make_engine
-from importer.records import ParseOptions
+from blogimport import formats, sources
+from blogimport.records import ParseOptions
+from blogimport.store import DatabaseURL, make_engine
 
 # Parents before children, as the foreign keys want them.
 TABLES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references")
@@ -41,7 +41,7 @@ def parse_only_seconds(path: Path) -> float:
 
 def raw_insert_seconds(imported_url: str, empty_url: str) -> float:
     """Copy the final rows of `imported_url` into `empty_url` (migrated, empty) with the bare driver."""
-    reader = make_engine(imported_url)
+    reader = make_engine(DatabaseURL.parse(imported_url))
     writer = create_engine(empty_url)
     try:
         with reader.connect() as source, writer.connect() as target:

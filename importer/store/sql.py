@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Executable, Table, bindparam, func, select, u
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
-from importer import interrupts
+from blogimport import interrupts
 
 DIALECT_MODULES = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 CHUNK = 500  # rows per IN list or statement: far below every engine's parameter limit
@@ -99,7 +99,7 @@ def _copy(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> 
                 copy.write_row([value if convert is None or value is None else convert(value)
                                 for convert, value in zip(converters, values_of(row), strict=True)])
     except dbapi.Error as error:
-        if interrupted := interrupts.hidden_in(error):  # as the engine does (importer.db)
+        if interrupted := interrupts.hidden_in(error):  # as the engine does (blogimport.store.db)
             raise interrupted from None
         raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=conn.dialect) from error
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from importer.errors import UnsupportedFormat
+from blogimport.errors import UnsupportedFormat
 
 _BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),

@@ -1,4 +1,4 @@
-"""Writing parsed sources: each lands whole or not at all, several share a transaction.
+"""Transactions: each parsed source lands whole or not at all, and several share a transaction.
 
 A commit costs a disk flush; a run of thousands of small sources would spend most of its time on them. So the
 sources of about a second share one transaction. When a source fails in it (the database refuses it, or
@@ -8,9 +8,9 @@ that fails there is rolled back to it and recorded as failed. Once one has faile
 of the run apart (a savepoint costs two round trips; a batch written twice, a second). A large source, whose entries
 are read as they are written, has a transaction of its own.
 
-When the database itself fails (gone, full, read-only: importer.db.is_fault), or a signal interrupts the run, the
-transaction in progress is rolled back and the error goes on up: the run stops, and what it committed, whole sources
-only, stays. A commit and the report of the sources it committed go together, never half (interrupts.held).
+When the database itself fails (gone, full, read-only: store.is_fault), or a signal interrupts the run, the
+transaction in progress is rolled back and the error goes on up: the run stops, and what it committed, whole
+sources only, stays. A commit and the report of the sources it committed go together, never half (interrupts.held).
 """
 
 from __future__ import annotations
@@ -26,14 +26,11 @@ from typing import BinaryIO
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from importer import formats, interrupts, runs, store
-from importer.db import connected, describe, drop, is_contention, is_fault
-from importer.errors import SourceError
-from importer.parsing import Outcome
-from importer.records import Document, ParseOptions
-from importer.runs import SourceRecord
-from importer.sources import Source
-from importer.writer import Counts
+from blogimport import formats, interrupts, store
+from blogimport.errors import SourceError
+from blogimport.records import Counts, Document, Outcome, ParseOptions, SourceRecord
+from blogimport.sources import Source
+from blogimport.store import DatabaseURL, connected, drop, is_contention, is_fault
 
 ATTEMPTS = 6  # tries of one source's transaction when concurrent imports collide
 NOTHING = Counts()  # what a source skipped or failed before parsing did; never changed, shared
@@ -56,9 +53,10 @@ Attempt = Callable[[Connection], tuple[Planned, SourceRecord, Counts]]
 
 
 class SourceWriter:
-    def __init__(self, engine: Engine, heartbeat: runs.Heartbeat, blog: str | None, written: Written,
-                 parse_options: ParseOptions = ParseOptions()) -> None:
+    def __init__(self, engine: Engine, url: DatabaseURL, heartbeat: store.Heartbeat, blog: str | None,
+                 written: Written, parse_options: ParseOptions = ParseOptions()) -> None:
         self.engine = engine
+        self.url = url  # the engine's, for messages
         self.heartbeat = heartbeat  # renewed in the commits the writer makes anyway
         self.run_id = heartbeat.run_id
         self.blog = blog
@@ -84,7 +82,7 @@ class SourceWriter:
     def write(self, planned: Planned, outcome: Outcome) -> None:
         if isinstance(outcome, Document) and not isinstance(outcome.entries, list):
             self.close()  # a large source: a transaction of its own
-            runs.extend_lease(self.engine, self.heartbeat, planned.seen.size_bytes)  # which may outlast the lease
+            store.extend_lease(self.engine, self.heartbeat, planned.seen.size_bytes)  # which may outlast the lease
             self._alone(planned, outcome)
         else:
             self._add(planned, outcome)
@@ -96,7 +94,7 @@ class SourceWriter:
             return
         unchanged, self.unchanged_sources = self.unchanged_sources, []
         try:
-            runs.record_unchanged(conn, self.run_id, unchanged, _now())
+            store.record_unchanged(conn, self.run_id, unchanged, _now())
             self.heartbeat.beat_if_due(conn, _now())
             interrupts.check()  # no commit begins once a signal has come
             with interrupts.held():
@@ -153,17 +151,17 @@ class SourceWriter:
         seen = planned.seen
         if outcome is None:
             if seen.status == "unchanged":
-                runs.record_unchanged(conn, self.run_id, [seen], _now())
+                store.record_unchanged(conn, self.run_id, [seen], _now())
             else:
-                runs.record_source(conn, self.run_id, seen, _now())
+                store.record_source(conn, self.run_id, seen, _now())
             return planned, seen, NOTHING
         if isinstance(outcome, SourceError):
             return self._failed(conn, planned, str(outcome))
         if not savepoint:
-            return (planned, *_write_source(conn, self.run_id, seen, outcome, self.blog))
+            return (planned, *store.save_source(conn, self.run_id, seen, outcome, self.blog))
         nested = conn.begin_nested()
         try:
-            record, counts = _write_source(conn, self.run_id, seen, outcome, self.blog)
+            record, counts = store.save_source(conn, self.run_id, seen, outcome, self.blog)
         except SourceError as error:
             nested.rollback()
             return self._failed(conn, planned, str(error))
@@ -228,22 +226,11 @@ class SourceWriter:
 
     def _failed(self, conn: Connection, planned: Planned, reason: str) -> tuple[Planned, SourceRecord, Counts]:
         failed = replace(planned.seen, status="failed", error=reason, import_fingerprint=None, waiting=0)
-        runs.record_source(conn, self.run_id, failed, _now())
+        store.record_source(conn, self.run_id, failed, _now())
         return planned, failed, NOTHING
 
     def _refused(self, planned: Planned, error: SQLAlchemyError) -> str:
-        reason = describe(error, self.engine.url.render_as_string(hide_password=False))
-        return f"{planned.seen.locator}: the database refused it: {reason}"
-
-
-def _write_source(conn: Connection, run_id: int, seen: SourceRecord, document: Document,
-                  blog: str | None) -> tuple[SourceRecord, Counts]:
-    source_id = runs.record_source(conn, run_id, seen, _now())
-    counts = store.save_document(conn, document, blog, _now(), source_id)
-    if waiting := store.waiting(conn, source_id):
-        seen = replace(seen, status="partial", waiting=waiting, error=runs.waiting_note(waiting))
-        runs.record_source(conn, run_id, seen, _now())
-    return seen, counts
+        return f"{planned.seen.locator}: the database refused it: {self.url.describe(error)}"
 
 
 def _parse(planned: Planned, stream: BinaryIO, options: ParseOptions) -> Outcome:

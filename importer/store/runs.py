@@ -19,16 +19,17 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from importer import identity, sql
-from importer.db import connected, is_fault
-from importer.errors import ImporterError
-from importer.writer import Counts, Tally
-from models import ImportRun, ImportRunCount, PendingComment, Source
-from models.provenance import SOURCE_STATUSES
-from models.views import run_summary
+from blogimport import identity
+from blogimport.errors import ImporterError
+from blogimport.models import ImportRun, ImportRunCount, PendingComment, Source
+from blogimport.models.provenance import SOURCE_STATUSES
+from blogimport.models.views import run_summary
+from blogimport.records import Counts, SourceRecord, Tally
+from blogimport.store import sql
+from blogimport.store.db import connected, is_fault
 
 # A run not heard from for this long is taken for dead. Longer than any ordinary wait between two commits: SQLite's
-# wait for another writer's lock (importer.db.SQLITE_BUSY_SECONDS, 120 s) plus a heartbeat's interval.
+# wait for another writer's lock (blogimport.store.db.SQLITE_BUSY_SECONDS, 120 s) plus a heartbeat's interval.
 LEASE_SECONDS = 180.0
 LEASE_ENV_VAR = "BLOGIMPORT_RUN_LEASE_SECONDS"  # another lease, in seconds (tests shorten it)
 BEATS_PER_LEASE = 18  # a heartbeat at most every 10 s with the default lease: one UPDATE in a commit made anyway
@@ -36,21 +37,6 @@ BEATS_PER_LEASE = 18  # a heartbeat at most every 10 s with the default lease: o
 # extended before it begins, by the time the source takes at this rate, slower than any measured (about 1 MB/s for
 # a Takeout export into PostgreSQL on a 2-core machine).
 SLOWEST_BYTES_PER_SECOND = 256 << 10
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
-    """What one run learned about one input."""
-
-    locator: str
-    status: str  # imported | unchanged | partial | failed
-    sha256: str | None = None
-    format: str | None = None
-    size_bytes: int | None = None
-    error: str | None = None  # why it failed, or what it waits for
-    import_fingerprint: str | None = None  # set when its content was imported
-    signature: str | None = None  # sources.Source.signature, as it was when its content was read
-    waiting: int = 0  # comments waiting for their post or parent
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The schema's documentation (docs/schema.md), generated from the models so it cannot drift from them.
 
-`python -m importer.schema_doc` prints it; `--write` puts it in docs/schema.md between its schema markers, `--check`
+`python -m blogimport.report.schema_doc` prints it; `--write` puts it in docs/schema.md between its schema markers, `--check`
 says whether it is there already. A test fails when docs/schema.md is out of date.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import Column, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql
 
-import models
-from models.views import VIEWS
+from blogimport import models
+from blogimport.models.views import VIEWS
 
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
 VIEWS_INTRO = ("Created by migrations on every engine (0004 those of the blog, with the same rows on each; 0009 "
@@ -99,7 +99,7 @@ def with_schema(document: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m importer.schema_doc", description=(
+    parser = argparse.ArgumentParser(prog="python -m blogimport.report.schema_doc", description=(
         "Print the schema's documentation, generated from the models; with --write, put it into FILE between its "
         "schema markers, with --check, exit 1 if FILE's is out of date. Writes no file without --write."))
     parser.add_argument("readme", nargs="?", type=Path, default=Path("docs/schema.md"), metavar="FILE",
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.readme}: up to date")
         return 0
     if args.check:
-        print(f"{args.readme}: out of date; run: python -m importer.schema_doc --write", file=sys.stderr)
+        print(f"{args.readme}: out of date; run: python -m blogimport.report.schema_doc --write", file=sys.stderr)
         return 1
     args.readme.write_text(updated, encoding="utf-8")
     print(f"{args.readme}: updated")

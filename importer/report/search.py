@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, Engine, text
 
-from importer.errors import ImporterError
-from models.base import UTCDateTime
+from blogimport.errors import ImporterError
+from blogimport.models.base import UTCDateTime
 
 WORD = re.compile(r"\w+")
 EXCERPT_CHARS = 100

@@ -1,20 +1,20 @@
 """Re-keying: every stored natural key made again, from its row's values, by the identity rules of this code.
 
-Keys are a stored contract (importer.identity.IDENTITY_VERSION, recorded in `identity_rules`). A change to the
+Keys are a stored contract (blogimport.identity.IDENTITY_VERSION, recorded in `identity_rules`). A change to the
 rules that alters any key bumps that version and comes with an Alembic revision whose upgrade is one call:
 
     def upgrade() -> None:
         rekey(op.get_bind(), version=2)  # the new IDENTITY_VERSION, written as a number
 
 It runs in the migration's transaction, so a database is re-keyed whole or not at all, and an import refuses the
-database until it has run (importer.db). Each key is made as the importer makes it, from what the row stores:
+database until it has run (blogimport.store.schema). Each key is made as the importer makes it, from what the row stores:
 
     blogs                the stored key normalised anew: it is the name it was made from (--blog, host, 'blogger-ID')
     sources              the locator
     authors, labels      the name (and the author's profile URL), in their blog
     posts                date, title (untitled: body); of posts of a blog that share that key, the one without a
                          Blogger id, else the smallest id, keeps it and the others get '~' and their id
-                         (importer.store._claim_post_key)
+                         (blogimport.store.posts._claim_post_key)
     comments             the parent's new key, the body's fingerprint and the occurrence among identical siblings
                          in reading order (path); a key that ended in '~' and the comment's Blogger id (a Blogger
                          comment whose key another held) is its first occurrence with that ending again
@@ -39,8 +39,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from importer import identity
-from importer.sql import chunks
+from blogimport import identity
+from blogimport.store.sql import chunks
 
 Row = Mapping[str, Any]
 MakeKeys = Callable[[Sequence[Row]], list[str]]  # rows of one scope -> their new keys, in the same order
@@ -103,7 +103,7 @@ def _comment_keys(rows: Sequence[Row]) -> list[str]:
 
 
 def _suffixed(comment: Row) -> bool:
-    """Keyed '~' and its Blogger id: a Blogger comment whose key another Blogger comment held (importer.writer)."""
+    """Keyed '~' and its Blogger id: a Blogger comment whose key another Blogger comment held (blogimport.store.rows)."""
     return bool(comment["blogger_id"]) and comment["key"].endswith(f"~{comment['blogger_id']}")
 
 

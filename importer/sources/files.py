@@ -1,4 +1,4 @@
-"""Sources: which inputs a PATH argument means, how to read them, and what format each is (told from content).
+"""Files: which inputs a PATH argument means, and how to read them (once, hashing them as they are read).
 
 A source is read as a stream, so a large export is never held in memory whole. A Takeout `.zip` is read in
 place: its `feed.atom` members are opened from the archive, nothing is extracted, and member names are only
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -22,12 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from importer import decoding
-from importer.errors import UnsupportedFormat
+from blogimport import interrupts
+from blogimport.errors import UnsupportedFormat
+from blogimport.sources.sniff import SNIFF_BYTES
 
-SNIFF_BYTES = 8192
 TAKEOUT_FEED = "feed.atom"
-_ATOM_NAMESPACE = b"http://www.w3.org/2005/Atom"
 # A file modified this recently may be written again within the resolution of its modification time (2 s on FAT)
 # without the time changing: its signature is not trusted until it is older, as git treats "racily clean" files.
 FRESH_NS = 3_000_000_000
@@ -51,13 +49,25 @@ class Source:
         with self.open() as stream:
             return stream.read(SNIFF_BYTES)
 
-    def sha256_and_size(self) -> tuple[str, int]:
-        digest, size = hashlib.sha256(), 0
+    def read(self, keep: int) -> Content:
+        """The source read once, to the end: its hash and size, and its bytes when there are at most `keep` (they
+        are parsed from memory then; a larger source is opened again to be parsed as a stream)."""
+        digest, size, chunks = hashlib.sha256(), 0, []
         with self.open() as stream:
             while chunk := stream.read(1 << 20):
+                interrupts.check()  # a large file takes a while to hash
                 digest.update(chunk)
                 size += len(chunk)
-        return digest.hexdigest(), size
+                if size <= keep:
+                    chunks.append(chunk)
+        return Content(b"".join(chunks) if size <= keep else None, digest.hexdigest(), size)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    data: bytes | None  # None: larger than asked to keep
+    sha256: str
+    size: int
 
 
 def discover(paths: Iterable[Path]) -> list[Source]:
@@ -168,33 +178,3 @@ def _zip_members(archive: Path) -> list[Source]:
     # The CRC-32 of the member's content, from the archive's directory: a zip's modification times say little.
     return [Source(locator=f"{archive}!{name}", open=opener(name, info),
                    signature=f"{info.file_size}:crc{info.CRC:08x}") for name, info in sorted(feeds.items())]
-
-
-def sniff(head: bytes, locator: str, forced: str | None = None) -> str:
-    """The format of a source from its first bytes; `forced` (--format) skips the guess, not the sanity checks."""
-    head = decoding.head_text(head)
-    if not head.strip():
-        raise UnsupportedFormat(locator, "empty file")
-    if _binary(head):
-        raise UnsupportedFormat(locator, "binary file: not a text rendering, saved page or export")
-    if forced:
-        return forced
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if re.match(rb"<\?xml|<feed\b", start):
-        if _ATOM_NAMESPACE in head:
-            return "atom"
-        if not re.search(rb"(?i)<html\b", head):
-            raise UnsupportedFormat(locator, "XML, but not an Atom feed: not a Blogger export")
-    if re.match(rb"(?i)<!doctype html|<html\b|<head\b|<!--|<\?xml", start) and re.search(rb"(?i)<html\b", head):
-        return "html"
-    return "text"
-
-
-def _binary(head: bytes) -> bool:
-    """Binary, not text: one byte in twenty a control character (text has tabs and line breaks only, and a
-    stray NUL at most; random bytes, images and archives have one in eight)."""
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    return controls * 20 > len(head)
-
-
-_CONTROL_BYTES = bytes([code for code in range(32) if code not in b"\t\n\r\f"] + [0x7F])

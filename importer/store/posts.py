@@ -1,12 +1,13 @@
 """Records -> rows: one source's entries, written with Core statements in the caller's transaction.
 
 Entries are taken in batches, so a large export is written as it is read. Blogs, posts and labels are here;
-comments, their threads and the comments that wait for their post are in importer.threads.
+comments, their threads and the comments that wait for their post are in comments.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -14,19 +15,21 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from importer import identity, sql, threads
-from importer.merge import Field, changed, merge
-from importer.records import (
+from blogimport import identity
+from blogimport.models import Author, Blog, Label, PendingComment, Post, PostLabel
+from blogimport.records import (
     BlogRecord,
     CommentRecord,
+    Counts,
     Document,
     Entry,
     LooseComment,
     PostRecord,
     SkippedEntry,
+    SourceRecord,
 )
-from importer.writer import Counts, Writer, author_id, author_rows
-from models import Author, Blog, Label, PendingComment, Post, PostLabel
+from blogimport.store import comments, runs, sql
+from blogimport.store.rows import Field, Writer, author_id, author_rows, changed, merge
 
 POST_FIELDS: tuple[Field, ...] = (
     "author_id", "title", "published_on", "published_at", "utc_offset_minutes", "edited_at", "url", "body_text",
@@ -39,6 +42,18 @@ _WAITING = select(func.count()).select_from(PendingComment).where(PendingComment
 _POST_LABELS = select(PostLabel.label_id).where(PostLabel.post_id == bindparam("post"))
 
 
+def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Document, blog_key: str | None
+                ) -> tuple[SourceRecord, Counts]:
+    """One parsed source, in the caller's transaction: its row in `sources`, its document's rows, and its row again
+    as partial when some of its comments wait for their post or parent comment."""
+    source_id = runs.record_source(conn, run_id, seen, _now())
+    counts = save_document(conn, document, blog_key, _now(), source_id)
+    if count := _waiting(conn, source_id):
+        seen = replace(seen, status="partial", waiting=count, error=runs.waiting_note(count))
+        runs.record_source(conn, run_id, seen, _now())
+    return seen, counts
+
+
 def save_document(conn: Connection, document: Document, blog_key: str | None, now: datetime,
                   source_id: int) -> Counts:
     """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all."""
@@ -49,12 +64,12 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
             if isinstance(entry, SkippedEntry):
                 writer.counts[entry.kind].skipped += 1
         save_posts(writer, blog_id, [e for e in batch if isinstance(e, PostRecord)])
-        threads.park(writer, blog_id, [e for e in batch if isinstance(e, LooseComment)])
-    threads.place_waiting(writer, blog_id)
+        comments.park(writer, blog_id, [e for e in batch if isinstance(e, LooseComment)])
+    comments.place_waiting(writer, blog_id)
     return writer.counts
 
 
-def waiting(conn: Connection, source_id: int) -> int:
+def _waiting(conn: Connection, source_id: int) -> int:
     """How many of a source's comments still wait for their post or parent comment."""
     return int(conn.execute(_WAITING, {"source": source_id}).scalar_one())
 
@@ -104,15 +119,15 @@ def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> Non
     if not posts:
         return
     scope = {"blog_id": blog_id}
-    comments = [c for post in posts for top in post.comments for c in _thread(top)]
+    in_posts = [c for post in posts for top in post.comments for c in _thread(top)]
     authors = writer.ensure(Author.__table__, scope, author_rows([p.author for p in posts] +
-                                                                 [c.author for c in comments]))
+                                                                 [c.author for c in in_posts]))
     labels = writer.ensure(Label.__table__, scope, _label_rows(posts))
     for post in posts:
         post_id, old_labels_as_of = save_post(writer, blog_id, post, authors)
         save_labels(writer, post_id, post, old_labels_as_of, labels)
         if post.comments:
-            threads.save_comments(writer, post_id, [(None, post.comments)], authors)
+            comments.save_comments(writer, post_id, [(None, post.comments)], authors)
 
 
 def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]
@@ -237,3 +252,7 @@ def _host(url: str | None) -> str | None:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, literal, text
 
-from importer.errors import ImporterError
+from blogimport.errors import ImporterError
 
 PASSWORD_ENV_VAR = "BLOGIMPORT_REPORTING_PASSWORD"
 # Plain names only: they are written into DDL, where no bind parameters exist.

@@ -1,56 +1,59 @@
-"""The writing machinery store.py and threads.py share: find rows, merge them, write what changed, count.
+"""Rows: the machinery posts.py and comments.py share. Find a record's row, merge the two versions, write what
+changed, count.
 
-A row is found by its Blogger id when both sides have one, else by its natural key (importer.identity): that is
-how an export adopts the row a text rendering made. A found row is merged with the incoming version
-(importer.merge) and written only if that changes something, so importing a source again changes nothing,
-`updated_at` included.
+A row is found by its Blogger id when both sides have one, else by its natural key (blogimport.identity): that is
+how an export adopts the row a text rendering made. A found row is merged with the incoming version and written
+only if that changes something, so importing a source again changes nothing, `updated_at` included.
+
+How two versions of the same post or comment become one row (DESIGN.md, Identity: order independence): the richer
+source wins each field (export > HTML > text); within one rank the longer body wins, and then the greater body
+fingerprint. A field the winner lacks (NULL) is taken from the other version, so enrichment is never lost. When
+neither version ranks higher, each field takes the greater value. Every rule depends on the values only, never
+on which version arrived first, so importing A then B leaves the same row as B then A.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from importer import identity, sql
-from importer.merge import Field, changed, merge
-from importer.records import AuthorRecord
+from blogimport import identity
+from blogimport.identity import fingerprint
+from blogimport.records import AuthorRecord, Counts, Tally
+from blogimport.store import sql
 
-ENTITIES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references",
-            "pending_comments")
+# -- merging two versions of a row --------------------------------------------------------------------------------
 
-
-@dataclass
-class Tally:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    skipped: int = 0
-
-    def add(self, other: Tally) -> None:
-        for name, value in vars(other).items():
-            setattr(self, name, getattr(self, name) + value)
+def precedence(row: Mapping[str, Any]) -> tuple[int, int, str]:
+    body = row["body_text"]
+    return row["source_rank"], len(body), fingerprint(body)
 
 
-@dataclass
-class Counts:
-    """What an import did, per table (and per kind of entry it skipped)."""
+Field = str | tuple[str, ...]  # a tuple moves together, decided by its first field (position and its path)
 
-    tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in ENTITIES})
-    parked: int = 0  # comments put in pending_comments, to wait for their post or parent
 
-    def __getitem__(self, entity: str) -> Tally:
-        return self.tallies.setdefault(entity, Tally())
+def merge(old: Mapping[str, Any], new: Mapping[str, Any], fields: Sequence[Field]) -> dict[str, Any]:
+    """The merged row: `old` with each of `fields` decided by the rules above."""
+    first, second = (new, old) if precedence(new) > precedence(old) else (old, new)
+    tie = precedence(new) == precedence(old)
+    merged = dict(old)
+    for group in fields:
+        names = (group,) if isinstance(group, str) else group
+        a, b = first[names[0]], second[names[0]]
+        pick = second if a is None or (tie and b is not None and b > a) else first
+        merged.update({name: pick[name] for name in names})
+    return merged
 
-    def add(self, other: Counts) -> None:
-        for name, tally in other.tallies.items():
-            self[name].add(tally)
-        self.parked += other.parked
 
+def changed(old: Mapping[str, Any], new: Mapping[str, Any], fields: Sequence[Field]) -> bool:
+    names = [name for group in fields for name in ((group,) if isinstance(group, str) else group)]
+    return any(old[name] != new[name] for name in names)
+
+
+# -- writing ------------------------------------------------------------------------------------------------------
 
 class Writer:
     """Writes the rows of one source, in its transaction, and counts what it did."""

@@ -1,8 +1,8 @@
 """Datasette's metadata for a blogimport database, generated from the models so it cannot drift from them.
 
-`python -m importer.datasette [NAME]` prints it; the repository keeps the one for `blog.db` in
-importer/datasette-metadata.json (a test fails when that file is out of date). Datasette names a database after
-its file, so a file called otherwise wants its own: `python -m importer.datasette NAME > NAME.json`.
+`python -m blogimport.report.datasette [NAME]` prints it; the repository keeps the one for `blog.db` in
+importer/report/datasette-metadata.json (a test fails when that file is out of date). Datasette names a database
+after its file, so a file called otherwise wants its own: `python -m blogimport.report.datasette NAME > NAME.json`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Table
 
-import models
-from models.views import VIEWS
+from blogimport import models
+from blogimport.models.views import VIEWS
 
 METADATA_FILE = Path(__file__).with_name("datasette-metadata.json")
 DEFAULT_DATABASE = "blog"  # blog.db, the importer's default
@@ -76,7 +76,7 @@ def as_text(database: str = DEFAULT_DATABASE) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m importer.datasette", description=(
+    parser = argparse.ArgumentParser(prog="python -m blogimport.report.datasette", description=(
         "Print Datasette's metadata (JSON) for a blogimport database on stdout; writes no file."))
     parser.add_argument("name", nargs="?", default=DEFAULT_DATABASE, metavar="NAME",
                         help=f"the database as Datasette names it, its file name without .db (default: "

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
 
-from importer import identity, sql
-from importer.mentions import clock_of, find_mentions
-from importer.merge import Field
-from importer.records import AuthorRecord, CommentRecord, LooseComment
-from importer.writer import Writer, author_id, author_rows
-from models import Author, Comment, CommentReference, PendingComment, Post, Source
+from blogimport import identity
+from blogimport.formats.mentions import clock_of, find_mentions
+from blogimport.models import Author, Comment, CommentReference, PendingComment, Post, Source
+from blogimport.records import AuthorRecord, CommentRecord, LooseComment
+from blogimport.store import sql
+from blogimport.store.rows import Field, Writer, author_id, author_rows
 
 COMMENT_FIELDS: tuple[Field, ...] = (
     ("position", "path"), "author_id", "published_at", "utc_offset_minutes", "display_time",

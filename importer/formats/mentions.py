@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from importer.records import MentionRecord
+from blogimport.records import MentionRecord
 
 _ADDRESS = r"(?P<address>re\b[\s:]*|anon(?:ymous)?\b(?:\s+at\b)?\s*@?\s*|@\s*)"
 _TIME = (

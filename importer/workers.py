@@ -10,7 +10,7 @@ the order of the sources, so the writes are the same whatever the number of jobs
 With one job, or where processes cannot be forked, everything is parsed here, as the writer asks for it.
 
 Workers ignore Ctrl-C, which a terminal sends to every process of the command: the writing process handles it
-(importer.interrupts) and stops them, as it does whenever the run ends.
+(blogimport.interrupts) and stops them, as it does whenever the run ends.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from multiprocessing.pool import AsyncResult, Pool
 from queue import Empty
 from typing import Any, BinaryIO
 
-from importer import formats, interrupts
-from importer.errors import SourceError
-from importer.records import Document, Entry, ParseOptions
+from blogimport import formats, interrupts
+from blogimport.errors import SourceError
+from blogimport.records import Document, Entry, Outcome, ParseOptions
 
 SMALL_BYTES = 16 << 20  # sources up to this size are read whole and parsed in one go
 FEW_SOURCES = 16  # a run with fewer sources parses them itself: starting workers would cost more
@@ -51,8 +51,6 @@ class ParseTask:
     def stream(self) -> AbstractContextManager[BinaryIO]:
         return io.BytesIO(self.data) if self.data is not None else self.open()
 
-
-Outcome = Document | SourceError  # entries a list (small sources) or a one-shot iterator (large ones)
 
 
 def default_jobs() -> int:
