@@ -16,6 +16,8 @@ from tests.conftest import Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
 from tests.processes import start_import, wait_for_sources, wait_until_gone
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 KILLS = 10
 
 

@@ -29,6 +29,8 @@ from tests.dbdump import assert_whole_sources, natural_dump, query
 from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, wait_until_gone
 from tests.signals import catches
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_an_interrupted_import_leaves_whole_sources_and_the_next_completes_it(

@@ -26,6 +26,8 @@ from tests.dbdump import connect, query, raw_dump
 from tests.test_exports import WGDD, small_export
 from tests.test_import_seeds import tally
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 GUEST_BLOG_24 = "2015-02-07/Guest Blog 24"
 TOP = "6ab46e4a976bbf7a05474f1ecaa1d4b5:0"  # "Dear Purple Futures, I've been allocated a short custody case ..."
 REPLY = f"{TOP}/24429ac2e8d19d0d112c43b3a6b41a71:0"  # its reply 0007.0002, "Dear OM, if I can signpost you ..."

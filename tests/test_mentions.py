@@ -17,6 +17,8 @@ from tests.dbdump import query
 from tests.test_exports import small_export
 from tests.test_text_properties import PROPERTY
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 
 @pytest.mark.parametrize(
     ("comment", "mention", "hour", "minute"),

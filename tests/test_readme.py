@@ -16,6 +16,8 @@ from blogimport.report.search import MATCH
 from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, plain
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 DOC_FILES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 DOCS = "\n\n".join(path.read_text(encoding="utf-8") for path in DOC_FILES)

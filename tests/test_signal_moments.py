@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import Corpus
 from tests.signals import interrupt_at_random_moments
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 MOMENTS = int(os.environ.get("BLOGIMPORT_SIGNAL_MOMENTS", 10))  # per engine, SIGINT and SIGTERM in turn
 
 
