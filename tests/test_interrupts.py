@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, NoReturn
@@ -30,6 +30,16 @@ from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, w
 from tests.signals import catches
 
 pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
+
+@pytest.fixture(autouse=True)
+def sigint_as_in_a_terminal() -> Iterator[None]:
+    """Tests started in the background (`pytest &`, nohup, a CI runner) inherit SIGINT ignored, and an import keeps
+    an ignored SIGINT ignored (a test below says so): these tests send SIGINT as a terminal would, so they run with
+    Python's usual handler, as under a terminal."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
@@ -125,7 +135,9 @@ def test_a_signal_ignored_when_the_import_starts_stays_ignored() -> None:
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    """`python -c CODE` with SIGINT's default action, as a terminal starts it (see start_import)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def test_a_second_signal_before_the_first_is_acted_on_ends_the_process_at_once() -> None:
