@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, select, update
 from blogimport import identity
 from blogimport.formats.mentions import clock_of, find_mentions
 from blogimport.models import Author, Comment, CommentReference, PendingComment, Post, Source
-from blogimport.records import AuthorRecord, CommentRecord, LooseComment
+from blogimport.records import RICHNESS, AuthorRecord, CommentRecord, LooseComment
 from blogimport.store import sql
 from blogimport.store.rows import Field, Writer, author_id, author_rows
 
@@ -294,7 +294,7 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
 def _one_per_comment(rows: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     """The same comment parked by two sources (Takeout's two feeds, or two exports): keep the richer copy."""
     best: dict[str, Mapping[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: (r["source_rank"], len(r["body_text"]), r["body_text"])):
+    for row in sorted(rows, key=lambda r: (RICHNESS[r["source_rank"]], len(r["body_text"]), r["body_text"])):
         best[row["blogger_id"]] = row
     return best
 
