@@ -13,7 +13,10 @@ _ATOM_NAMESPACE = b"http://www.w3.org/2005/Atom"
 _TAKEOUT_NAMESPACE = b"http://schemas.google.com/blogger/2018"
 _KIND = b"http://schemas.google.com/g/2005#kind"
 _TOTALS = re.compile(rb"<(?:\w+:)?totalResults\b")
-_FEED_ID = re.compile(rb"<id>\s*tag:blogger\.com,1999:blog-\d+(?:\.post\d+\.\.comments|\.comments|\.post-\d+)?\s*</id>")
+_FIRST_ID = re.compile(rb"<id>\s*([^<]*?)\s*</id>")  # the document's own: a feed's (or a lone entry's) comes first
+# A feed's id is the blog's, or ends in .comments; a lone entry's (one post's feed) is its post's. An export's ends
+# in .archive or .layout.
+_FEED_ID = re.compile(rb"tag:blogger\.com,1999:blog-\d+(?:\.post\d+\.\.comments|\.comments|\.post-\d+)?")
 _JSONP_COMMENT = re.compile(rb"\A(?:\s*//[^\n]*\n)+\s*")  # `// API callback`
 _JSONP_CALL = re.compile(rb"[A-Za-z_$][\w$.]*\s*\(\s*")
 _API_KIND = re.compile(rb'"kind"\s*:\s*"blogger#(?:post|page|comment)(?:List)?"')
@@ -48,7 +51,8 @@ def _public_feed(head: bytes) -> bool:
     entry may come after thousands of feed-level labels, past the head: the feed's id comes first."""
     if _KIND in head or _TAKEOUT_NAMESPACE in head:
         return False
-    return bool(_TOTALS.search(head) or _FEED_ID.search(head))
+    first = _FIRST_ID.search(head)
+    return bool(_TOTALS.search(head) or (first and _FEED_ID.fullmatch(first[1])))
 
 
 def _json(start: bytes, locator: str) -> str | None:
