@@ -142,7 +142,8 @@ xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/'><id>tag:blogger.com,1
 <entry><id>tag:blogger.com,1999:blog-2960778330733091697.post-1483524393455590231</id>
 <published>2011-12-24T18:00:00.000-05:00</published><updated>2011-12-24T18:00:00.000-05:00</updated>
 <title type='text'>Joyeux Noël et bonne année</title><content type='html'>Joyeux Noël !</content>
-<link rel='alternate' type='text/html' href='http://www.lafuiteautourdumonde.com/2011/12/joyeux-noel-et-bonne-annee.html'/>
+<link rel='alternate' type='text/html'
+ href='http://www.lafuiteautourdumonde.com/2011/12/joyeux-noel-et-bonne-annee.html'/>
 <author><name>André</name><uri>http://www.blogger.com/profile/06501989520114154841</uri></author></entry></feed>"""
 
 

@@ -109,7 +109,8 @@ def test_the_feed_enriches_a_page_without_ids_by_natural_key_in_either_order(
     assert natural_dump(db_url) == natural_dump(other)
     (row,) = query(db_url, ROW, "Thank you very much!")
     assert row == {
-        "blogger_id": "2326992271263615813", "parent": "9197918519562296433", "depth": 1, "path": row["path"], "name": "Katie Payne",
+        "blogger_id": "2326992271263615813", "parent": "9197918519562296433", "depth": 1, "path": row["path"],
+        "name": "Katie Payne",
         "profile_url": "https://www.blogger.com/profile/06785297846443749437",
         "published_at": "2020-09-28 22:37:59.622000", "utc_offset_minutes": -420,
         "display_time": "September 28, 2020 at 3:37 PM",

@@ -80,7 +80,8 @@ def test_a_posts_feed_says_how_to_page_on() -> None:
     assert page is not None
     assert (page.kind, page.entries, page.total_results, page.start_index, page.items_per_page) == (
         "posts", 25, 12026, 1, 25)
-    assert page.next_url == "http://www.blogger.com/feeds/8354057230547055221/posts/default?start-index=26&max-results=25"
+    assert page.next_url == ("http://www.blogger.com/feeds/8354057230547055221/posts/default"
+                             "?start-index=26&max-results=25")
     assert page.self_url == "http://www.blogger.com/feeds/8354057230547055221/posts/default"
     assert (page.label, page.post_blogger_id, page.summary_only) == (None, None, False)
     assert page.updated == datetime(2017, 3, 5, 14, 35, 26, 861000, tzinfo=timezone(timedelta(hours=1)))
@@ -110,7 +111,8 @@ def test_a_short_label_feed_in_jsonp() -> None:
             document.feed.items_per_page) == ("feed_json", "Creepy Story", True, 17, 5)
     assert document.feed.next_url == ("https://www.blogger.com/feeds/6089853026371963148/posts/default/-/Creepy+Story"
                                       "/-/Creepy+Story?alt=json-in-script&start-index=6&max-results=5")
-    assert {(post.body_text, post.body_missing) for post in document.entries} == {("", True)}  # type: ignore[union-attr]
+    posts = list(document.entries)
+    assert {(post.body_text, post.body_missing) for post in posts} == {("", True)}  # type: ignore[union-attr]
 
 
 def test_one_posts_comments_feed() -> None:
@@ -132,7 +134,8 @@ PERSOMAG_JSON = """{"version":"1.0","encoding":"UTF-8","feed":{"xmlns":"http://w
 "published":{"$t":"2015-11-24T16:11:19.914-08:00"},"updated":{"$t":"2015-11-24T16:11:19.914-08:00"},
 "title":{"type":"text","$t":"This is example of Replay"},"content":{"type":"html","$t":"This is example of Replay"},
 "link":[{"rel":"alternate","type":"text/html",
-"href":"http:\\/\\/persomag-theme1.blogspot.com\\/2015\\/11\\/under-cherry-tree.html?showComment=1448410279914#c8387947159123987094"},
+"href":"http:\\/\\/persomag-theme1.blogspot.com\\/2015\\/11\\/under-cherry-tree.html?showComment=1448410279914\
+#c8387947159123987094"},
 {"rel":"related","type":"application/atom+xml",
 "href":"http://www.blogger.com/feeds/5172385633106487933/3847317825126657075/comments/default/5157521426645328138"}],
 "author":[{"name":{"$t":"Fancy Theme"},"uri":{"$t":"https://www.blogger.com/profile/05449368400673460103"}}],
