@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from blogimport import sources
-from blogimport.errors import ParseError, UnsupportedFormat
+from blogimport.errors import ParseError, SourceError, UnsupportedFormat
 from blogimport.formats import feed_atom, feed_json
 from blogimport.records import AuthorRecord, BlogRecord, CommentRecord, Document, FeedPage, LooseComment, PostRecord
 from tests.conftest import FIXTURES
@@ -161,10 +161,10 @@ def test_json_and_jsonp_give_the_atom_feeds_records(wrapper: str) -> None:
     (b'{"version":"1.0","encoding":"UTF-8"}', r'^f\.js: JSON, but not a Blogger feed: no "feed" \(or "entry"\) '
                                               r"object at the top$"),
     (b"cb(" + b'{"feed":' * 100 + b"{}" + b"}" * 100 + b");", r"^f\.js: not a Blogger feed: JSON nested too deeply$"),
-    (b'{"feed":{"id":{"$t":"\xff"}}}', r"^f\.js: JSON, but not UTF-8 \(invalid start byte at byte 21\)$"),
+    (b'{"feed":{"id":{"$t":"\xc3\xa9\xff"}}}', r"^f\.js:1: not UTF-8 text \(invalid start byte: 0xff\)$"),
 ])
 def test_bad_json_is_refused_in_one_line(data: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
+    with pytest.raises(SourceError, match=message):
         feed_json.parse(io.BytesIO(data), "f.js")
 
 

@@ -19,6 +19,7 @@ from blogimport.errors import ParseError
 from blogimport.formats import feed_atom
 from blogimport.formats.atom import ATOM
 from blogimport.records import Document, ParseOptions
+from blogimport.sources import decoding
 
 # Prefixes Blogger's feeds use, for JSON that leaves a declaration out (a comments feed declares thr nowhere).
 KNOWN_NAMESPACES = {
@@ -47,11 +48,7 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
 
 def load(data: bytes, locator: str) -> Any:
     """The JSON of a file, bare or wrapped in a JSONP call; one line saying why when it is neither."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ParseError(locator, f"JSON, but not UTF-8 ({error.reason} at byte {error.start})") from None
-    text = _COMMENT_LINES.sub("", text, count=1)
+    text = _COMMENT_LINES.sub("", decoding.decode(data, locator), count=1)  # as the sniffer read it: BOMs, UTF-16
     call = _CALL.match(text) if not text.startswith(("{", "[")) else None
     body = call[2] if call else text
     try:
