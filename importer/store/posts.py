@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from blogimport import identity
-from blogimport.models import Author, Blog, Label, PendingComment, Post, PostLabel
 from blogimport.errors import SourceError
+from blogimport.models import Author, Blog, Label, PendingComment, Post, PostLabel
 from blogimport.records import (
     NOT_CONTENT,
     SOURCE_RANK,
