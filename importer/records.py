@@ -15,9 +15,14 @@ from datetime import date, datetime
 
 from blogimport.errors import SourceError
 
-# How much a kind of source knows, for the merge rule "the richer source wins a field" (DESIGN.md, Identity).
-# A classic export outranks Takeout: it also has the blog's host, local time offsets and profile URLs.
-SOURCE_RANK = {"text": 1, "html": 2, "takeout": 3, "classic": 4}
+# What each kind of source is stored as (posts.source_rank, comments.source_rank). The numbers are stored values:
+# the first four were given before feeds were read, so public feeds and API v3 took new ones, and a post whose
+# source gave no body (a "short" feed's summary, API v3 without bodies) is 0.
+SOURCE_RANK = {"bodiless": 0, "text": 1, "html": 2, "takeout": 3, "classic": 4, "feed": 5, "api": 6}
+# How much each knows, for the merge rule "the richer source wins a field" (DESIGN.md, Identity): by this, never
+# by the number's size. A classic export outranks Takeout: it also has the blog's host, local time offsets and
+# profile URLs; API v3 outranks a public feed: it may hold what a feed set to "short" leaves out.
+RICHNESS = {0: 0, 1: 1, 2: 2, 5: 3, 6: 4, 3: 5, 4: 6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,9 @@ class PostRecord:
     blogger_id: str | None = None
     kind: str = "post"  # post | page
     status: str = "live"  # live | draft | trashed | scheduled | ...
+    # The source has no body for it (a short feed's <summary>, API v3 without bodies): body_text is empty, never
+    # the summary, and the row ranks below every source that has one, so it never replaces a body.
+    body_missing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +111,29 @@ class SkippedEntry:
 
 
 Entry = PostRecord | LooseComment | SkippedEntry
+# Skipped kinds that are no part of the blog's content: a source of nothing else is an empty blog, not a failure.
+NOT_CONTENT = frozenset({"settings", "template"})
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """What one page of a public feed or of an API v3 list says about the whole: what a fetcher needs to page on
+    and to know what it still must fetch. Parsing a saved file never needs it."""
+
+    kind: str  # posts | pages | comments
+    entries: int  # on this page
+    total_results: int | None = None  # openSearch:totalResults, the whole query's count (a server may be wrong)
+    start_index: int | None = None  # 1-based
+    items_per_page: int | None = None  # as the server says; it caps what was asked for
+    next_url: str | None = None  # link rel="next", absent on the last page
+    next_page_token: str | None = None  # API v3's paging
+    self_url: str | None = None
+    label: str | None = None  # a label feed's label (/-/<label> in its self link)
+    post_blogger_id: str | None = None  # one post's comments feed
+    updated: datetime | None = None  # the feed's <updated>; Blogger puts 1970 in an empty one
+    # Entries with a <summary> and no <content>: the owner set the feed to "short"; bodies must come from pages.
+    summary_only: bool = False
+    comment_totals: tuple[tuple[str, int], ...] = ()  # (post id, thr:total) for each post that gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +144,7 @@ class Document:
     entries: Iterable[Entry]
     blog: BlogRecord | None = None
     kind: str = ""  # which SOURCE_RANK applies; defaults to the format
+    feed: FeedPage | None = None  # a feed's or an API list's paging and totals
 
     @property
     def source_rank(self) -> int:

@@ -279,7 +279,7 @@ def test_hostile_xml_is_refused_and_reads_nothing(tmp_path: Path, db_url: str) -
     result = run("import", *(tmp_path / name for name in attacks), SEEDS / "000_39bd42de49eff3be.txt",
                  "--db", db_url)
     assert result.exit_code == 1
-    refused = "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger export has"
+    refused = "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"
     assert result.stderr.splitlines() == [f"error: {tmp_path / name}: {refused}" for name in attacks]
     dump = json.dumps(raw_dump(db_url))
     assert "TOP-SECRET-4711" not in dump and "aaaaaaaaaa" not in dump

@@ -139,8 +139,8 @@ def _crawl(top: Path) -> dict[str, str | None]:
         "cut.xml": r":\d+: not well-formed XML: .*",
         "long-id.xml": r": an entry without a Blogger id: 'tag:blogger\.com,1999:blog-[0-9]+\.post-7+'… \(5,051 "
                        r"characters\)",
-        "laughs.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger export has",
-        "xxe.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger export has",
+        "laughs.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger file has",
+        "xxe.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger file has",
         f"{zipped}{FEEDS}/Bomb/feed.atom": r": refused: it would expand [\d,]+ times its compressed size, as a "
                                           r"zip bomb does",
         f"{zipped}{FEEDS}/Nested/feed.atom": ": binary file: not a text rendering, saved page or export",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import BinaryIO
@@ -50,7 +51,7 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"  # classic; Takeout uses the bl
 TAKEOUT_STATUS = {"LIVE": "live", "DRAFT": "draft", "SOFT_TRASHED": "trashed", "SCHEDULED": "scheduled"}
 
 _ENTRY_ID = re.compile(rf"\b(?:post|page)-({numbers.ID})\b")
-_BLOG_ID = re.compile(rf"\bblog-({numbers.ID})\b")
+BLOG_ID = re.compile(rf"\bblog-({numbers.ID})\b")
 _LAST_NUMBER = re.compile(rf"/({numbers.ID})/?(?:[?#].*)?$")
 _POSITION = re.compile(r":? line \d+, column \d+$")
 
@@ -72,14 +73,21 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
 
 
 def _events(stream: BinaryIO, locator: str) -> Iterator[tuple[str, object]]:
-    try:
+    with xml_errors(locator):
         yield from SafeElementTree.iterparse(stream, events=("start-ns", "start", "end"), forbid_dtd=True,
                                              forbid_entities=True, forbid_external=True)
+
+
+@contextmanager
+def xml_errors(locator: str) -> Iterator[None]:
+    """What goes wrong reading XML (here and in formats.feed_atom), as one line naming the file."""
+    try:
+        yield
     except ElementTree.ParseError as error:
         reason = _POSITION.sub("", str(error))
         raise ParseError(locator, f"not well-formed XML: {reason}", line=error.position[0]) from None
     except defusedxml.DTDForbidden:
-        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger export has") \
+        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has") \
             from None
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
         raise ParseError(locator, "refused: the XML declares entities (an entity-expansion or external-entity "
@@ -96,14 +104,13 @@ def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: Pars
         elif event == "start" and root is None:
             root = item  # type: ignore[assignment]
             if root.tag != f"{ATOM}feed":
-                raise ParseError(locator, f"not an Atom feed: the document is <{_local(root.tag)}>")
+                raise ParseError(locator, f"not an Atom feed: the document is <{local(root.tag)}>")
         elif event == "start" and item.tag == f"{ATOM}entry":  # type: ignore[attr-defined]
             break
     if root is None:
         raise ParseError(locator, "empty XML document")
-    home = next((link.get("href") for link in root.iterfind(f"{ATOM}link")
-                 if link.get("rel") == "alternate" and link.get("type", "text/html") == "text/html"), None)
-    blog_id = _BLOG_ID.search(root.findtext(f"{ATOM}id") or "")
+    home = link(root, "alternate")
+    blog_id = BLOG_ID.search(root.findtext(f"{ATOM}id") or "")
     blog = BlogRecord(blogger_id=blog_id[1] if blog_id else None, url=home,
                       title=(root.findtext(f"{ATOM}title") or "").strip() or None)
     zone = ZoneInfo(options.timezone) if options.timezone else None
@@ -125,13 +132,13 @@ def _classic_entry(entry: Element, feed: _Feed, locator: str) -> Entry:
     kind = next((c.get("term", "").rsplit("#", 1)[-1] for c in entry.iterfind(f"{ATOM}category")
                  if c.get("scheme") == KIND_SCHEME), "")
     if kind in ("post", "page"):
-        return _classic_post(entry, kind, locator)
+        return classic_post(entry, kind, locator)
     if kind == "comment":
-        return _classic_comment(entry, locator)
+        return classic_comment(entry, locator)
     return SkippedEntry(kind or "entry without a kind")
 
 
-def _classic_post(entry: Element, kind: str, locator: str) -> PostRecord:
+def classic_post(entry: Element, kind: str, locator: str) -> PostRecord:
     published = _time(entry, f"{ATOM}published", locator)
     draft = (entry.findtext(f"{APP}control/{APP}draft") or "").strip() == "yes"
     total = (entry.findtext(f"{THR}total") or "").strip()
@@ -142,7 +149,7 @@ def _classic_post(entry: Element, kind: str, locator: str) -> PostRecord:
         utc_offset_minutes=_offset(published),
         edited_at=_edited(entry, locator),
         body_text=html_to_text(entry.findtext(f"{ATOM}content") or ""),
-        url=_link(entry, "alternate"),
+        url=link(entry, "alternate"),
         author=_author(entry),
         labels=_labels(entry, LABEL_SCHEME),
         labels_complete=True,
@@ -153,12 +160,12 @@ def _classic_post(entry: Element, kind: str, locator: str) -> PostRecord:
     )
 
 
-def _classic_comment(entry: Element, locator: str) -> Entry:
+def classic_comment(entry: Element, locator: str) -> Entry:
     target = entry.find(f"{THR}in-reply-to")
     post = _ENTRY_ID.search(target.get("ref", "")) if target is not None else None
     if post is None:
         return SkippedEntry("comment without a post")
-    parent = _LAST_NUMBER.search(_link(entry, "related") or "")
+    parent = _LAST_NUMBER.search(link(entry, "related") or "")
     published = _time(entry, f"{ATOM}published", locator)
     properties = {p.get("name"): p.get("value") for p in entry.iterfind(f"{GD}extendedProperty")}
     comment = _comment(entry, published, _offset(published), properties.get("blogger.contentRemoved") == "true",
@@ -231,7 +238,7 @@ def _comment(entry: Element, published: datetime, offset: int | None, removed: b
         is_removed=removed or identity.is_removed_marker(body),
         mentions=find_mentions(body),
         blogger_id=_entry_id(entry, locator),
-        url=_link(entry, "alternate"),
+        url=link(entry, "alternate"),
     )
 
 
@@ -249,10 +256,10 @@ def _time(entry: Element, tag: str, locator: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> is not a time: "
+        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> is not a time: "
                                   f"{text!r}") from None
     if moment.tzinfo is None:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> has no UTC offset: "
+        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> has no UTC offset: "
                                   f"{text!r}")
     return moment
 
@@ -288,12 +295,13 @@ def _labels(entry: Element, scheme: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(term for term in terms if term))
 
 
-def _link(entry: Element, rel: str) -> str | None:
-    for link in entry.iterfind(f"{ATOM}link"):
-        if link.get("rel") == rel and (rel != "alternate" or link.get("type", "text/html") == "text/html"):
-            return link.get("href")
+def link(element: Element, rel: str) -> str | None:
+    """The href of an entry's (or a feed's) first link of that rel; for `alternate`, the HTML one."""
+    for candidate in element.iterfind(f"{ATOM}link"):
+        if candidate.get("rel") == rel and (rel != "alternate" or candidate.get("type", "text/html") == "text/html"):
+            return candidate.get("href")
     return None
 
 
-def _local(tag: str) -> str:
+def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]

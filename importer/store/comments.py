@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, select, update
 from blogimport import identity
 from blogimport.formats.mentions import clock_of, find_mentions
 from blogimport.models import Author, Comment, CommentReference, PendingComment, Post, Source
-from blogimport.records import AuthorRecord, CommentRecord, LooseComment
+from blogimport.records import RICHNESS, AuthorRecord, CommentRecord, LooseComment
 from blogimport.store import sql
 from blogimport.store.rows import Field, Writer, author_id, author_rows
 
@@ -89,7 +89,8 @@ def _save_new_trees(writer: Writer, post_id: int, groups: Sequence[Siblings], au
 def _planned(writer: Writer, level: Sequence[Siblings], authors: Mapping[str, int]
              ) -> list[tuple[CommentRecord, dict[str, Any]]]:
     return [(record, row) for parent, siblings in level
-            for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank), strict=True)]
+            for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank, writer.placing),
+                                   strict=True)]
 
 
 def _tree_size(group: Siblings) -> int:
@@ -101,7 +102,7 @@ def _tree_size(group: Siblings) -> int:
 
 
 def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, authors: Mapping[str, int],
-          rank: int) -> list[dict[str, Any]]:
+          rank: int, placing: Mapping[str, int]) -> list[dict[str, Any]]:
     keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
     numbers = _path_numbers(siblings)
     rows = []
@@ -120,7 +121,7 @@ def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, a
             "display_time": record.display_time,
             "body_text": record.body_text,
             "is_removed": record.is_removed,
-            "source_rank": rank,
+            "source_rank": placing.get(record.blogger_id or "", rank),  # a waiting comment keeps its source's
             "blogger_id": record.blogger_id,
             "url": record.url,
         })
@@ -241,7 +242,8 @@ def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, 
         "body_text": comment.body_text, "author_name": comment.author.name if comment.author else None,
         "author_profile_url": comment.author.profile_url if comment.author else None,
         "published_at": comment.published_at, "utc_offset_minutes": comment.utc_offset_minutes,
-        "display_time": comment.display_time, "url": comment.url, "is_removed": comment.is_removed, "source_rank": writer.rank, "created_at": writer.now,
+        "display_time": comment.display_time, "url": comment.url, "is_removed": comment.is_removed,
+        "source_rank": writer.rank, "created_at": writer.now,
     }
 
 
@@ -284,7 +286,13 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
         return
     authors = writer.ensure(Author.__table__, {"blog_id": blog_id},
                             author_rows(_author(best[bid]) for bid in placed))
-    save_comments(writer, post_id, groups, authors)
+    # Placed by whichever source brought the post, a comment still ranks as the source it came from: else the
+    # order of the sources would decide which version of it wins.
+    writer.placing = {bid: best[bid]["source_rank"] for bid in placed}
+    try:
+        save_comments(writer, post_id, groups, authors)
+    finally:
+        writer.placing = {}
     done = [row["id"] for row in rows if row["blogger_id"] in placed]  # by primary key: no scan of the table
     for chunk in sql.chunks(done):
         writer.conn.execute(_PLACED, {"ids": list(chunk)})
@@ -294,7 +302,7 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
 def _one_per_comment(rows: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     """The same comment parked by two sources (Takeout's two feeds, or two exports): keep the richer copy."""
     best: dict[str, Mapping[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: (r["source_rank"], len(r["body_text"]), r["body_text"])):
+    for row in sorted(rows, key=lambda r: (RICHNESS[r["source_rank"]], len(r["body_text"]), r["body_text"])):
         best[row["blogger_id"]] = row
     return best
 

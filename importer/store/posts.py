@@ -16,8 +16,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from blogimport import identity
+from blogimport.errors import SourceError
 from blogimport.models import Author, Blog, Label, PendingComment, Post, PostLabel
 from blogimport.records import (
+    NOT_CONTENT,
+    SOURCE_RANK,
     BlogRecord,
     CommentRecord,
     Counts,
@@ -37,6 +40,7 @@ POST_FIELDS: tuple[Field, ...] = (
 )
 WRITTEN_POST_FIELDS = (*POST_FIELDS, "key", "labels_as_of")
 BATCH = 100  # entries written per round: bounds memory on a large export
+BODY_MISSING = "post body missing"  # what a post from a short feed is counted as skipping
 _INSERT_POST = insert(Post.__table__)
 _WAITING = select(func.count()).select_from(PendingComment).where(PendingComment.source_id == bindparam("source"))
 _POST_LABELS = select(PostLabel.label_id).where(PostLabel.post_id == bindparam("post"))
@@ -48,6 +52,8 @@ def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Doc
     as partial when some of its comments wait for their post or parent comment."""
     source_id = runs.record_source(conn, run_id, seen, _now())
     counts = save_document(conn, document, blog_key, _now(), source_id)
+    if reason := _nothing_imported(counts):
+        raise SourceError(seen.locator, reason)  # the caller rolls the source back and records it as failed
     if count := _waiting(conn, source_id):
         seen = replace(seen, status="partial", waiting=count, error=runs.waiting_note(count))
         runs.record_source(conn, run_id, seen, _now())
@@ -63,10 +69,26 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
         for entry in batch:
             if isinstance(entry, SkippedEntry):
                 writer.counts[entry.kind].skipped += 1
+            elif isinstance(entry, PostRecord) and entry.body_missing:
+                writer.counts[BODY_MISSING].skipped += 1  # the post is kept; what it lacks is said
         save_posts(writer, blog_id, [e for e in batch if isinstance(e, PostRecord)])
         comments.park(writer, blog_id, [e for e in batch if isinstance(e, LooseComment)])
     comments.place_waiting(writer, blog_id)
     return writer.counts
+
+
+def _nothing_imported(counts: Counts) -> str | None:
+    """Why a source that held a blog's entries but yielded no post or comment failed (DESIGN.md: nothing is skipped
+    silently); None when it yielded some, or held nothing but settings (an empty blog is no failure)."""
+    if counts.parked or any(sum(vars(counts[name]).values()) for name in ("posts", "comments")):
+        return None
+    skipped = {name: tally.skipped for name, tally in counts.tallies.items()
+               if tally.skipped and name not in NOT_CONTENT}
+    if not skipped:
+        return None
+    listed = ", ".join(f"{name} {number}" for name, number in sorted(skipped.items()))
+    entries = sum(skipped.values())
+    return f"{entries} {'entry' if entries == 1 else 'entries'} of a blog, none a post or a comment: skipped {listed}"
 
 
 def _waiting(conn: Connection, source_id: int) -> int:
@@ -210,6 +232,7 @@ def _labels_replace(post: PostRecord, old_as_of: datetime | None) -> bool:
 # -- rows from records ------------------------------------------------------------------------------------------
 
 def _post_row(post: PostRecord, authors: Mapping[str, int], rank: int) -> dict[str, Any]:
+    rank = SOURCE_RANK["bodiless"] if post.body_missing else rank  # an empty body never wins over a real one
     return {
         "key": identity.post_key(post.published_on, post.title, post.body_text),
         "author_id": author_id(post.author, authors),

@@ -6,10 +6,11 @@ how an export adopts the row a text rendering made. A found row is merged with t
 only if that changes something, so importing a source again changes nothing, `updated_at` included.
 
 How two versions of the same post or comment become one row (DESIGN.md, Identity: order independence): the richer
-source wins each field (export > HTML > text); within one rank the longer body wins, and then the greater body
-fingerprint. A field the winner lacks (NULL) is taken from the other version, so enrichment is never lost. When
-neither version ranks higher, each field takes the greater value. Every rule depends on the values only, never
-on which version arrived first, so importing A then B leaves the same row as B then A.
+source wins each field (export > API v3 > public feed > HTML > text > no body at all: records.RICHNESS); within one
+rank the longer body wins, and then the greater body fingerprint. A field the winner lacks (NULL) is taken from the
+other version, so enrichment is never lost. When neither version ranks higher, each field takes the greater value.
+Every rule depends on the values only, never on which version arrived first, so importing A then B leaves the same
+row as B then A.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from sqlalchemy import Connection, Table
 
 from blogimport import identity
 from blogimport.identity import fingerprint
-from blogimport.records import AuthorRecord, Counts, Tally
+from blogimport.records import RICHNESS, AuthorRecord, Counts, Tally
 from blogimport.store import sql
 
 # -- merging two versions of a row --------------------------------------------------------------------------------
 
 def precedence(row: Mapping[str, Any]) -> tuple[int, int, str]:
     body = row["body_text"]
-    return row["source_rank"], len(body), fingerprint(body)
+    return RICHNESS[row["source_rank"]], len(body), fingerprint(body)
 
 
 Field = str | tuple[str, ...]  # a tuple moves together, decided by its first field (position and its path)
@@ -66,6 +67,7 @@ class Writer:
         self.counts = Counts()
         self.new_posts: set[int] = set()  # posts this source inserted, while they have no comments yet
         self.ids: dict[tuple[str, tuple[Any, ...], str], int] = {}  # authors and labels found or made, by key
+        self.placing: dict[str, int] = {}  # waiting comments being placed: their own source's rank, by Blogger id
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
         return sql.find_one(self.conn, table, **where)
