@@ -113,6 +113,9 @@ class Document:
     entries: Iterable[Entry]
     blog: BlogRecord | None = None
     kind: str = ""  # which SOURCE_RANK applies; defaults to the format
+    # What the source shows it holds but did not give ("declares 7 comments, read 0"): it is imported as partial.
+    shortfall: str | None = None
+    note: str | None = None  # a remark on a complete source ("comments not on the page"), kept as it is imported
 
     @property
     def source_rank(self) -> int:
