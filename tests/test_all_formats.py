@@ -22,6 +22,9 @@ EXPECTED = {
     "html_plentylife.blogspot.pamela-reif.html": ("imported", 1, 1),
     "html_bumsbutzener-gumpfen.blogspot.com.tach-auch.html": ("imported", 1, 0),
     "html_readability-blogger-siliconexposed.html": ("imported", 1, 0),
+    "html_blackpowderwildflower.com_2020.html": ("imported", 1, 19),
+    "html_persomag-theme1.blogspot.com_2015.html": ("imported", 1, 2),
+    "html_jorgeelconstructor.blogspot.com_2010.html": ("imported", 1, 3),
     "SOURCES.md": ("failed", 0, 0),  # the samples' provenance, not a blog page
     **{path.name: ("imported", posts, comments) for path, posts, comments in zip(
         SEED_FILES, (1, 1, 1, 1, 3), (23, 32, 22, 19, 0), strict=True)},
