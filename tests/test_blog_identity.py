@@ -21,7 +21,8 @@ BLOG_ID = "3113891067179933828"
 OTHER_ID = "5550000000000000017"
 BLOGS = 'SELECT "key", blogger_id, url, title FROM blogs ORDER BY "key"'
 PER_BLOG = """SELECT b."key", (SELECT count(*) FROM posts p WHERE p.blog_id = b.id) AS posts,
-                     (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.blog_id = b.id) AS comments,
+                     (SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id
+                      WHERE p.blog_id = b.id) AS comments,
                      (SELECT count(*) FROM labels l WHERE l.blog_id = b.id) AS labels
               FROM blogs b ORDER BY b."key\""""
 

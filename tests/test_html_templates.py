@@ -201,7 +201,8 @@ def test_a_listing_page_gives_every_post_it_lists_and_no_widget_item(kind: str, 
 
 
 OTHER_FIRST = """<div class='post-outer'><div class='post hentry'>
-<h3 class='post-title entry-title'><a href='https://example.blogspot.com/2020/01/pinned.html'>Pinned: house rules</a></h3>
+<h3 class='post-title entry-title'>
+<a href='https://example.blogspot.com/2020/01/pinned.html'>Pinned: house rules</a></h3>
 <abbr class='published' title='2020-01-01T09:00:00+01:00'>9:00</abbr>
 <div class='post-body entry-content' id='post-body-111'>Be kind.</div></div></div>"""
 OWN = """<div class='post-outer'><div class='post hentry'>
