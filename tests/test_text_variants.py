@@ -176,6 +176,9 @@ def test_a_date_line_that_runs_into_the_first_sentence() -> None:
     (one,) = parse_bytes(b"Sunday, 3 April 2016\n\nA title\n\nSunday, 3 April 2016, the clocks went forward.\n",
                          "sentence.txt")
     assert (one.title, one.body_text) == ("A title", "Sunday, 3 April 2016, the clocks went forward.")
+    (two,) = parse_bytes(b"Sunday, 3 April 2016\n\nA title\n\nText.\n\n1 comment:\n\n  1. I remember it:\n"
+                         b"    Sunday, 3 April 2016 The clocks went forward.\n", "comment.txt")  # a comment's line
+    assert [c.body_text for c in two.comments] == ["I remember it:\nSunday, 3 April 2016 The clocks went forward."]
 
 
 def test_the_new_variants_import_as_rows(db_url: str) -> None:

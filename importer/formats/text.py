@@ -83,10 +83,12 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _date_of(text: str) -> tuple[date, str] | None:
-    """The date a date line shows, and what runs on after it on the same line ('' for a line of its own)."""
+    """The date a date line shows, and what runs on after it on the same line ('' for a line of its own; only a
+    line at column 0 runs on: an indented one is a comment's)."""
+    indented = text[:1].isspace()
     text = text.strip()
     for pattern in _DATE_LINES:
-        if (m := pattern.match(text)) and _runs_on(rest := text[m.end():]):
+        if (m := pattern.match(text)) and (not (rest := text[m.end():]) or (not indented and _runs_on(rest))):
             try:
                 return datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date(), rest.strip()
             except ValueError:  # "31 February": not a date line
@@ -98,7 +100,7 @@ def _runs_on(rest: str) -> bool:
     """Does the rest of a line after a date leave it a date line? Nothing; or a post's first sentence where the
     renderer lost the break between the date header and the text: glued to the year ("2007Today"), or after one
     space with a capital ("2007 Today"). A sentence that merely starts with a date goes on otherwise (", the")."""
-    return not rest or rest[0].isalpha() or (rest[0] == " " and rest[1:2].isupper())
+    return rest[0].isalpha() or (rest[0] == " " and rest[1:2].isupper())
 
 
 def _parse_post(block: list[_Line], published_on: date, run_on: str, labels: tuple[str, ...], options: ParseOptions,
