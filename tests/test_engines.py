@@ -30,11 +30,11 @@ def test_every_format_gives_the_same_rows_as_on_sqlite(server_db_url: str, tmp_p
     formats = FIXTURES / "formats"
     inputs = [formats / "classic-export_wgdd.de_2019.xml", formats / "takeout-2018ns_epistemic-forge_excerpt.atom",
               FIXTURES / "takeout-epistemic-forge-missing-thread.atom", *sorted(formats.glob("html_*.html")),
-              *sorted(FIXTURES.glob("text-*.txt"))]
+              *sorted(FIXTURES.glob("html-*.html")), *sorted(FIXTURES.glob("text-*.txt"))]
     reference = f"sqlite:///{tmp_path / 'reference.db'}"
     for url in (reference, server_db_url):
         import_into(url, *inputs)
     dump = natural_dump(server_db_url)
     assert dump == natural_dump(reference)
-    assert len(dump["comments"]) == 110 + 40 + 15  # exports, pages, text fixtures
+    assert len(dump["comments"]) == 110 + 64 + 9 + 19  # exports, real pages, hand-made pages, text fixtures
     assert sum(1 for row in dump["comment_references"] if dict(row)["target_comment_id"]) == 3
