@@ -131,6 +131,8 @@ def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet:
         def on_source(source: SourceRecord, counts: Counts) -> None:
             if source.status == "failed":
                 click.echo(f"error: {source.error}", err=True)
+            elif line := summaries.partial_line(source):
+                click.echo(line, err=True)
             if bar is not None:
                 bar.update(1, rate.add(counts))
 

@@ -28,7 +28,7 @@ _REMOVED_MARKER = re.compile(
 # which version made its keys). A change that alters any key, for any input, bumps this number and ships an
 # Alembic revision that calls blogimport.store.rekeying.rekey(): else every re-import would duplicate the rows it meant
 # to find. tests/test_key_contract.py holds literal keys of the seeds, and fails until the change is owned up to.
-IDENTITY_VERSION = 1
+IDENTITY_VERSION = 2  # 2: a host shared by many blogs (www.blogger.com) is never a blog's key
 
 MAX_KEY_LENGTH = 255  # fits a utf8mb4 UNIQUE index on MySQL together with its parent id
 _KEY_HEAD = 200
@@ -56,6 +56,28 @@ def bounded(key: str) -> str:
         return key
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
     return f"{key[:_KEY_HEAD]}~{digest}"
+
+
+# Hosts that serve many blogs: a link there names no one blog (the 2008 classic export links every entry to
+# www.blogger.com/blogspot/NAME/), so the Blogger blog id decides which blog it is (DESIGN.md, Identity).
+SHARED_HOSTS = frozenset({
+    "blogger.com", "www.blogger.com", "draft.blogger.com", "beta.blogger.com", "www2.blogger.com", "blogspot.com",
+    "www.blogspot.com", "feeds.feedburner.com", "feeds2.feedburner.com", "feedproxy.google.com",
+})
+
+
+def blog_name(host: str | None, blogger_id: str | None) -> str:
+    """What a blog is known by when --blog does not name it: its own host; where the host serves many blogs or none
+    is known, 'blogger-' and its Blogger id; else 'default'."""
+    if host and host.lower() not in SHARED_HOSTS:
+        return host
+    return f"blogger-{blogger_id}" if blogger_id else "default"
+
+
+def rekeyed_blog_name(key: str, blogger_id: str | None) -> str:
+    """A stored blog key under these rules: a shared host (identity rules 1 took it for the blog's own) gives way
+    to the Blogger id; any other key is the name it was made from (--blog, a host, 'blogger-ID', 'default')."""
+    return f"blogger-{blogger_id}" if key.lower() in SHARED_HOSTS and blogger_id else key
 
 
 def blog_key(name: str) -> str:

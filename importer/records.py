@@ -145,6 +145,9 @@ class Document:
     blog: BlogRecord | None = None
     kind: str = ""  # which SOURCE_RANK applies; defaults to the format
     feed: FeedPage | None = None  # a feed's or an API list's paging and totals
+    # What the source shows it holds but did not give ("declares 7 comments, read 0"): it is imported as partial.
+    shortfall: str | None = None
+    note: str | None = None  # a remark on a complete source ("comments not on the page"), kept as it is imported
 
     @property
     def source_rank(self) -> int:

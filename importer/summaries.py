@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from blogimport.pipeline import RunResult
-from blogimport.records import Counts
+from blogimport.records import Counts, SourceRecord
 from blogimport.report.search import Found, Hit
-from blogimport.store import RunSummary
+from blogimport.store import WAITING_END, RunSummary
 
 # Bookkeeping the summary line leaves out (--json has it): comments pass through it on their way in.
 INTERNAL_TABLES = {"pending_comments"}
@@ -105,5 +105,15 @@ def result_as_json(result: RunResult) -> dict[str, Any]:
         "entities": {name: vars(tally) for name, tally in result.counts.tallies.items()},
         "waiting": result.waiting,
         "failures": [{"locator": s.locator, "error": s.error} for s in result.failed],
-        "partial": [{"locator": s.locator, "waiting": s.waiting} for s in result.sources if s.status == "partial"],
+        "partial": [{"locator": s.locator, "waiting": s.waiting, "reason": s.error}
+                    for s in result.sources if s.status == "partial"],
+        "notes": [{"locator": s.locator, "note": s.error} for s in result.sources
+                  if s.status == "imported" and s.error],
     }
+
+
+def partial_line(source: SourceRecord) -> str | None:
+    """For stderr: a source that holds less than it says (not one whose comments wait: the summary counts those)."""
+    if source.status != "partial" or not source.error or source.error.endswith(WAITING_END):
+        return None
+    return f"partial: {source.locator}: {source.error}"

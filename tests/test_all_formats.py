@@ -22,14 +22,14 @@ EXPECTED = {
     "html_plentylife.blogspot.pamela-reif.html": ("imported", 1, 1),
     "html_bumsbutzener-gumpfen.blogspot.com.tach-auch.html": ("imported", 1, 0),
     "html_readability-blogger-siliconexposed.html": ("imported", 1, 0),
-    # A page and its post's comments feed: the page comes first (files are taken in name order) and the feed
-    # adds what the page lacks (the persomag and jorgeelconstructor pages show their comments to no parser yet).
+    # A page and its post's comments feed: the page comes first (files are taken in name order); the feed's
+    # comments are the page's, which they enrich with Blogger's ids and exact times.
     "html_blackpowderwildflower.com_2020.html": ("imported", 1, 19),
-    "html_persomag-theme1.blogspot.com_2015.html": ("imported", 1, 0),
-    "html_jorgeelconstructor.blogspot.com_2010.html": ("imported", 1, 0),
+    "html_persomag-theme1.blogspot.com_2015.html": ("imported", 1, 2),
+    "html_jorgeelconstructor.blogspot.com_2010.html": ("imported", 1, 3),
     "publicfeed-comments_blackpowderwildflower.com_2020.xml": ("imported", 0, 0),  # its 17 are on the page
-    "publicfeed-comments_persomag-theme1.blogspot.com_2016.xml": ("imported", 0, 2),
-    "publicfeed-comments_jorgeelconstructor.blogspot.com_2014.xml": ("imported", 0, 3),
+    "publicfeed-comments_persomag-theme1.blogspot.com_2016.xml": ("imported", 0, 0),  # its 2 are on the page
+    "publicfeed-comments_jorgeelconstructor.blogspot.com_2014.xml": ("imported", 0, 0),  # its 3 too
     "publicfeed-comments_lafuiteautourdumonde.com_2023.xml": ("partial", 0, 0),  # its post is in no file here
     "publicfeed-posts_cornucopia.cornubot.se_2017.xml": ("imported", 25, 0),
     "publicfeed-posts-feedburner_googleadsdeveloper.blogspot.com_2016.xml": ("imported", 25, 0),

@@ -150,7 +150,8 @@ xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/'><id>tag:blogger.com,1
 def test_a_comments_feed_waits_for_its_post_and_is_placed_when_it_comes(db_url: str, tmp_path: Path) -> None:
     """ONE_POST is hand-made: the post lafuite's comments feed answers, which no sample holds."""
     first = import_json(LAFUITE_COMMENTS, "--db", db_url)
-    assert (first["waiting"], first["partial"]) == (16, [{"locator": str(LAFUITE_COMMENTS), "waiting": 16}])
+    assert (first["waiting"], first["partial"]) == (16, [{
+        "locator": str(LAFUITE_COMMENTS), "waiting": 16, "reason": "16 comments wait for their post or parent comment"}])
     post = tmp_path / "post.xml"
     post.write_text(ONE_POST, encoding="utf-8")
     import_json(post, "--db", db_url)

@@ -67,8 +67,8 @@ def test_the_union_of_page_and_feed_and_the_feed_wins_its_comments(db_url: str) 
     newer = query(db_url, "SELECT blogger_id, source_rank, display_time FROM comments WHERE source_rank = 2 "
                           "ORDER BY blogger_id")
     assert newer == [
-        {"blogger_id": "122972643655188322", "source_rank": 2, "display_time": "November 17, 2020 at 4:23\u202fPM"},
-        {"blogger_id": "7532301032578300696", "source_rank": 2, "display_time": "November 17, 2020 at 4:14\u202fPM"}]
+        {"blogger_id": "122972643655188322", "source_rank": 2, "display_time": "November 17, 2020 at 4:23 PM"},
+        {"blogger_id": "7532301032578300696", "source_rank": 2, "display_time": "November 17, 2020 at 4:14 PM"}]
     # Both sources have this reply (twice: the reader posted it twice); the feed's version wins.
     rows = query(db_url, ROW, "With how good they are, they deserve support!")
     shared = {"parent": "5646308486465993515", "depth": 1, "name": "Miles",

@@ -203,6 +203,7 @@ def test_json_summary(db_url: str) -> None:
         "waiting": 0,
         "failures": [],
         "partial": [],
+        "notes": [],
     }
     assert result.stderr == ""
 

@@ -60,13 +60,13 @@ def test_the_seeds_keys_are_these(seeded: str) -> None:
     lines = sorted(f"{table}\t{row['key']}" for table in KEYED_TABLES
                    for row in query(seeded, f'SELECT "key" FROM {table}'))
     assert (len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()) == (119, SEED_KEYS_SHA256)
-    assert query(seeded, "SELECT version FROM identity_rules") == [{"version": 1}]  # the rules that made them
+    assert query(seeded, "SELECT version FROM identity_rules") == [{"version": 2}]  # the rules that made them
 
 
 REFUSALS = {
-    0: "Error: the database's natural keys were made by identity rules 0, this blogimport makes 1: "
+    1: "Error: the database's natural keys were made by identity rules 1, this blogimport makes 2: "
        "run `blogimport db upgrade` first, which re-keys them\n",
-    2: "Error: the database's natural keys were made by identity rules 2, newer than this blogimport's 1: "
+    3: "Error: the database's natural keys were made by identity rules 3, newer than this blogimport's 2: "
        "run `blogimport db upgrade` with the blogimport that made them, and import with it\n",
 }
 
@@ -100,16 +100,16 @@ MD5_REPLY = f"{MD5_TOP}/a52a2d1b5fa4cc1a86db6f2319402cdd:0"
 
 @pytest.fixture
 def md5_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
-    """Makes this process a blogimport whose rules are version 2 (md5 fingerprints), shipped with revision 9999;
+    """Makes this process a blogimport whose rules are version 3 (md5 fingerprints), shipped with revision 9999;
     which re-keys the rows, as it must, unless told not to (what the contract exists to prevent)."""
 
     def install(rekeys: bool) -> None:
         folder = tmp_path / "migrations"
         shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        body = "rekey(op.get_bind(), version=2)" if rekeys else \
-            'op.execute("UPDATE identity_rules SET version = 2")'
+        body = "rekey(op.get_bind(), version=3)" if rekeys else \
+            'op.execute("UPDATE identity_rules SET version = 3")'
         (folder / "versions" / "9999_md5_fingerprints.py").write_text(
-            '"""Identity rules 2: comment fingerprints by md5."""\n'
+            '"""Identity rules 3: comment fingerprints by md5."""\n'
             "from alembic import op\n\nfrom blogimport.store.rekeying import rekey\n\n"
             f'revision = "9999"\ndown_revision = "{schema.HEAD_REVISION}"\n'
             "branch_labels = None\ndepends_on = None\n\n\n"
@@ -117,7 +117,7 @@ def md5_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool
             "def downgrade():\n    pass  # the older rules are gone: keys and version stay\n")
         monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
         monkeypatch.setattr(schema, "HEAD_REVISION", "9999")
-        monkeypatch.setattr(identity, "IDENTITY_VERSION", 2)
+        monkeypatch.setattr(identity, "IDENTITY_VERSION", 3)
         monkeypatch.setattr(identity, "fingerprint", md5_fingerprint)
 
     return install
@@ -133,11 +133,11 @@ def test_a_change_of_rules_and_its_revision_rekey_the_database(seeded: str, md5_
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     md5_rules(True)
     refused = run("import", SEEDS, "--force", "--db", seeded)
-    assert (refused.exit_code, refused.stderr) == (1, "Error: the database is at revision 0009, this blogimport "
+    assert (refused.exit_code, refused.stderr) == (1, "Error: the database is at revision 0010, this blogimport "
                                                       "needs 9999: run `blogimport db upgrade` first\n")
     assert run("db", "upgrade", "--db", seeded).stdout == "9999 (head)\n"
     assert comment_keys_of_guest_blog_24(seeded) == [MD5_TOP, MD5_REPLY]
-    assert query(seeded, "SELECT version FROM identity_rules") == [{"version": 2}]
+    assert query(seeded, "SELECT version FROM identity_rules") == [{"version": 3}]
 
     again = run("import", SEEDS, "--force", "--json", "--db", seeded)
     assert again.exit_code == 0, again.output
@@ -145,11 +145,11 @@ def test_a_change_of_rules_and_its_revision_rekey_the_database(seeded: str, md5_
     assert (entities["comments"], entities["posts"]) == (tally(unchanged=96), tally(unchanged=7))
     assert query(seeded, COUNTS) == [SEED_COUNTS]  # 96 comments, not 192
 
-    # Downgraded past the re-keying revision, the keys stay md5: the blogimport of rules 1 refuses them.
-    assert run("db", "downgrade", "0009", "--db", seeded).exit_code == 0
+    # Downgraded past the re-keying revision, the keys stay md5: the blogimport of rules 2 refuses them.
+    assert run("db", "downgrade", "0010", "--db", seeded).exit_code == 0
     monkeypatch.undo()
     refused = run("import", SEEDS, "--db", seeded)
-    assert (refused.exit_code, refused.stderr) == (1, REFUSALS[2])
+    assert (refused.exit_code, refused.stderr) == (1, REFUSALS[3])
 
 
 def test_without_rekeying_the_same_seeds_would_be_stored_twice(tmp_path: Path,
@@ -201,7 +201,7 @@ def rekey_with(url: str, version: int) -> None:
 def test_rekeying_makes_the_keys_the_importer_makes(every_kind_of_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
     url = every_kind_of_key
     before = raw_dump(url)
-    rekey_with(url, 1)  # the rules that made them: nothing changes
+    rekey_with(url, 2)  # the rules that made them: nothing changes
     assert raw_dump(url) == before
     plus, agreed = "c59dc4e44ff99288156d4dff2168f6ac", "d6210ef09e1856f18cc29022b1965ba1"
     sha256_fingerprint = identity.fingerprint
@@ -209,16 +209,16 @@ def test_rekeying_makes_the_keys_the_importer_makes(every_kind_of_key: str, monk
     swapped = {plus: agreed, agreed: plus}
     monkeypatch.setattr(identity, "fingerprint", lambda body: swapped.get(sha256_fingerprint(body),
                                                                           sha256_fingerprint(body)))
-    rekey_with(url, 2)
+    rekey_with(url, 3)
     assert query(url, """SELECT c.blogger_id, c."key" FROM comments c JOIN posts p ON p.id = c.post_id
                          WHERE p.title = 'Open thread' AND c.parent_id IS NULL ORDER BY c.blogger_id""") == [
         {"blogger_id": "101", "key": f"{agreed}:0"}, {"blogger_id": "102", "key": f"{plus}:0"},
         {"blogger_id": "103", "key": f"{agreed}:0~103"}, {"blogger_id": "104", "key": f"{agreed}:1"}]
     monkeypatch.setattr(identity, "fingerprint", md5_fingerprint)
-    rekey_with(url, 3)
+    rekey_with(url, 4)
     assert comment_keys_of_guest_blog_24(url) == [MD5_TOP, MD5_REPLY]
     monkeypatch.undo()
-    rekey_with(url, 1)  # and back: every key as the import made it, to the last byte
+    rekey_with(url, 2)  # and back: every key as the import made it, to the last byte
     assert raw_dump(url) == before
 
 
@@ -232,7 +232,7 @@ def test_rows_that_new_rules_would_make_one_stop_the_rekeying(db_url: str, monke
     monkeypatch.setattr(identity, "label_key", lambda name: "git" if name.startswith("git") else label_key(name))
     engine = connect(url)
     with pytest.raises(RekeyConflict) as conflict, engine.begin() as conn:
-        rekey(conn, 2)
+        rekey(conn, 3)
     engine.dispose()
     merged = query(url, "SELECT id, blog_id FROM labels WHERE name IN ('git', 'github', 'github pages') ORDER BY id")
     assert str(conflict.value) == (f"the identity rules now give labels {[row['id'] for row in merged]} of blog_id "

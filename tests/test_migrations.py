@@ -23,7 +23,7 @@ from tests.dbdump import connect, query, tables
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 TABLES = ["authors", "blogs", "comment_references", "comments", "identity_rules", "import_run_counts", "import_runs",
           "labels", "pending_comments", "post_labels", "posts", "sources"]
-HEAD = "0009"
+HEAD = "0010"
 
 
 def alembic(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -67,7 +67,9 @@ def test_blogimport_db_commands(db_url: str) -> None:
     assert run("db", "upgrade", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "current", "--db", db_url).stdout == f"{HEAD} (head)\n"
     assert run("db", "history", "--db", db_url).stdout.splitlines() == [
-        "0008 -> 0009 (head), Runs give signs of life (import_runs.heartbeat_at, lease_until); the view "
+        "0009 -> 0010 (head), Identity rules 2: a host many blogs share (www.blogger.com) is never a blog's key; "
+        "partial sources say why.",
+        "0008 -> 0009, Runs give signs of life (import_runs.heartbeat_at, lease_until); the view "
         "run_summary shows abandoned ones.",
         "0007 -> 0008, Natural keys are a stored contract: identity_rules records the version of the identity "
         "rules that made them.",
@@ -285,3 +287,28 @@ def test_a_schema_creation_cut_short_is_named_as_such(db_url: str) -> None:
                               "tables (authors, blogs) but no Alembic revision, as a first schema creation stopped "
                               "half way leaves MySQL and MariaDB; if so, drop them, else use an empty database\n")
     assert tables(db_url) == ["authors", "blogs"]
+
+
+def test_0010_rekeys_blogs_keyed_by_a_host_many_blogs_share(db_url: str) -> None:
+    """Rules 1 keyed the 2008 export's blog 'www.blogger.com'; 0010 keys it by its blog id, as an import now does,
+    and leaves other keys alone; the export then finds its blog again."""
+    alembic(db_url, "upgrade", "0009")
+    engine = connect(db_url)
+    blogs = MetaData()
+    blogs.reflect(engine, only=["blogs"])
+    now = datetime(2026, 1, 1, 10)
+    with engine.begin() as conn:
+        conn.execute(blogs.tables["blogs"].insert(), [
+            {"key": "www.blogger.com", "blogger_id": "3113891067179933828", "created_at": now, "updated_at": now},
+            {"key": "draft.blogger.com", "blogger_id": None, "created_at": now, "updated_at": now},
+            {"key": "example.blogspot.com", "blogger_id": "42", "created_at": now, "updated_at": now}])
+    engine.dispose()
+    alembic(db_url, "upgrade", "0010")
+    assert query(db_url, 'SELECT id, "key", blogger_id FROM blogs ORDER BY id') == [
+        {"id": 1, "key": "blogger-3113891067179933828", "blogger_id": "3113891067179933828"},
+        {"id": 2, "key": "draft.blogger.com", "blogger_id": None},  # no id to key it by: left as it was
+        {"id": 3, "key": "example.blogspot.com", "blogger_id": "42"}]
+    assert query(db_url, "SELECT version FROM identity_rules") == [{"version": 2}]
+    export = REPO / "tests" / "fixtures" / "formats" / "classic-export_google-blog-converters_2008.xml"
+    assert run("import", export, "--db", db_url).exit_code == 0
+    assert query(db_url, "SELECT blog_id, count(*) AS n FROM posts GROUP BY blog_id") == [{"blog_id": 1, "n": 4}]

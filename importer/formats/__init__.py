@@ -16,7 +16,7 @@ from blogimport.errors import SourceError
 from blogimport.records import Document, Entry, ParseOptions
 
 # Each parser's version: bump it when the records the parser yields change, so sources it read are parsed again.
-VERSIONS = {"text": 1, "html": 1, "atom": 1, "feed_atom": 1, "feed_json": 1, "api_v3": 1}
+VERSIONS = {"text": 2, "html": 2, "atom": 1, "feed_atom": 1, "feed_json": 1, "api_v3": 1}
 FORMATS = tuple(VERSIONS)
 
 

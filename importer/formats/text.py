@@ -29,8 +29,9 @@ _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September
 # Numbers on a page are in ASCII digits, as Blogger and the renderers write them: "1٧ February" or "٣ comments:" is
 # somebody's text (\d would take them, and strptime and int() read them).
 _DATE_LINES = (
-    re.compile(rf"^{_WEEKDAY},? (?P<day>[0-9]{{1,2}}) {_MONTH},? (?P<year>[0-9]{{4}})$"),  # Saturday, 7 February 2015
-    re.compile(rf"^{_WEEKDAY},? {_MONTH} (?P<day>[0-9]{{1,2}}),? (?P<year>[0-9]{{4}})$"),  # Monday, December 17, 2007
+    # Saturday, 7 February 2015 / Monday, December 17, 2007; what follows on the line is looked at by _runs_on.
+    re.compile(rf"^{_WEEKDAY},? (?P<day>[0-9]{{1,2}}) {_MONTH},? (?P<year>[0-9]{{4}})(?![0-9])"),
+    re.compile(rf"^{_WEEKDAY},? {_MONTH} (?P<day>[0-9]{{1,2}}),? (?P<year>[0-9]{{4}})(?![0-9])"),
 )
 _COMMENT_HEADER = re.compile(r"^(?P<count>[0-9]+|No|One) comments?:$", re.IGNORECASE)
 _LABEL_PAGE = re.compile(r"^Showing posts with label (?P<label>.+?)\. Show all posts$")
@@ -65,14 +66,14 @@ class _Line:
 def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()) -> Document:
     """Every post (with its comments) in one text rendering."""
     lines = [_Line(n, text.rstrip()) for n, text in enumerate(_split_lines(decoding.decode(stream.read(), locator)), 1)]
-    dated = [(i, day) for i, line in enumerate(lines) if (day := _date_of(line.text)) is not None]
+    dated = [(i, found) for i, line in enumerate(lines) if (found := _date_of(line.text)) is not None]
     if not dated:
         raise ParseError(locator, "no post found: no date line such as 'Saturday, 7 February 2015'", line=1)
     labels = tuple(m["label"] for line in lines[: dated[0][0]] if (m := _LABEL_PAGE.match(line.text.strip())))
     labels = tuple(dict.fromkeys(labels))  # the status line is often rendered twice
     spans = _spans([i for i, _ in dated], len(lines))
-    posts = tuple(_parse_post(lines[s:e], day, labels, options, locator)
-                  for (s, e), (_, day) in zip(spans, dated, strict=True))
+    posts = tuple(_parse_post(lines[s:e], day, run_on, labels, options, locator)
+                  for (s, e), (_, (day, run_on)) in zip(spans, dated, strict=True))
     return Document(format="text", entries=posts)
 
 
@@ -81,26 +82,37 @@ def _split_lines(text: str) -> list[str]:
     return re.split(r"\r\n|\r|\n", text)
 
 
-def _date_of(text: str) -> date | None:
+def _date_of(text: str) -> tuple[date, str] | None:
+    """The date a date line shows, and what runs on after it on the same line ('' for a line of its own; only a
+    line at column 0 runs on: an indented one is a comment's)."""
+    indented = text[:1].isspace()
     text = text.strip()
     for pattern in _DATE_LINES:
-        if m := pattern.match(text):
+        if (m := pattern.match(text)) and (not (rest := text[m.end():]) or (not indented and _runs_on(rest))):
             try:
-                return datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date()
+                return datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date(), rest.strip()
             except ValueError:  # "31 February": not a date line
                 return None
     return None
 
 
-def _parse_post(
-    block: list[_Line], published_on: date, labels: tuple[str, ...], options: ParseOptions, locator: str
-) -> PostRecord:
+def _runs_on(rest: str) -> bool:
+    """Does the rest of a line after a date leave it a date line? Nothing; or a post's first sentence where the
+    renderer lost the break between the date header and the text: glued to the year ("2007Today"), or after one
+    space with a capital ("2007 Today"). A sentence that merely starts with a date goes on otherwise (", the")."""
+    return rest[0].isalpha() or (rest[0] == " " and rest[1:2].isupper())
+
+
+def _parse_post(block: list[_Line], published_on: date, run_on: str, labels: tuple[str, ...], options: ParseOptions,
+                locator: str) -> PostRecord:
     content = _before_footer(block[1:])
+    if run_on:  # the text ran into the date line: an untitled post whose body starts there
+        content = [_Line(block[0].number, run_on), *content]
     title_at = next((i for i, line in enumerate(content) if not line.blank), None)
     if title_at is None:
         raise ParseError(locator, "date line with no post after it", line=block[0].number)
     # An untitled post leaves the title's line empty: two blank lines or more stand between date and text.
-    untitled = title_at >= 2
+    untitled = title_at >= 2 or bool(run_on)
     title = "" if untitled else content[title_at].text.strip()
     rest = content[title_at:] if untitled else content[title_at + 1 :]
     body_lines, declared, comment_lines = _split_comment_section(rest, locator)
@@ -131,6 +143,8 @@ def _split_comment_section(lines: list[_Line], locator: str) -> tuple[list[_Line
             declared = _number(count, "comment count", line, locator) if declared is None else declared
             return lines[:i], declared, lines[i + 1 :]
     start = _comment_list_start(lines)
+    if start == len(lines):  # no numbered list: the old layout's "Name said..." comments, if they follow the body
+        start = text_layouts.said_section_start([line.text for line in lines]) or start
     return lines[:start], None, lines[start:]
 
 

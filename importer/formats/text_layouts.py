@@ -138,6 +138,32 @@ def said_comments(lines: list[str]) -> tuple[CommentRecord, ...]:
     return tuple(draft.record() for draft in drafts)
 
 
+def said_section_start(lines: list[str]) -> int | None:
+    """Where the old layout's comments start on a page without a "N comments:" header: the first "Name said..."
+    (or its name's line, when "said..." stands alone) that opens a paragraph and names no more than a name."""
+    for index, line in enumerate(lines):
+        said = _SAID_LINE.match(line.strip())
+        if said is None or line != line.lstrip():
+            continue
+        start = index if said["name"] else _previous_text(lines, index)
+        name = said["name"] or (lines[start].strip() if start is not None else "")
+        if start is not None and _a_name(name) and (start == 0 or not lines[start - 1].strip()):
+            return start
+    return None
+
+
+def _previous_text(lines: list[str], index: int) -> int | None:
+    return next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
+
+
+def _a_name(text: str) -> bool:
+    """A commenter's name as the old layout shows it: a few words, not a sentence ("And then she" is not one)."""
+    words = _AVATAR_ALT.sub("", text).split()
+    # Lower-case handles ("4jb4igo", "der Michel") are names too, but short ones.
+    most = 2 if words and words[0][0].islower() else 4
+    return 0 < len(words) <= most and text.rstrip()[-1:] not in ".,;:!?"
+
+
 def _pop_last_text(lines: list[str]) -> str | None:
     while lines and not lines[-1]:
         lines.pop()

@@ -19,6 +19,7 @@ from blogimport.store.db import (
 )
 from blogimport.store.posts import save_source
 from blogimport.store.runs import (
+    WAITING_END,
     Heartbeat,
     LastImport,
     RunSummary,
@@ -34,6 +35,7 @@ from blogimport.store.runs import (
 from blogimport.store.schema import alembic_config, ensure_schema
 
 __all__ = [
+    "WAITING_END",
     "DatabaseURL",
     "Heartbeat",
     "LastImport",

@@ -18,7 +18,7 @@ from blogimport import identity
 from blogimport.formats.mentions import clock_of, find_mentions
 from blogimport.models import Author, Comment, CommentReference, PendingComment, Post, Source
 from blogimport.records import RICHNESS, AuthorRecord, CommentRecord, LooseComment
-from blogimport.store import sql
+from blogimport.store import runs, sql
 from blogimport.store.rows import Field, Writer, author_id, author_rows
 
 COMMENT_FIELDS: tuple[Field, ...] = (
@@ -248,8 +248,11 @@ def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, 
 
 
 _ANY_PENDING = select(PendingComment.id).where(PendingComment.blog_id == bindparam("blog")).limit(1)
+# Partial only for comments that waited: a source partial for what it lacks (a page that declares more comments
+# than it shows) stays so, whatever comes later.
 _SOURCES_DONE = update(Source).where(
     Source.status == "partial",
+    Source.error.like(f"%{runs.WAITING_END}"),
     ~select(PendingComment.id).where(PendingComment.source_id == Source.id).exists(),
 ).values(status="imported", error=None, updated_at=bindparam("now"))
 

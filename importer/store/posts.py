@@ -46,16 +46,31 @@ _WAITING = select(func.count()).select_from(PendingComment).where(PendingComment
 _POST_LABELS = select(PostLabel.label_id).where(PostLabel.post_id == bindparam("post"))
 
 
+class BlogConflict(Exception):
+    """The source's blog id is not that of the blog row its key names: two blogs, which must not become one."""
+
+
 def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Document, blog_key: str | None
                 ) -> tuple[SourceRecord, Counts]:
     """One parsed source, in the caller's transaction: its row in `sources`, its document's rows, and its row again
-    as partial when some of its comments wait for their post or parent comment."""
+    as partial when some of its comments wait for their post or parent comment, or it holds less than it says it
+    does; a remark on a complete source (document.note) is kept with it. A source of another blog than the one its
+    key names is refused (SourceError), nothing of it written."""
     source_id = runs.record_source(conn, run_id, seen, _now())
-    counts = save_document(conn, document, blog_key, _now(), source_id)
+    try:
+        counts = save_document(conn, document, blog_key, _now(), source_id)
+    except BlogConflict as conflict:
+        raise SourceError(seen.locator, str(conflict)) from None
     if reason := _nothing_imported(counts):
         raise SourceError(seen.locator, reason)  # the caller rolls the source back and records it as failed
-    if count := _waiting(conn, source_id):
-        seen = replace(seen, status="partial", waiting=count, error=runs.waiting_note(count))
+    waiting = _waiting(conn, source_id)
+    if document.shortfall or waiting:
+        # What the source lacks is said before what waits: it outlasts the waiting (runs.waiting_note).
+        seen = replace(seen, status="partial", waiting=waiting,
+                       error=document.shortfall or runs.waiting_note(waiting))
+    elif document.note:
+        seen = replace(seen, error=document.note)
+    if seen.error:
         runs.record_source(conn, run_id, seen, _now())
     return seen, counts
 
@@ -105,15 +120,19 @@ def _batches(entries: Iterable[Entry]) -> Iterator[list[Entry]]:
 # -- blogs ------------------------------------------------------------------------------------------------------
 
 def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None) -> int:
-    """The blog's row: --blog names it; else its Blogger id finds it; else its host, or 'default'."""
+    """The blog's row: --blog names it; else its Blogger id finds it; else its own host (identity.blog_name), or
+    'default'. A row found by its key that has another Blogger id is another blog: BlogConflict."""
     blog = blog or BlogRecord()
     table = Blog.__table__
-    key = identity.blog_key(explicit_key or _host(blog.url) or
-                            (f"blogger-{blog.blogger_id}" if blog.blogger_id else "default"))
+    key = identity.blog_key(explicit_key or identity.blog_name(_host(blog.url), blog.blogger_id))
     row = None
     if not explicit_key and blog.blogger_id:
         row = writer.one(table, blogger_id=blog.blogger_id)
     row = row or writer.one(table, key=key)
+    if row is not None and blog.blogger_id and row["blogger_id"] and row["blogger_id"] != blog.blogger_id:
+        named = "--blog" if explicit_key else "its address"
+        raise BlogConflict(f"refused: its blog id {blog.blogger_id} is not that of the blog {row['key']!r} that "
+                           f"{named} names (blog id {row['blogger_id']}); a blog id never changes")
     if row is None:
         values = {"key": key, "blogger_id": blog.blogger_id, "url": blog.url, "title": blog.title,
                   "created_at": writer.now, "updated_at": writer.now}
@@ -124,7 +143,8 @@ def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None)
 
 
 def _enrich_blog(writer: Writer, row: Mapping[str, Any], blog: BlogRecord, derived_key: str | None) -> None:
-    values = {name: _greater(row[name], getattr(blog, name)) for name in ("blogger_id", "url", "title")}
+    values = {name: _greater(row[name], getattr(blog, name)) for name in ("url", "title")}
+    values["blogger_id"] = row["blogger_id"] or blog.blogger_id  # given once, never changed (save_blog refuses)
     if (derived_key and row["key"].startswith("blogger-") and not derived_key.startswith("blogger-")
             and writer.one(Blog.__table__, key=derived_key) is None):
         values["key"] = derived_key  # once a source names the host, it is the better key

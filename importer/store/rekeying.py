@@ -9,7 +9,8 @@ rules that alters any key bumps that version and comes with an Alembic revision 
 It runs in the migration's transaction, so a database is re-keyed whole or not at all, and an import refuses the
 database until it has run (blogimport.store.schema). Each key is made as the importer makes it, from what the row stores:
 
-    blogs                the stored key normalised anew: it is the name it was made from (--blog, host, 'blogger-ID')
+    blogs                the stored key normalised anew: it is the name it was made from (--blog, host, 'blogger-ID');
+                         a host shared by many blogs gives way to 'blogger-ID' (identity.rekeyed_blog_name)
     sources              the locator
     authors, labels      the name (and the author's profile URL), in their blog
     posts                date, title (untitled: body); of posts of a blog that share that key, the one without a
@@ -54,7 +55,8 @@ class RekeyConflict(RuntimeError):
 
 def rekey(conn: Connection, version: int) -> None:
     """Make every natural key again with the current rules, and record `version` as the rules the keys follow."""
-    _rekey(conn, "blogs", None, ["key"], lambda rows: [identity.blog_key(r["key"]) for r in rows])
+    _rekey(conn, "blogs", None, ["key", "blogger_id"],
+           lambda rows: [identity.blog_key(identity.rekeyed_blog_name(r["key"], r["blogger_id"])) for r in rows])
     _rekey(conn, "sources", None, ["locator"], lambda rows: [identity.source_key(r["locator"]) for r in rows])
     _rekey(conn, "authors", "blog_id", ["name", "profile_url"],
            lambda rows: [identity.author_key(r["name"], r["profile_url"]) for r in rows])

@@ -124,8 +124,10 @@ def last_imports(conn: Connection) -> dict[str, LastImport]:
     return {row.key: LastImport(*row[1:]) for row in conn.execute(query)}
 
 
+# The error column is left as it is: a source found unchanged was imported whole last time, so it holds nothing
+# or the remark made then ("comments not on the page"), which is still true.
 _UNCHANGED = update(Source).where(Source.key == bindparam("b_key")).values(
-    status="unchanged", error=None, locator=bindparam("b_locator"), file_signature=bindparam("b_signature"),
+    status="unchanged", locator=bindparam("b_locator"), file_signature=bindparam("b_signature"),
     last_run_id=bindparam("b_run"), updated_at=bindparam("b_now"))
 
 
@@ -166,10 +168,13 @@ def refreshed(conn: Connection, source: SourceRecord) -> SourceRecord:
     return replace(source, status=row.status, error=row.error, waiting=int(waiting))
 
 
+WAITING_END = "post or parent comment"  # how every waiting note ends: what tells it from other reasons
+
+
 def waiting_note(count: int) -> str:
     if count == 1:
-        return "1 comment waits for its post or parent comment"
-    return f"{count} comments wait for their post or parent comment"
+        return f"1 comment waits for its {WAITING_END}"
+    return f"{count} comments wait for their {WAITING_END}"
 
 
 @dataclass(frozen=True, slots=True)
