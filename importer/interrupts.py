@@ -80,8 +80,11 @@ def install() -> None:
 def _install() -> dict[int, object]:
     global _owner
     _owner = os.getpid()
-    previous = {number: signal.signal(number, _on_signal) for number in SIGNALS
-                if signal.getsignal(number) not in (signal.SIG_IGN, _on_signal)}
+    previous = {
+        number: signal.signal(number, _on_signal)
+        for number in SIGNALS
+        if signal.getsignal(number) not in (signal.SIG_IGN, _on_signal)
+    }
     _watch()
     return previous
 

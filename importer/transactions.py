@@ -53,8 +53,15 @@ Attempt = Callable[[Connection], tuple[Planned, SourceRecord, Counts]]
 
 
 class SourceWriter:
-    def __init__(self, engine: Engine, url: DatabaseURL, heartbeat: store.Heartbeat, blog: str | None,
-                 written: Written, parse_options: ParseOptions = ParseOptions()) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        url: DatabaseURL,
+        heartbeat: store.Heartbeat,
+        blog: str | None,
+        written: Written,
+        parse_options: ParseOptions = ParseOptions(),
+    ) -> None:
         self.engine = engine
         self.url = url  # the engine's, for messages
         self.heartbeat = heartbeat  # renewed in the commits the writer makes anyway
@@ -144,8 +151,9 @@ class SourceWriter:
         if time.monotonic() - self.started >= BATCH_SECONDS or len(self.batch) >= BATCH_SOURCES:
             self.close()
 
-    def _in_savepoint(self, conn: Connection, planned: Planned, outcome: Outcome | None, savepoint: bool = True
-                      ) -> tuple[Planned, SourceRecord, Counts]:
+    def _in_savepoint(
+        self, conn: Connection, planned: Planned, outcome: Outcome | None, savepoint: bool = True
+    ) -> tuple[Planned, SourceRecord, Counts]:
         """Write one source. In a savepoint, a source that fails is rolled back alone and recorded as failed;
         without one (two round trips fewer per source), its error is raised and the transaction is lost."""
         seen = planned.seen

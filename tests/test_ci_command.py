@@ -17,16 +17,23 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def extract(*args: object) -> tuple[int, str, str]:
-    done = subprocess.run([sys.executable, SCRIPT, *map(str, args)], capture_output=True, text=True, cwd=REPO,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, SCRIPT, *map(str, args)], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     return done.returncode, done.stdout, done.stderr
 
 
 def test_it_finds_both_commands_in_readme() -> None:
     assert extract("main-command") == (
-        0, "python3 -m venv .venv && . .venv/bin/activate && pip install . && blogimport import seeds/\n", "")
+        0,
+        "python3 -m venv .venv && . .venv/bin/activate && pip install . && blogimport import seeds/\n",
+        "",
+    )
     assert extract("test-command") == (
-        0, "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && pytest\n", "")
+        0,
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && pytest\n",
+        "",
+    )
 
 
 def test_ci_run_runs_what_it_extracts() -> None:
@@ -37,17 +44,31 @@ def test_ci_run_runs_what_it_extracts() -> None:
         assert run.count(f'bash -euo pipefail -c "${name}"') == 1, name
 
 
-@pytest.mark.parametrize(("edit", "error"), [
-    (lambda text: text.replace("<!-- ci: main-command -->\n", ""), "no line holds <!-- ci: main-command -->"),
-    (lambda text: text.replace("<!-- ci: main-command -->\n```sh", "<!-- ci: main-command -->\n\n```sh"),
-     "the line after <!-- ci: main-command --> does not open a ```sh block"),
-    (lambda text: text.replace("<!-- ci: main-command -->\n```sh", "<!-- ci: main-command -->\n```text"),
-     "the line after <!-- ci: main-command --> does not open a ```sh block"),
-    (lambda text: text + "\n<!-- ci: main-command -->\n```sh\nrm -rf /\n```\n",
-     "2 lines hold <!-- ci: main-command -->; there must be exactly one"),
-    (lambda text: text.split("<!-- ci: main-command -->")[0] + "<!-- ci: main-command -->\n```sh\npip install .\n",
-     "the ```sh block after <!-- ci: main-command --> is never closed"),
-], ids=["no marker", "blank line", "not sh", "twice", "never closed"])
+@pytest.mark.parametrize(
+    ("edit", "error"),
+    [
+        (lambda text: text.replace("<!-- ci: main-command -->\n", ""), "no line holds <!-- ci: main-command -->"),
+        (
+            lambda text: text.replace("<!-- ci: main-command -->\n```sh", "<!-- ci: main-command -->\n\n```sh"),
+            "the line after <!-- ci: main-command --> does not open a ```sh block",
+        ),
+        (
+            lambda text: text.replace("<!-- ci: main-command -->\n```sh", "<!-- ci: main-command -->\n```text"),
+            "the line after <!-- ci: main-command --> does not open a ```sh block",
+        ),
+        (
+            lambda text: text + "\n<!-- ci: main-command -->\n```sh\nrm -rf /\n```\n",
+            "2 lines hold <!-- ci: main-command -->; there must be exactly one",
+        ),
+        (
+            lambda text: (
+                text.split("<!-- ci: main-command -->")[0] + "<!-- ci: main-command -->\n```sh\npip install .\n"
+            ),
+            "the ```sh block after <!-- ci: main-command --> is never closed",
+        ),
+    ],
+    ids=["no marker", "blank line", "not sh", "twice", "never closed"],
+)
 def test_it_fails_in_one_line_on_a_readme_without_the_marked_block(
     tmp_path: Path, edit: Callable[[str], str], error: str
 ) -> None:

@@ -21,7 +21,8 @@ KILLS = 10
 
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"], indirect=True)
 def test_an_import_killed_ten_times_leaves_whole_sources_and_ends_as_one_import(
-    db_url: str, text_corpus: Corpus,
+    db_url: str,
+    text_corpus: Corpus,
 ) -> None:
     assert run("db", "upgrade", "--db", db_url).exit_code == 0  # a kill during schema creation is another story
     moments = random.Random(3)

@@ -42,7 +42,7 @@ def test_an_unreachable_server_is_named_without_its_password(args: list[str], ho
 # What each server says to a login it refuses, quoting the user name; the rest of the line is the URL.
 REFUSED_LOGIN = {
     "postgresql": 'connection failed: connection to server at "{host}", port {port} failed: FATAL:  '
-                  'role "***" does not exist',
+    'role "***" does not exist',
     "mysql": "(1045, \"Access denied for user '***'@'{client}' (using password: YES)\")",  # MariaDB and MySQL
 }
 
@@ -59,8 +59,9 @@ def test_a_password_the_server_quotes_is_blanked(engine: str) -> None:
     (line,) = done.stderr.splitlines()
     shown = url.render_as_string(hide_password=True)
     assert shown.startswith(f"{url.drivername}://{SECRET}:***@")  # the user name, not the password, is shown
-    expected = f"Error: cannot open {shown}: " + REFUSED_LOGIN[engine].format(host=admin.host, port=admin.port,
-                                                                             client="CLIENT")
+    expected = f"Error: cannot open {shown}: " + REFUSED_LOGIN[engine].format(
+        host=admin.host, port=admin.port, client="CLIENT"
+    )
     assert re.fullmatch(re.escape(expected).replace("CLIENT", "[^']+"), line), line  # MariaDB names the client
 
 

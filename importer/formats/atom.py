@@ -67,23 +67,28 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
     """The export's blog, then its entries as they are read."""
     events = _events(stream, locator)
     feed = _read_feed(events, locator, options)
-    return Document(format="atom", kind="takeout" if feed.takeout else "classic", blog=feed.blog,
-                    entries=_entries(events, feed, locator))
+    return Document(
+        format="atom",
+        kind="takeout" if feed.takeout else "classic",
+        blog=feed.blog,
+        entries=_entries(events, feed, locator),
+    )
 
 
 def _events(stream: BinaryIO, locator: str) -> Iterator[tuple[str, object]]:
     try:
-        yield from SafeElementTree.iterparse(stream, events=("start-ns", "start", "end"), forbid_dtd=True,
-                                             forbid_entities=True, forbid_external=True)
+        yield from SafeElementTree.iterparse(
+            stream, events=("start-ns", "start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
     except ElementTree.ParseError as error:
         reason = _POSITION.sub("", str(error))
         raise ParseError(locator, f"not well-formed XML: {reason}", line=error.position[0]) from None
     except defusedxml.DTDForbidden:
-        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger export has") \
-            from None
+        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger export has") from None
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
-        raise ParseError(locator, "refused: the XML declares entities (an entity-expansion or external-entity "
-                                  "attack?)") from None
+        raise ParseError(
+            locator, "refused: the XML declares entities (an entity-expansion or external-entity attack?)"
+        ) from None
 
 
 def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: ParseOptions) -> _Feed:
@@ -101,11 +106,20 @@ def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: Pars
             break
     if root is None:
         raise ParseError(locator, "empty XML document")
-    home = next((link.get("href") for link in root.iterfind(f"{ATOM}link")
-                 if link.get("rel") == "alternate" and link.get("type", "text/html") == "text/html"), None)
+    home = next(
+        (
+            link.get("href")
+            for link in root.iterfind(f"{ATOM}link")
+            if link.get("rel") == "alternate" and link.get("type", "text/html") == "text/html"
+        ),
+        None,
+    )
     blog_id = _BLOG_ID.search(root.findtext(f"{ATOM}id") or "")
-    blog = BlogRecord(blogger_id=blog_id[1] if blog_id else None, url=home,
-                      title=(root.findtext(f"{ATOM}title") or "").strip() or None)
+    blog = BlogRecord(
+        blogger_id=blog_id[1] if blog_id else None,
+        url=home,
+        title=(root.findtext(f"{ATOM}title") or "").strip() or None,
+    )
     zone = ZoneInfo(options.timezone) if options.timezone else None
     return _Feed(root=root, blog=blog, takeout=BLOGGER[1:-1] in namespaces, zone=zone)
 
@@ -114,16 +128,26 @@ def _entries(events: Iterator[tuple[str, object]], feed: _Feed, locator: str) ->
     for event, item in events:
         if event == "end" and item.tag == f"{ATOM}entry":  # type: ignore[attr-defined]
             entry: Element = item  # type: ignore[assignment]
-            yield _takeout_entry(entry, feed, locator) if entry.find(f"{BLOGGER}type") is not None \
+            yield (
+                _takeout_entry(entry, feed, locator)
+                if entry.find(f"{BLOGGER}type") is not None
                 else _classic_entry(entry, feed, locator)
+            )
             feed.root.clear()  # what is read is dropped: memory stays flat however long the export
 
 
 # -- classic ----------------------------------------------------------------------------------------------------
 
+
 def _classic_entry(entry: Element, feed: _Feed, locator: str) -> Entry:
-    kind = next((c.get("term", "").rsplit("#", 1)[-1] for c in entry.iterfind(f"{ATOM}category")
-                 if c.get("scheme") == KIND_SCHEME), "")
+    kind = next(
+        (
+            c.get("term", "").rsplit("#", 1)[-1]
+            for c in entry.iterfind(f"{ATOM}category")
+            if c.get("scheme") == KIND_SCHEME
+        ),
+        "",
+    )
     if kind in ("post", "page"):
         return _classic_post(entry, kind, locator)
     if kind == "comment":
@@ -161,13 +185,18 @@ def _classic_comment(entry: Element, locator: str) -> Entry:
     parent = _LAST_NUMBER.search(_link(entry, "related") or "")
     published = _time(entry, f"{ATOM}published", locator)
     properties = {p.get("name"): p.get("value") for p in entry.iterfind(f"{GD}extendedProperty")}
-    comment = _comment(entry, published, _offset(published), properties.get("blogger.contentRemoved") == "true",
-                       locator)
-    return LooseComment(post_blogger_id=post[1], parent_blogger_id=parent[1] if parent else None,
-                        comment=replace(comment, display_time=properties.get("blogger.displayTime")))
+    comment = _comment(
+        entry, published, _offset(published), properties.get("blogger.contentRemoved") == "true", locator
+    )
+    return LooseComment(
+        post_blogger_id=post[1],
+        parent_blogger_id=parent[1] if parent else None,
+        comment=replace(comment, display_time=properties.get("blogger.displayTime")),
+    )
 
 
 # -- Takeout (2018 namespace) -------------------------------------------------------------------------------------
+
 
 def _takeout_entry(entry: Element, feed: _Feed, locator: str) -> Entry:
     kind = (entry.findtext(f"{BLOGGER}type") or "").strip().upper()
@@ -208,8 +237,9 @@ def _takeout_comment(entry: Element, feed: _Feed, locator: str) -> Entry:
     # A top-level comment's inReplyTo is unverified: missing, empty and the post itself all mean "no parent".
     parent_id = parent[1] if parent and parent[1] != post[1] else None
     published, offset = _zoned(_takeout_published(entry, locator), feed.zone)
-    return LooseComment(post_blogger_id=post[1], parent_blogger_id=parent_id,
-                        comment=_comment(entry, published, offset, False, locator))
+    return LooseComment(
+        post_blogger_id=post[1], parent_blogger_id=parent_id, comment=_comment(entry, published, offset, False, locator)
+    )
 
 
 def _takeout_published(entry: Element, locator: str) -> datetime:
@@ -220,6 +250,7 @@ def _takeout_published(entry: Element, locator: str) -> datetime:
 
 
 # -- shared -------------------------------------------------------------------------------------------------------
+
 
 def _comment(entry: Element, published: datetime, offset: int | None, removed: bool, locator: str) -> CommentRecord:
     body = html_to_text(entry.findtext(f"{ATOM}content") or "")
@@ -249,11 +280,11 @@ def _time(entry: Element, tag: str, locator: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> is not a time: "
-                                  f"{text!r}") from None
+        raise ParseError(
+            locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> is not a time: {text!r}"
+        ) from None
     if moment.tzinfo is None:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> has no UTC offset: "
-                                  f"{text!r}")
+        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{_local(tag)}> has no UTC offset: {text!r}")
     return moment
 
 

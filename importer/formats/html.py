@@ -66,8 +66,9 @@ def _page(soup: BeautifulSoup, data: bytes, post_count: int) -> _Page:
     label = unquote(parts.path.split("/search/label/", 1)[1]) if parts and "/search/label/" in parts.path else None
     listing = not _ITEM_PATH.search(parts.path) if parts and parts.path else post_count > 1
     title = _attr(soup, "meta[property='og:site_name']", "content")
-    return _Page(url=url, blog=BlogRecord(blogger_id=blog_id, url=home, title=title or None), label=label,
-                 listing=listing)
+    return _Page(
+        url=url, blog=BlogRecord(blogger_id=blog_id, url=home, title=title or None), label=label, listing=listing
+    )
 
 
 def _post(element: Tag, soup: BeautifulSoup, page: _Page, locator: str) -> PostRecord:
@@ -99,8 +100,9 @@ def _title(element: Tag, soup: BeautifulSoup, page: _Page) -> str:
         return node.get_text(" ", strip=True)
     if page.listing:
         return ""
-    return _attr(soup, "meta[property='og:title']", "content") or (soup.title.get_text(strip=True)
-                                                                    if soup.title else "")
+    return _attr(soup, "meta[property='og:title']", "content") or (
+        soup.title.get_text(strip=True) if soup.title else ""
+    )
 
 
 def _published(element: Tag) -> tuple[datetime | None, int | None, date | None]:
@@ -155,6 +157,7 @@ def _declared_count(soup: BeautifulSoup) -> int | None:
 
 # -- comments -----------------------------------------------------------------------------------------------------
 
+
 def _comments(soup: BeautifulSoup, post_author: AuthorRecord | None) -> tuple[CommentRecord, ...]:
     top = soup.select_one("ol#top-ra")
     if top is not None:
@@ -170,8 +173,11 @@ def _threaded(li: Tag, post_author: AuthorRecord | None) -> CommentRecord:
     # Looked for inside the comment, where Blogger puts it: a search of the whole page for every comment made a
     # page of 2,000 comments take minutes.
     replies_list = li.find(id=f"{li.get('id')}-ra") if top_level else None
-    replies = tuple(_threaded(reply, post_author) for reply in _own_comments(replies_list)) \
-        if isinstance(replies_list, Tag) else ()
+    replies = (
+        tuple(_threaded(reply, post_author) for reply in _own_comments(replies_list))
+        if isinstance(replies_list, Tag)
+        else ()
+    )
     cite = block.select_one("cite.user")
     link = cite.select_one("a[href]") if cite else None
     name = cite.get_text(" ", strip=True) if cite else "Anonymous"
@@ -180,8 +186,14 @@ def _threaded(li: Tag, post_author: AuthorRecord | None) -> CommentRecord:
         profile = post_author.profile_url  # the blog's author, whose profile the post names
     content = block.select_one(".comment-content")
     removed = content is not None and content.select_one(".deleted-comment") is not None
-    return _comment(str(li.get("id", "")), AuthorRecord(name or "Anonymous", profile),
-                    block.select_one(".datetime a[href]"), content, removed, replies)
+    return _comment(
+        str(li.get("id", "")),
+        AuthorRecord(name or "Anonymous", profile),
+        block.select_one(".datetime a[href]"),
+        content,
+        removed,
+        replies,
+    )
 
 
 def _own_comments(replies_list: Tag) -> list[Tag]:
@@ -201,8 +213,14 @@ def _flat(dt: Tag) -> CommentRecord:
     return _comment(str(dt.get("id", "")), author, time_link, body if isinstance(body, Tag) else None, removed, ())
 
 
-def _comment(element_id: str, author: AuthorRecord, time_link: Tag | None, content: Tag | None, removed: bool,
-             replies: tuple[CommentRecord, ...]) -> CommentRecord:
+def _comment(
+    element_id: str,
+    author: AuthorRecord,
+    time_link: Tag | None,
+    content: Tag | None,
+    removed: bool,
+    replies: tuple[CommentRecord, ...],
+) -> CommentRecord:
     body = html_to_text(_inner(content))
     permalink = str(time_link["href"]) if time_link is not None else None
     published = _shown_at(permalink)
@@ -239,6 +257,7 @@ def _offset(display: str | None, moment: datetime | None) -> int | None:
 
 
 # -- small helpers -----------------------------------------------------------------------------------------------
+
 
 def _inner(node: Tag | None) -> str:
     return node.decode_contents() if node is not None else ""

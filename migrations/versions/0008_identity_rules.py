@@ -30,12 +30,16 @@ KEYS_MADE_BY = 1
 def upgrade() -> None:
     table = op.create_table(
         "identity_rules",
-        sa.Column("version", sa.Integer(), autoincrement=False, nullable=False,
-                  comment="importer.identity.IDENTITY_VERSION of the rules the keys follow; a revision that "
-                          "re-keys sets it."),
+        sa.Column(
+            "version",
+            sa.Integer(),
+            autoincrement=False,
+            nullable=False,
+            comment="importer.identity.IDENTITY_VERSION of the rules the keys follow; a revision that re-keys sets it.",
+        ),
         sa.PrimaryKeyConstraint("version", name=op.f("pk_identity_rules")),
         comment="One row: which version of blogimport's identity rules made every natural key here. An import by "
-                "another version is refused until `blogimport db upgrade` has re-keyed the rows.",
+        "another version is refused until `blogimport db upgrade` has re-keyed the rows.",
         **MYSQL,
     )
     op.bulk_insert(table, [{"version": KEYS_MADE_BY}])
