@@ -21,6 +21,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import BinaryIO
 
 from sqlalchemy import Connection, Engine
@@ -217,7 +218,7 @@ class SourceWriter:
                 if is_fault(error):
                     raise
                 if number == ATTEMPTS or not is_contention(error):
-                    self._committed(lambda conn: self._failed(conn, planned, self._refused(planned, error)))
+                    self._committed(partial(self._failed, planned=planned, reason=self._refused(planned, error)))
                     return
             interrupts.sleep(random.uniform(0.05, 0.25) * number)  # let the other writer finish first
 

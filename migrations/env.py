@@ -20,9 +20,9 @@ target_metadata = models.Base.metadata
 
 def _skip_empty_revisions(context, revision, directives) -> None:  # type: ignore[no-untyped-def]
     """`alembic revision --autogenerate` with no model change writes nothing (Alembic cookbook)."""
-    if config.cmd_opts is not None and getattr(config.cmd_opts, "autogenerate", False):
-        if directives[0].upgrade_ops.is_empty():
-            directives[:] = []
+    autogenerate = config.cmd_opts is not None and getattr(config.cmd_opts, "autogenerate", False)
+    if autogenerate and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:

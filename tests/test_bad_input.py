@@ -94,9 +94,10 @@ def test_a_file_that_fails_half_way_writes_nothing(tmp_path: Path, db_url: str) 
 
 # A real refusal, late in one source: a trigger on SQLite, a check constraint on the servers.
 REFUSALS = {
-    "sqlite": "CREATE TRIGGER refused_by_test BEFORE INSERT ON comments WHEN NEW.body_text LIKE 'Interserve have lost%' "
-    "BEGIN SELECT RAISE(ABORT, 'refused_by_test'); END",
-    "postgresql": "ALTER TABLE comments ADD CONSTRAINT refused_by_test CHECK (body_text NOT LIKE 'Interserve have lost%')",
+    "sqlite": "CREATE TRIGGER refused_by_test BEFORE INSERT ON comments "
+    "WHEN NEW.body_text LIKE 'Interserve have lost%' BEGIN SELECT RAISE(ABORT, 'refused_by_test'); END",
+    "postgresql": "ALTER TABLE comments ADD CONSTRAINT refused_by_test "
+    "CHECK (body_text NOT LIKE 'Interserve have lost%')",
     "mysql": "ALTER TABLE comments ADD CONSTRAINT refused_by_test CHECK (body_text NOT LIKE 'Interserve have lost%')",
 }
 

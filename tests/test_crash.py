@@ -1,7 +1,8 @@
 """Crash safety (issue 8, point 3): an import killed outright (SIGKILL: no handler runs, no rollback is sent) at ten
 random moments, chosen from its observed progress (K sources committed, K drawn from those left), never from the
-seconds since it started: under load the first commit comes late. After each kill the database is sound and holds whole sources only; the import run again after
-the last one reaches exactly the database an uninterrupted import gives. SQLite and PostgreSQL."""
+seconds since it started: under load the first commit comes late. After each kill the database is sound and holds
+whole sources only; the import run again after the last one reaches exactly the database an uninterrupted import
+gives. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

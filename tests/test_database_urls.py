@@ -26,17 +26,20 @@ SEEDS_SUMMARY = (
 MYSQL = "pip install 'blogimport[mysql]'"
 POSTGRES = "pip install 'blogimport[postgres]'"
 # Each form as typed, and the one line a blogimport without the extras answers with.
+AT_MYSQL = "root@127.0.0.1:3306/test"
+AT_POSTGRES = "postgres@127.0.0.1:5432/postgres"
 WITHOUT_DRIVERS = {
-    "mysql://root@127.0.0.1:3306/test": f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
-    "mariadb://root@127.0.0.1:3306/test": f"Error: no driver for mariadb+pymysql (No module named 'pymysql'): {MYSQL}",
-    "mysql+pymysql://root@127.0.0.1:3306/test": f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
-    "mysql+mysqldb://root@127.0.0.1:3306/test": f"Error: no driver for mysql+mysqldb (No module named 'MySQLdb'): {MYSQL} and write mysql:// "
-    "(or install MySQLdb)",
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres": f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
-    "postgresql://postgres@127.0.0.1:5432/postgres": f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
-    "postgres://postgres@127.0.0.1:5432/postgres": f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
-    "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres": f"Error: no driver for postgresql+psycopg2 (No module named 'psycopg2'): {POSTGRES} and write "
-    "postgresql:// (or install psycopg2)",
+    f"mysql://{AT_MYSQL}": f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
+    f"mariadb://{AT_MYSQL}": f"Error: no driver for mariadb+pymysql (No module named 'pymysql'): {MYSQL}",
+    f"mysql+pymysql://{AT_MYSQL}": f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
+    f"mysql+mysqldb://{AT_MYSQL}": "Error: no driver for mysql+mysqldb (No module named 'MySQLdb'): "
+    f"{MYSQL} and write mysql:// (or install MySQLdb)",
+    f"postgresql+psycopg://{AT_POSTGRES}": "Error: no driver for postgresql+psycopg (No module named 'psycopg'): "
+    f"{POSTGRES}",
+    f"postgresql://{AT_POSTGRES}": f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
+    f"postgres://{AT_POSTGRES}": f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
+    f"postgresql+psycopg2://{AT_POSTGRES}": "Error: no driver for postgresql+psycopg2 (No module named 'psycopg2'): "
+    f"{POSTGRES} and write postgresql:// (or install psycopg2)",
 }
 # Every command that opens the database; the first two each open it their own way (the import's schema check,
 # Alembic's env.py), and are run with every form of URL.

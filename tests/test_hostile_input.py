@@ -115,13 +115,13 @@ def _crawl(top: Path) -> dict[str, str | None]:
         ),
         "long-title.txt": _page(" ".join(["title"] * 2_000)).encode(),
         "numbers.txt": (
-            "Tuesday, 21 May 2019\n\nNumbers\n\nA body.\n\n5 comments:\n\n  3. three\n\n  2. two\n\n"
-            "  2. two again\n\n  7. seven\n\n    9. a reply\n\n    1. another\n\n  1. one\n"
-        ).encode(),
+            b"Tuesday, 21 May 2019\n\nNumbers\n\nA body.\n\n5 comments:\n\n  3. three\n\n  2. two\n\n"
+            b"  2. two again\n\n  7. seven\n\n    9. a reply\n\n    1. another\n\n  1. one\n"
+        ),
         "huge-number.txt": (
-            "Tuesday, 21 May 2019\n\nHuge\n\nA body.\n\n1 comment:\n\n"
-            "  99999999999999999999. more than a database column holds\n"
-        ).encode(),
+            b"Tuesday, 21 May 2019\n\nHuge\n\nA body.\n\n1 comment:\n\n"
+            b"  99999999999999999999. more than a database column holds\n"
+        ),
         "odd-numbers.html": _odd_numbers_page().encode(),
         "odd-numbers.xml": _odd_numbers_export().encode(),
         "long-id.xml": _odd_numbers_export(post_id="7031156583478223661").encode(),

@@ -275,7 +275,7 @@ def test_the_old_flat_comment_layout() -> None:
 <dt class="comment-author" id="c222"><a name="c222"></a>Anonymous sagte...</dt>
 <dd class="comment-body"><span class="deleted-comment">This comment has been removed by the author.</span></dd>
 <dd class="comment-footer"><span class="comment-timestamp"><a href="x?showComment=1577883600000#c222">14:00</a></span></dd>
-</dl>"""
+</dl>"""  # noqa: E501 - the layout's lines as Blogger wrote them
     post = POST.format(date="1 January 2020", link="2020/01/p.html", title="P", id=9, body="B", label="x")
     (record,) = parse_html(
         PAGE.format(title="P", path="2020/01/p.html", posts=post, count="2 comments:", comments=comments)

@@ -86,11 +86,10 @@ def test_a_signal_is_recorded_and_stops_the_run_at_the_next_safe_point() -> None
 def test_a_signal_during_a_commit_is_acted_on_when_the_commit_is_done() -> None:
     steps = []
     with interrupts.recorded():
-        with pytest.raises(Interrupted) as caught:
-            with interrupts.held():
-                os.kill(os.getpid(), signal.SIGINT)
-                interrupts.check()  # a statement inside the commit's block: not a place to stop
-                steps.append("committed")
+        with pytest.raises(Interrupted) as caught, interrupts.held():
+            os.kill(os.getpid(), signal.SIGINT)
+            interrupts.check()  # a statement inside the commit's block: not a place to stop
+            steps.append("committed")
         assert (steps, caught.value.exit_code) == (["committed"], 130)
 
 

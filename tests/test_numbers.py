@@ -68,4 +68,4 @@ def test_a_blogger_id_is_ascii_digits_its_column_holds(text: str | None, expecte
 
 
 def test_the_longest_id_is_the_columns_size() -> None:
-    assert numbers.ID_DIGITS == BLOGGER_ID.length
+    assert BLOGGER_ID.length == numbers.ID_DIGITS

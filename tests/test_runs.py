@@ -176,7 +176,7 @@ def test_a_killed_import_is_abandoned_while_a_live_one_runs(
         os.write(held, SEED_FILES[0].read_bytes())
     finally:
         os.close(held)
-    out, err = live.communicate(timeout=300)
+    _, err = live.communicate(timeout=300)
     assert (live.returncode, err) == (0, ""), err
     assert query(db_url, "SELECT * FROM import_runs WHERE id = 1") == [left]  # the live import left it alone
     lines = runs_lines(db_url)

@@ -67,7 +67,7 @@ def test_a_password_the_server_quotes_is_blanked(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ["postgresql", "mysql"])
 def test_a_working_password_leaves_no_trace(engine: str) -> None:
-    with scratch_database(server_admin_url(engine)) as url, _account_with_password(engine, url) as secret_url:
+    with scratch_database(server_admin_url(engine)) as url, _AccountWithPassword(engine, url) as secret_url:
         outputs = [blogimport(*args, "--db", secret_url) for args in COMMANDS]
         outputs.append(blogimport("import", str(SEEDS), "--json", db_url=secret_url))
         assert [done.returncode for done in outputs] == [0] * len(outputs)
@@ -76,7 +76,7 @@ def test_a_working_password_leaves_no_trace(engine: str) -> None:
         assert "posts: 7" in outputs[1].stdout
 
 
-class _account_with_password:
+class _AccountWithPassword:
     """A database account with the secret password (PostgreSQL's trust login accepts any: a URL with it works)."""
 
     def __init__(self, engine: str, url: str) -> None:

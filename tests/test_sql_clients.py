@@ -80,7 +80,7 @@ def psql_command(program: str, url: URL) -> list[str]:
         "ON_ERROR_STOP=1",
     ]
     command += server_address_options(url, host="-h", port="-p", user="-U")
-    return command + ["-d", str(url.database), "-f", "-"]
+    return [*command, "-d", str(url.database), "-f", "-"]
 
 
 def mariadb_command(program: str, url: URL) -> list[str]:
@@ -90,7 +90,7 @@ def mariadb_command(program: str, url: URL) -> list[str]:
     if isinstance(charset, str):
         command.append(f"--default-character-set={charset}")
     command += server_address_options(url, host="-h", port="-P", user="-u")
-    return command + [str(url.database)]
+    return [*command, str(url.database)]
 
 
 def server_address_options(url: URL, host: str, port: str, user: str) -> list[str]:

@@ -402,7 +402,7 @@ def _edited(data: bytes, edits: list[Edit]) -> bytes:
         elif edit.kind == "number":  # in a line that has one: the date line, "22 comments:", "  3. " items
             numbered = [n for n, line in enumerate(lines) if re.search(rb"[0-9]", line)] or [i]
             i = numbered[edit.at % len(numbered)]
-            lines[i] = re.sub(rb"[0-9]+", lambda _: edit.data, lines[i], count=1)
+            lines[i] = re.sub(rb"[0-9]+", lambda _, data=edit.data: data, lines[i], count=1)
         elif edit.kind == "characters":
             at = edit.other % (len(lines[i]) + 1)
             lines[i] = lines[i][:at] + edit.data + lines[i][at:]

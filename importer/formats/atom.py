@@ -39,7 +39,6 @@ from blogimport.records import (
     SkippedEntry,
 )
 
-
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://purl.org/atom/app#}"
 THR = "{http://purl.org/syndication/thread/1.0}"

@@ -28,7 +28,6 @@ from blogimport.formats.htmltext import html_to_text
 from blogimport.formats.mentions import clock_of, find_mentions
 from blogimport.records import AuthorRecord, BlogRecord, CommentRecord, Document, ParseOptions, PostRecord
 
-
 # Any of these says the page was made by Blogger (blogger-formats.md §0).
 _BLOGGER_MARKS = (b"post-body", b"_WidgetManager", b"www.blogger.com", b".blogspot.", b"comment-holder")
 _BLOG_ID = re.compile(rb"blogID(?:=|\\x3d|%3D)(" + numbers.ID.encode() + rb")")

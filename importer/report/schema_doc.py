@@ -1,7 +1,7 @@
 """The schema's documentation (docs/schema.md), generated from the models so it cannot drift from them.
 
-`python -m blogimport.report.schema_doc` prints it; `--write` puts it in docs/schema.md between its schema markers, `--check`
-says whether it is there already. A test fails when docs/schema.md is out of date.
+`python -m blogimport.report.schema_doc` prints it; `--write` puts it in docs/schema.md between its schema markers,
+`--check` says whether it is there already. A test fails when docs/schema.md is out of date.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
@@ -156,9 +157,9 @@ def _rows(
 def _path_numbers(siblings: Sequence[CommentRecord]) -> list[int]:
     """Each comment's step in its path: the number the page shows (its gaps are deleted comments), unless the
     numbers go back or repeat; then the place on the page, so that ORDER BY path stays the reading order."""
-    shown = [record.position for record in siblings]
-    if all(a is not None and b is not None and a < b for a, b in zip(shown, shown[1:])) and None not in shown:
-        return shown  # type: ignore[return-value]
+    shown = [record.position for record in siblings if record.position is not None]
+    if len(shown) == len(siblings) and all(a < b for a, b in pairwise(shown)):
+        return shown
     return list(range(1, len(siblings) + 1))
 
 

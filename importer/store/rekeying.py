@@ -7,7 +7,8 @@ rules that alters any key bumps that version and comes with an Alembic revision 
         rekey(op.get_bind(), version=2)  # the new IDENTITY_VERSION, written as a number
 
 It runs in the migration's transaction, so a database is re-keyed whole or not at all, and an import refuses the
-database until it has run (blogimport.store.schema). Each key is made as the importer makes it, from what the row stores:
+database until it has run (blogimport.store.schema). Each key is made as the importer makes it, from what the row
+stores:
 
     blogs                the stored key normalised anew: it is the name it was made from (--blog, host, 'blogger-ID')
     sources              the locator
@@ -120,7 +121,8 @@ def _comment_keys(rows: Sequence[Row]) -> list[str]:
 
 
 def _suffixed(comment: Row) -> bool:
-    """Keyed '~' and its Blogger id: a Blogger comment whose key another Blogger comment held (blogimport.store.rows)."""
+    """Keyed '~' and its Blogger id: a Blogger comment whose key another Blogger comment held
+    (blogimport.store.rows)."""
     return bool(comment["blogger_id"]) and comment["key"].endswith(f"~{comment['blogger_id']}")
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from importlib import resources
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -15,8 +15,8 @@ which a new database is made for every import and dropped after), it measures:
   there the second figure is not measured (null).
 
 HTML is also imported with `--jobs 1`, to show what the parsing workers bring (not with --no-single). The table
-goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments", "seconds", "rate",
-"floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
+goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments",
+"seconds", "rate", "floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
 """
 
 from __future__ import annotations

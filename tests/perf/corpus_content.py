@@ -96,7 +96,7 @@ def clock_text(epoch_ms: int) -> tuple[int, str]:
 
 
 def _with_mention(rng: random.Random, text: str, target_ms: int) -> str:
-    """One mention of the target's time, in one of the forms readers use (importer/formats/mentions.py counts each once)."""
+    """One mention of the target's time, in one of the forms readers use (formats/mentions.py counts each once)."""
     hour, minute = clock_text(target_ms)
     form = rng.randrange(7)
     if form == 6:  # inside the text rather than opening it
