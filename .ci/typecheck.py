@@ -71,11 +71,15 @@ def main(argv: list[str]) -> int:
     errors = [line for line in messages if ": error: " in line]
     files = {line.split(":", 1)[0] for line in errors}
     print(
-        f"Found {len(errors)} errors in {len(files)} files (checked {len(checked)} source files)"
+        f"Found {_plural(len(errors), 'error')} in {_plural(len(files), 'file')} (checked {len(checked)} source files)"
         if errors
         else f"Success: no issues found in {len(checked)} source files"
     )
     return 1 if errors else 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 if __name__ == "__main__":

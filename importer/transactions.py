@@ -138,11 +138,10 @@ class SourceWriter:
             else:
                 self.results.append(self._in_savepoint(self.conn, planned, outcome, self.savepoints))
         except (SQLAlchemyError, SourceError) as error:  # the transaction is lost with the source that failed in it
-            database = isinstance(error, SQLAlchemyError)
-            if database and is_fault(error):
+            if isinstance(error, SQLAlchemyError) and is_fault(error):
                 self.abandon()
                 raise
-            if not (database and is_contention(error)):
+            if not (isinstance(error, SQLAlchemyError) and is_contention(error)):
                 self.savepoints = True  # sources fail here: from now on each is kept apart from the others
             self.unchanged_sources = []
             _discard(self.conn)
@@ -189,7 +188,7 @@ class SourceWriter:
             if isinstance(outcome, Document):
                 self._alone(planned, outcome)
             else:
-                self._retry(planned, lambda conn, p=planned, o=outcome: self._in_savepoint(conn, p, o))
+                self._retry(planned, partial(self._in_savepoint, planned=planned, outcome=outcome))
 
     def _report(self) -> None:
         for planned, record, counts in self.results:

@@ -19,7 +19,7 @@ import io
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from multiprocessing.pool import AsyncResult, Pool
@@ -70,7 +70,7 @@ def parse_now(task: ParseTask, options: ParseOptions) -> Outcome:
 
 def parse_all(
     items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions, jobs: int, sources: int
-) -> Iterator[tuple[Any, Outcome]]:
+) -> Generator[tuple[Any, Outcome], None, None]:
     """(item, outcome) for every item, in order; `sources` is how many the run has in all. A large source's entries
     must be read before the next item."""
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():

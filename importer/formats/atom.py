@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, cast
 from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo
 
@@ -96,12 +96,12 @@ def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: Pars
     root: Element | None = None
     for event, item in events:
         if event == "start-ns":
-            namespaces.add(item[1])  # type: ignore[index]
+            namespaces.add(cast(tuple[str, str], item)[1])  # (prefix, URI)
         elif event == "start" and root is None:
-            root = item  # type: ignore[assignment]
+            root = cast(Element, item)
             if root.tag != f"{ATOM}feed":
                 raise ParseError(locator, f"not an Atom feed: the document is <{_local(root.tag)}>")
-        elif event == "start" and item.tag == f"{ATOM}entry":  # type: ignore[attr-defined]
+        elif event == "start" and cast(Element, item).tag == f"{ATOM}entry":
             break
     if root is None:
         raise ParseError(locator, "empty XML document")
@@ -125,8 +125,7 @@ def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: Pars
 
 def _entries(events: Iterator[tuple[str, object]], feed: _Feed, locator: str) -> Iterator[Entry]:
     for event, item in events:
-        if event == "end" and item.tag == f"{ATOM}entry":  # type: ignore[attr-defined]
-            entry: Element = item  # type: ignore[assignment]
+        if event == "end" and (entry := cast(Element, item)).tag == f"{ATOM}entry":  # an end event's item: its element
             yield (
                 _takeout_entry(entry, feed, locator)
                 if entry.find(f"{BLOGGER}type") is not None
@@ -292,7 +291,7 @@ def _edited(entry: Element, locator: str) -> datetime | None:
 
 
 def _offset(moment: datetime) -> int:
-    return int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    return int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]  # aware: _time's and _zoned's
 
 
 def _zoned(moment: datetime, zone: ZoneInfo | None) -> tuple[datetime, int | None]:

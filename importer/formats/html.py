@@ -112,7 +112,7 @@ def _published(element: Tag) -> tuple[datetime | None, int | None, date | None]:
             moment = datetime.fromisoformat(str(value).strip())
         except ValueError:
             continue
-        if moment.tzinfo is not None:
+        if moment.tzinfo is not None:  # so utcoffset() is not None, which mypy cannot tell (the ignore below)
             return moment, int(moment.utcoffset().total_seconds() // 60), moment.date()  # type: ignore[union-attr]
     places = element.select(".date-header, .post-timestamp, .published, a[rel=bookmark], .post-header")
     header = element.find_previous(class_="date-header")  # on Blogger's templates it heads the day's posts

@@ -67,7 +67,7 @@ def _postgresql(conn: Connection, role: str, password: str) -> Granted:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema_q} GRANT SELECT ON TABLES TO {quoted}",
     ):
         conn.exec_driver_sql(statement)
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     # Before PostgreSQL 15 every role may create tables in schema public; only the database's owner can stop it.
     if conn.execute(
         text("SELECT has_schema_privilege(:role, :schema, 'CREATE')"), {"role": role, "schema": schema}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql
@@ -68,11 +69,11 @@ def er_diagram(tables: list[Table]) -> str:
     return "\n".join([*lines, "```"])
 
 
-def _mermaid_type(column: Column) -> str:
+def _mermaid_type(column: Column[Any]) -> str:
     return _type(column).split(" ")[0].split("(")[0].lower()
 
 
-def _mermaid_keys(column: Column) -> str:
+def _mermaid_keys(column: Column[Any]) -> str:
     unique = any(isinstance(c, UniqueConstraint) and column.name in c.columns for c in column.table.constraints)
     marks = (("PK", column.primary_key), ("FK", bool(column.foreign_keys)), ("UK", unique))
     keys = [key for key, holds in marks if holds]
@@ -93,13 +94,14 @@ def _table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _type(column: Column) -> str:
-    name = column.type.compile(dialect=postgresql.dialect())
+def _type(column: Column[Any]) -> str:
+    # SQLAlchemy's dialect classes leave their constructors (**kwargs) untyped.
+    name = column.type.compile(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]
     name = "TIMESTAMP (UTC)" if name.startswith("TIMESTAMP") else name
     return name + ("" if column.nullable else " not null")
 
 
-def _describe(column: Column) -> str:
+def _describe(column: Column[Any]) -> str:
     parts = []
     if column.primary_key and column.name == "id":
         parts.append("Row id.")

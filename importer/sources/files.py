@@ -177,7 +177,7 @@ def _zip_members(archive: Path) -> list[Source]:
                     f"refused: it would expand {times:,.0f} times its compressed size, as a zip bomb does",
                 )
             with zipfile.ZipFile(archive) as zipped, zipped.open(name) as member:
-                yield member  # type: ignore[misc]
+                yield member  # type: ignore[misc]  # a ZipExtFile, a binary stream; typeshed says IO[bytes]
 
         return open_member
 

@@ -13,7 +13,7 @@ from datetime import UTC, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import RowMapping, bindparam, delete, select, update
 
 from blogimport import identity
 from blogimport.formats.mentions import clock_of, find_mentions
@@ -366,9 +366,9 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     writer.counts["pending_comments"].deleted += len(done)
 
 
-def _one_per_comment(rows: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def _one_per_comment(rows: Sequence[RowMapping]) -> dict[str, Mapping[Any, Any]]:
     """The same comment parked by two sources (Takeout's two feeds, or two exports): keep the richer copy."""
-    best: dict[str, Mapping[str, Any]] = {}
+    best: dict[str, Mapping[Any, Any]] = {}  # RowMapping: str keys, and columns too
     for row in sorted(rows, key=lambda r: (r["source_rank"], len(r["body_text"]), r["body_text"])):
         best[row["blogger_id"]] = row
     return best

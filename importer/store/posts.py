@@ -29,9 +29,9 @@ from blogimport.records import (
     SourceRecord,
 )
 from blogimport.store import comments, runs, sql
-from blogimport.store.rows import Field, Writer, author_id, author_rows, changed, merge
+from blogimport.store.rows import Writer, author_id, author_rows, changed, merge
 
-POST_FIELDS: tuple[Field, ...] = (
+POST_FIELDS: tuple[str, ...] = (
     "author_id",
     "title",
     "published_on",
@@ -115,7 +115,7 @@ def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None)
             "updated_at": writer.now,
         }
         writer.counts["blogs"].inserted += 1
-        return int(writer.conn.execute(insert(table).values(values)).inserted_primary_key[0])
+        return sql.inserted_id(writer.conn.execute(insert(table).values(values)))
     _enrich_blog(writer, row, blog, None if explicit_key else key)
     return int(row["id"])
 
@@ -168,7 +168,7 @@ def save_post(
     merged["key"] = _claim_post_key(writer, blog_id, merged, old["id"] if old else None)
     if old is None:
         writer.counts["posts"].inserted += 1
-        post_id = int(writer.conn.execute(_INSERT_POST, merged).inserted_primary_key[0])
+        post_id = sql.inserted_id(writer.conn.execute(_INSERT_POST, merged))
         writer.new_posts.add(post_id)
         return post_id, None
     if changed(old, merged, WRITTEN_POST_FIELDS):

@@ -34,16 +34,16 @@ the database instead of duplicating its rows.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 
 from blogimport import identity
 from blogimport.store.sql import chunks
 
-Row = Mapping[str, Any]
+Row = RowMapping  # as the database gives it
 MakeKeys = Callable[[Sequence[Row]], list[str]]  # rows of one scope -> their new keys, in the same order
 _PARKED = "\x1frekey "  # prefix of the key a row holds for a moment while another row takes its key
 _TYPES = {"published_on": sa.Date()}  # read as a date on every engine (SQLite stores text)

@@ -151,7 +151,8 @@ class Writer:
                 updates.append({**merged, "updated_at": self.now})
                 tally.updated += 1
             old.update(merged)  # a later repeat in the same source merges with this version
-        return [index.match(row)["key"] for row in rows], inserts, updates  # type: ignore[index]
+        keys = [index.match(row)["key"] for row in rows]  # type: ignore[index]  # each row was matched or added above
+        return keys, inserts, updates
 
 
 class _Index:

@@ -72,7 +72,7 @@ def start_run(conn: Connection, now: datetime) -> Heartbeat:
         "heartbeat_at": now,
         "lease_until": now + lease,
     }
-    return Heartbeat(int(conn.execute(insert(ImportRun).values(values)).inserted_primary_key[0]), lease)
+    return Heartbeat(sql.inserted_id(conn.execute(insert(ImportRun).values(values))), lease)
 
 
 def configured_lease() -> timedelta:
@@ -136,7 +136,11 @@ def last_imports(conn: Connection) -> dict[str, LastImport]:
     query = select(Source.key, Source.import_fingerprint, Source.sha256, Source.format, Source.file_signature).where(
         Source.status.in_(("imported", "unchanged"))
     )
-    return {row.key: LastImport(*row[1:]) for row in conn.execute(query)}
+    found = {}
+    for key, fingerprint, sha256, fmt, signature in conn.execute(query):
+        if fingerprint and sha256 and fmt:  # a complete import has all three; without them, a source is read again
+            found[key] = LastImport(fingerprint, sha256, fmt, signature)
+    return found
 
 
 _UNCHANGED = (

@@ -10,13 +10,19 @@ import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, func, select, update
+from sqlalchemy import Connection, CursorResult, Executable, Table, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
 from blogimport import interrupts
+
+if TYPE_CHECKING:  # for types only: an import loads its engine's dialect module alone (_insert)
+    import psycopg
+    from sqlalchemy.dialects.mysql import Insert as MySQLInsert
+    from sqlalchemy.dialects.postgresql import Insert as PostgreSQLInsert
+    from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 
 DIALECT_MODULES = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 CHUNK = 500  # rows per IN list or statement: far below every engine's parameter limit
@@ -32,7 +38,15 @@ def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
     statement = _STATEMENTS.get(key)
     if statement is None:
         statement = _STATEMENTS[key] = build()
-    return statement  # type: ignore[no-any-return]
+    return statement
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id the row an INSERT of one row wrote was given."""
+    key = result.inserted_primary_key
+    if key is None:  # only for a statement that inserted no row: a bug here, never the data's
+        raise ValueError("the INSERT reported no primary key")
+    return int(key[0])
 
 
 def find_one(conn: Connection, table: Table, **where: Any) -> dict[str, Any] | None:
@@ -66,11 +80,12 @@ def insert_missing(conn: Connection, table: Table, rows: Sequence[Mapping[str, A
 
 
 def _insert_missing(conn: Connection, table: Table, unique: Sequence[str]) -> Insert:
-    stmt = _insert(conn, table)
     if conn.dialect.name in ("mysql", "mariadb"):
         # A no-op update, not INSERT IGNORE: IGNORE would also swallow real errors such as truncation.
         first = unique[0]
-        return stmt.on_duplicate_key_update({first: stmt.inserted[first]})
+        mysql_insert: MySQLInsert = _insert(conn, table)
+        return mysql_insert.on_duplicate_key_update({first: mysql_insert.inserted[first]})
+    stmt: PostgreSQLInsert | SQLiteInsert = _insert(conn, table)
     return stmt.on_conflict_do_nothing(index_elements=list(unique))
 
 
@@ -97,9 +112,11 @@ def _copy(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> 
     converters = [table.c[name].type.bind_processor(conn.dialect) for name in names]
     values_of = itemgetter(*names)
     dbapi = conn.dialect.loaded_dbapi
+    # COPY is psycopg's own, beyond DB-API: its connection, as the driver made it (a PostgreSQL engine's is one).
+    driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
     interrupts.check()  # the engine's check before a statement does not see this one, sent past it
     try:
-        with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(
                     [
@@ -134,7 +151,8 @@ def upsert_one(
     """`upsert` of one row; returns its id, in the same round trip where the engine can (not MySQL)."""
     if conn.dialect.name in ("mysql", "mariadb"):
         upsert(conn, table, [row], unique, keep)
-        return int(find_one(conn, table, **{name: row[name] for name in unique})["id"])  # type: ignore[index]
+        found = find_one(conn, table, **{name: row[name] for name in unique})
+        return int(found["id"])  # type: ignore[index]  # the row the upsert above wrote
     kept = {"id", "created_at", *unique, *keep}
     columns = tuple(c for c in row if c not in kept)
     stmt = cached(
@@ -145,9 +163,10 @@ def upsert_one(
 
 
 def _upsert(conn: Connection, table: Table, unique: Sequence[str], columns: Sequence[str]) -> Insert:
-    stmt = _insert(conn, table)
     if conn.dialect.name in ("mysql", "mariadb"):
-        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in columns})
+        mysql_insert: MySQLInsert = _insert(conn, table)
+        return mysql_insert.on_duplicate_key_update({c: mysql_insert.inserted[c] for c in columns})
+    stmt: PostgreSQLInsert | SQLiteInsert = _insert(conn, table)
     return stmt.on_conflict_do_update(index_elements=list(unique), set_={c: stmt.excluded[c] for c in columns})
 
 
@@ -216,9 +235,11 @@ def _rows_by_key(table: Table, scope: Sequence[str], columns: Sequence[str] | No
     return query.where(*where)
 
 
-def existing_pairs(conn: Connection, table: Table, pairs: Sequence[tuple[Any, Any]], columns: Sequence[str]) -> set:
+def existing_pairs(
+    conn: Connection, table: Table, pairs: Sequence[tuple[Any, Any]], columns: Sequence[str]
+) -> set[tuple[Any, ...]]:
     """Which (a, b) pairs of a two-column unique key are already stored."""
-    found: set = set()
+    found: set[tuple[Any, ...]] = set()
     names = tuple(columns)
     # Each column IN its own values, the pairs picked out here: SQLite seeks the unique index for those, where for
     # a pair IN a list it reads the table (or the index) through, once per query.

@@ -10,6 +10,8 @@ Create Date: 2026-11-24
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,7 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # MySQL/MariaDB tables hold every character (utf8mb4); text compares as people expect there (case-insensitively).
-MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+# Typed for create_table(**kw): a dict of str would match its if_not_exists: bool too.
+MYSQL: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 # Natural keys compare byte by byte on MySQL too, as on SQLite and PostgreSQL.
 KEY = sa.String(length=255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
 ROW_ID = "Row id: a surrogate key, stable once the row is written."
@@ -31,15 +34,15 @@ TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"
 RANK = "How rich the winning source was: 1 text, 2 saved HTML, 3 Blogger export."
 
 
-def _id() -> sa.Column:
+def _id() -> sa.Column[int]:
     return sa.Column("id", sa.Integer(), nullable=False, comment=ROW_ID)
 
 
-def _key(comment: str) -> sa.Column:
+def _key(comment: str) -> sa.Column[str]:
     return sa.Column("key", KEY, nullable=False, comment=comment)
 
 
-def _timestamps() -> list[sa.Column]:
+def _timestamps() -> list[sa.Column[datetime]]:
     return [
         sa.Column("created_at", TIMESTAMP, nullable=False, comment="When blogimport first wrote this row (UTC)."),
         sa.Column("updated_at", TIMESTAMP, nullable=False, comment="When an import last changed this row (UTC)."),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,7 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # MySQL/MariaDB tables hold every character (utf8mb4); text compares as people expect there (case-insensitively).
-MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+# Typed for create_table(**kw): a dict of str would match its if_not_exists: bool too.
+MYSQL: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 # Natural keys compare byte by byte on MySQL too; MySQL rewrites a whole column to change its description, so the
 # key type (collation included) is given whenever a key column is altered.
 KEY = sa.String(length=255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
