@@ -20,9 +20,7 @@ _CONTROL_LINE = re.compile(r"^[ \t]*(?:" + "|".join(CONTROL_WORDS) + r")[ \t]*$"
 _WHITESPACE = re.compile(r"\s+")
 
 # What Blogger shows in place of a deleted comment (blogger-formats.md §4.3 rule 4).
-_REMOVED_MARKER = re.compile(
-    r"^This (?:comment|post) has been removed by (?:the author|a blog administrator)\.?$"
-)
+_REMOVED_MARKER = re.compile(r"^This (?:comment|post) has been removed by (?:the author|a blog administrator)\.?$")
 
 # Keys are stored, so these rules are a contract with every existing database (its `identity_rules` row says
 # which version made its keys). A change that alters any key, for any input, bumps this number and ships an

@@ -23,22 +23,39 @@ def parse_fixture(name: str) -> list:
 def test_a_browser_copy_with_names_and_times_glued() -> None:
     (post,) = parse_fixture("text-variant-a-browser-copy.txt")
     assert (post.title, post.published_on, post.declared_comment_count) == (
-        "Layer-2 extension is hard", date(2014, 10, 6), 3)
-    assert post.body_text == ("Stretched VLANs look easy on a whiteboard and are anything but easy in a data centre."
-                              "\n\nAsk anyone who had to debug a bridging loop at 3 AM.")
+        "Layer-2 extension is hard",
+        date(2014, 10, 6),
+        3,
+    )
+    assert post.body_text == (
+        "Stretched VLANs look easy on a whiteboard and are anything but easy in a data centre."
+        "\n\nAsk anyone who had to debug a bridging loop at 3 AM."
+    )
     assert post.comments == (
         CommentRecord(
-            body_text="Hi Ivan,\nwhat about VXLAN with a proper control plane?", author=AuthorRecord("Ofer"),
+            body_text="Hi Ivan,\nwhat about VXLAN with a proper control plane?",
+            author=AuthorRecord("Ofer"),
             display_time="06 October, 2014 10:09",
             replies=(
-                CommentRecord(body_text="Hi Ofer,\nit moves the problem, it does not remove it.",
-                              author=AuthorRecord("Ivan Pepelnjak"), display_time="06 October, 2014 12:47"),
-                CommentRecord(body_text="re 10:09 - and EVPN does not help either.", author=AuthorRecord("WildSubnet"),
-                              display_time="06 October, 2014 17:14",
-                              mentions=(MentionRecord("re 10:09", 10, 9),)),
-            )),
-        CommentRecord(body_text="This comment has been removed by the author.", author=AuthorRecord("Anonymous"),
-                      display_time="07 October, 2014 08:02", is_removed=True),
+                CommentRecord(
+                    body_text="Hi Ofer,\nit moves the problem, it does not remove it.",
+                    author=AuthorRecord("Ivan Pepelnjak"),
+                    display_time="06 October, 2014 12:47",
+                ),
+                CommentRecord(
+                    body_text="re 10:09 - and EVPN does not help either.",
+                    author=AuthorRecord("WildSubnet"),
+                    display_time="06 October, 2014 17:14",
+                    mentions=(MentionRecord("re 10:09", 10, 9),),
+                ),
+            ),
+        ),
+        CommentRecord(
+            body_text="This comment has been removed by the author.",
+            author=AuthorRecord("Anonymous"),
+            display_time="07 October, 2014 08:02",
+            is_removed=True,
+        ),
     )
 
 
@@ -54,83 +71,183 @@ def test_plain_text_with_reply_delete_running_into_the_next_comment() -> None:
 
 def test_the_old_said_layout_with_time_lines() -> None:
     (post,) = parse_fixture("text-variant-d-said.txt")
-    assert (post.title, post.published_on, post.declared_comment_count) == ("The old comment form", date(2007, 6, 28), 2)
+    assert (post.title, post.published_on, post.declared_comment_count) == (
+        "The old comment form",
+        date(2007, 6, 28),
+        2,
+    )
     assert post.comments == (
-        CommentRecord(body_text="This post has been removed by a blog administrator.", author=AuthorRecord("Carlos"),
-                      display_time="2:18 PM", is_removed=True),
-        CommentRecord(body_text="Nice one.\nStill works in 2007.", author=AuthorRecord("Pepper Potts"),
-                      display_time="June 28, 2007 6:38 PM"),
+        CommentRecord(
+            body_text="This post has been removed by a blog administrator.",
+            author=AuthorRecord("Carlos"),
+            display_time="2:18 PM",
+            is_removed=True,
+        ),
+        CommentRecord(
+            body_text="Nice one.\nStill works in 2007.",
+            author=AuthorRecord("Pepper Potts"),
+            display_time="June 28, 2007 6:38 PM",
+        ),
     )
 
 
 def test_an_untitled_post_and_the_other_headers() -> None:
     untitled, titled = parse_fixture("text-untitled.txt")
-    assert (untitled.title, untitled.published_on, untitled.body_text, untitled.declared_comment_count,
-            untitled.labels, untitled.comments) == (
-        "", date(2015, 2, 7), "Just a quick note today: the office is closed on Monday.", 0, ("notes",), ())
+    assert (
+        untitled.title,
+        untitled.published_on,
+        untitled.body_text,
+        untitled.declared_comment_count,
+        untitled.labels,
+        untitled.comments,
+    ) == ("", date(2015, 2, 7), "Just a quick note today: the office is closed on Monday.", 0, ("notes",), ())
     assert (titled.title, titled.declared_comment_count, titled.comments) == (
-        "A titled post", 1, (CommentRecord(body_text="Only one comment here.", position=1),))
+        "A titled post",
+        1,
+        (CommentRecord(body_text="Only one comment here.", position=1),),
+    )
 
 
 def test_variants_import_as_rows(db_url: str) -> None:
-    names = ["text-variant-a-browser-copy.txt", "text-variant-c-plain.txt", "text-variant-d-said.txt",
-             "text-untitled.txt"]
+    names = [
+        "text-variant-a-browser-copy.txt",
+        "text-variant-c-plain.txt",
+        "text-variant-d-said.txt",
+        "text-untitled.txt",
+    ]
     result = run("import", *(FIXTURES / name for name in names), "--db", db_url)
     assert result.exit_code == 0, result.output
-    rows = query(db_url, """
+    rows = query(
+        db_url,
+        """
         SELECT p.title, c.path, c.depth, a.name AS author, c.display_time, c.is_removed, c.body_text
         FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN authors a ON a.id = c.author_id
-        ORDER BY p.published_on, c.path""")
+        ORDER BY p.published_on, c.path""",
+    )
     assert rows == [
-        {"title": "The old comment form", "path": "0001", "depth": 0, "author": "Carlos", "display_time": "2:18 PM",
-         "is_removed": 1, "body_text": "This post has been removed by a blog administrator."},
-        {"title": "The old comment form", "path": "0002", "depth": 0, "author": "Pepper Potts",
-         "display_time": "June 28, 2007 6:38 PM", "is_removed": 0, "body_text": "Nice one.\nStill works in 2007."},
-        {"title": "Layer-2 extension is hard", "path": "0001", "depth": 0, "author": "Ofer",
-         "display_time": "06 October, 2014 10:09", "is_removed": 0,
-         "body_text": "Hi Ivan,\nwhat about VXLAN with a proper control plane?"},
-        {"title": "Layer-2 extension is hard", "path": "0001.0001", "depth": 1, "author": "Ivan Pepelnjak",
-         "display_time": "06 October, 2014 12:47", "is_removed": 0,
-         "body_text": "Hi Ofer,\nit moves the problem, it does not remove it."},
-        {"title": "Layer-2 extension is hard", "path": "0001.0002", "depth": 1, "author": "WildSubnet",
-         "display_time": "06 October, 2014 17:14", "is_removed": 0,
-         "body_text": "re 10:09 - and EVPN does not help either."},
-        {"title": "Layer-2 extension is hard", "path": "0002", "depth": 0, "author": "Anonymous",
-         "display_time": "07 October, 2014 08:02", "is_removed": 1,
-         "body_text": "This comment has been removed by the author."},
-        {"title": "A titled post", "path": "0001", "depth": 0, "author": None, "display_time": None, "is_removed": 0,
-         "body_text": "Only one comment here."},
-        {"title": "Benchmarks lie", "path": "0001", "depth": 0, "author": None, "display_time": None, "is_removed": 0,
-         "body_text": "Great write-up, thanks."},
-        {"title": "Benchmarks lie", "path": "0002", "depth": 0, "author": None, "display_time": None, "is_removed": 1,
-         "body_text": "This comment has been removed by the author."},
-        {"title": "Benchmarks lie", "path": "0003", "depth": 0, "author": None, "display_time": None, "is_removed": 0,
-         "body_text": "The part I am having trouble with is the warm-up.\nWhich JIT settings did you use?"},
+        {
+            "title": "The old comment form",
+            "path": "0001",
+            "depth": 0,
+            "author": "Carlos",
+            "display_time": "2:18 PM",
+            "is_removed": 1,
+            "body_text": "This post has been removed by a blog administrator.",
+        },
+        {
+            "title": "The old comment form",
+            "path": "0002",
+            "depth": 0,
+            "author": "Pepper Potts",
+            "display_time": "June 28, 2007 6:38 PM",
+            "is_removed": 0,
+            "body_text": "Nice one.\nStill works in 2007.",
+        },
+        {
+            "title": "Layer-2 extension is hard",
+            "path": "0001",
+            "depth": 0,
+            "author": "Ofer",
+            "display_time": "06 October, 2014 10:09",
+            "is_removed": 0,
+            "body_text": "Hi Ivan,\nwhat about VXLAN with a proper control plane?",
+        },
+        {
+            "title": "Layer-2 extension is hard",
+            "path": "0001.0001",
+            "depth": 1,
+            "author": "Ivan Pepelnjak",
+            "display_time": "06 October, 2014 12:47",
+            "is_removed": 0,
+            "body_text": "Hi Ofer,\nit moves the problem, it does not remove it.",
+        },
+        {
+            "title": "Layer-2 extension is hard",
+            "path": "0001.0002",
+            "depth": 1,
+            "author": "WildSubnet",
+            "display_time": "06 October, 2014 17:14",
+            "is_removed": 0,
+            "body_text": "re 10:09 - and EVPN does not help either.",
+        },
+        {
+            "title": "Layer-2 extension is hard",
+            "path": "0002",
+            "depth": 0,
+            "author": "Anonymous",
+            "display_time": "07 October, 2014 08:02",
+            "is_removed": 1,
+            "body_text": "This comment has been removed by the author.",
+        },
+        {
+            "title": "A titled post",
+            "path": "0001",
+            "depth": 0,
+            "author": None,
+            "display_time": None,
+            "is_removed": 0,
+            "body_text": "Only one comment here.",
+        },
+        {
+            "title": "Benchmarks lie",
+            "path": "0001",
+            "depth": 0,
+            "author": None,
+            "display_time": None,
+            "is_removed": 0,
+            "body_text": "Great write-up, thanks.",
+        },
+        {
+            "title": "Benchmarks lie",
+            "path": "0002",
+            "depth": 0,
+            "author": None,
+            "display_time": None,
+            "is_removed": 1,
+            "body_text": "This comment has been removed by the author.",
+        },
+        {
+            "title": "Benchmarks lie",
+            "path": "0003",
+            "depth": 0,
+            "author": None,
+            "display_time": None,
+            "is_removed": 0,
+            "body_text": "The part I am having trouble with is the warm-up.\nWhich JIT settings did you use?",
+        },
     ]
     (untitled,) = query(db_url, """SELECT "key", title FROM posts WHERE title = ''""")
     assert untitled["key"].startswith("2015-02-07/#")
     # The reply's "re 10:09" finds the 10:09 comment by its displayed time.
-    assert query(db_url, """SELECT r.mention, t.display_time FROM comment_references r
-                            JOIN comments t ON t.id = r.target_comment_id""") == [
-        {"mention": "re 10:09", "display_time": "06 October, 2014 10:09"}]
+    assert query(
+        db_url,
+        """SELECT r.mention, t.display_time FROM comment_references r
+                            JOIN comments t ON t.id = r.target_comment_id""",
+    ) == [{"mention": "re 10:09", "display_time": "06 October, 2014 10:09"}]
 
 
 def test_mentions_resolve_by_display_time(tmp_path: Path, db_url: str) -> None:
     result = run("import", FIXTURES / "text-mentions-with-times.txt", SEEDS, "--db", db_url)
     assert result.exit_code == 0, result.output
-    rows = query(db_url, """
+    rows = query(
+        db_url,
+        """
         SELECT c.display_time AS at, r.mention, t.display_time AS target FROM comment_references r
         JOIN comments c ON c.id = r.comment_id JOIN posts p ON p.id = c.post_id
-        LEFT JOIN comments t ON t.id = r.target_comment_id WHERE p.title = 'Open thread' ORDER BY c.path, r.id""")
+        LEFT JOIN comments t ON t.id = r.target_comment_id WHERE p.title = 'Open thread' ORDER BY c.path, r.id""",
+    )
     assert rows == [
         {"at": "07 September, 2020 21:30", "mention": "re 20:15", "target": "07 September, 2020 20:15"},
         {"at": "08 September, 2020 22:10", "mention": "Anon@21:00", "target": None},  # two comments at 21:00
         {"at": "08 September, 2020 22:10", "mention": "@20:15", "target": "07 September, 2020 20:15"},
     ]
     # The seeds' 13 mentions stay recorded, unresolved: the seeds show no times.
-    assert query(db_url, """SELECT count(*) AS n, count(r.target_comment_id) AS resolved FROM comment_references r
+    assert query(
+        db_url,
+        """SELECT count(*) AS n, count(r.target_comment_id) AS resolved FROM comment_references r
                             JOIN comments c ON c.id = r.comment_id JOIN posts p ON p.id = c.post_id
-                            WHERE p.title != 'Open thread'""") == [{"n": 13, "resolved": 0}]
+                            WHERE p.title != 'Open thread'""",
+    ) == [{"n": 13, "resolved": 0}]
 
 
 def test_a_name_is_not_a_mention() -> None:

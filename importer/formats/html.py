@@ -118,8 +118,9 @@ def _title(element: Tag, soup: BeautifulSoup, page: _Page) -> str:
         return found
     if page.listing:
         return ""
-    return _attr(soup, "meta[property='og:title']", "content") or (soup.title.get_text(strip=True)
-                                                                    if soup.title else "")
+    return _attr(soup, "meta[property='og:title']", "content") or (
+        soup.title.get_text(strip=True) if soup.title else ""
+    )
 
 
 def _post_url(element: Tag, page: _Page) -> str | None:

@@ -167,8 +167,11 @@ def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ..
         return text_layouts.said_comments(texts)
     if text_layouts.has_control_words(texts):
         return text_layouts.control_word_comments(texts)
-    raise ParseError(locator, "comments in a layout not supported: not numbered ('  1. ...'), no Reply/Delete "
-                              "controls, no 'said...' lines", line=first.number)
+    raise ParseError(
+        locator,
+        "comments in a layout not supported: not numbered ('  1. ...'), no Reply/Delete controls, no 'said...' lines",
+        line=first.number,
+    )
 
 
 def _numbered_comments(lines: list[_Line], top: int, locator: str) -> tuple[CommentRecord, ...]:
@@ -188,8 +191,11 @@ def _parse_thread(lines: list[_Line], indent: int, locator: str) -> CommentRecor
     reply_indent = indent + INDENT_STEP
     rest = lines[1:]
     own_last = max(
-        (i for i, line in enumerate(rest)
-         if not line.blank and not _item(line, reply_indent) and line.indent < reply_indent + INDENT_STEP),
+        (
+            i
+            for i, line in enumerate(rest)
+            if not line.blank and not _item(line, reply_indent) and line.indent < reply_indent + INDENT_STEP
+        ),
         default=-1,
     )
     starts = [i for i in range(own_last + 1, len(rest)) if _item(rest[i], reply_indent)]
@@ -238,7 +244,7 @@ def _is_control(line: _Line) -> bool:
 
 def _join(lines: list[_Line], dedent: int) -> str:
     """The lines as text: each dedented by up to `dedent` spaces, outer blank lines dropped."""
-    texts = [line.text[min(line.indent, dedent):] for line in lines]
+    texts = [line.text[min(line.indent, dedent) :] for line in lines]
     return "\n".join(texts).strip("\n")
 
 
@@ -258,7 +264,11 @@ def _is_signature(line: str) -> bool:
 
 
 def _is_name_word(word: str, punctuation: str) -> bool:
-    return bool(word) and unicodedata.category(word[0]) in ("Lu", "Lt") and all(
-        char.isalnum() or char == "_" or char in punctuation or unicodedata.category(char).startswith("M")
-        for char in word[1:]
+    return (
+        bool(word)
+        and unicodedata.category(word[0]) in ("Lu", "Lt")
+        and all(
+            char.isalnum() or char == "_" or char in punctuation or unicodedata.category(char).startswith("M")
+            for char in word[1:]
+        )
     )
