@@ -58,10 +58,20 @@ def bounded(key: str) -> str:
 
 # Hosts that serve many blogs: a link there names no one blog (the 2008 classic export links every entry to
 # www.blogger.com/blogspot/NAME/), so the Blogger blog id decides which blog it is (DESIGN.md, Identity).
-SHARED_HOSTS = frozenset({
-    "blogger.com", "www.blogger.com", "draft.blogger.com", "beta.blogger.com", "www2.blogger.com", "blogspot.com",
-    "www.blogspot.com", "feeds.feedburner.com", "feeds2.feedburner.com", "feedproxy.google.com",
-})
+SHARED_HOSTS = frozenset(
+    {
+        "blogger.com",
+        "www.blogger.com",
+        "draft.blogger.com",
+        "beta.blogger.com",
+        "www2.blogger.com",
+        "blogspot.com",
+        "www.blogspot.com",
+        "feeds.feedburner.com",
+        "feeds2.feedburner.com",
+        "feedproxy.google.com",
+    }
+)
 
 
 def blog_name(host: str | None, blogger_id: str | None) -> str:

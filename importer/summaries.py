@@ -115,10 +115,14 @@ def result_as_json(result: RunResult) -> dict[str, Any]:
         "entities": {name: vars(tally) for name, tally in result.counts.tallies.items()},
         "waiting": result.waiting,
         "failures": [{"locator": s.locator, "error": s.error} for s in result.failed],
-        "partial": [{"locator": s.locator, "waiting": s.waiting, "reason": s.error}
-                    for s in result.sources if s.status == "partial"],
-        "notes": [{"locator": s.locator, "note": s.error} for s in result.sources
-                  if s.status == "imported" and s.error],
+        "partial": [
+            {"locator": s.locator, "waiting": s.waiting, "reason": s.error}
+            for s in result.sources
+            if s.status == "partial"
+        ],
+        "notes": [
+            {"locator": s.locator, "note": s.error} for s in result.sources if s.status == "imported" and s.error
+        ],
     }
 
 

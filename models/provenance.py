@@ -42,8 +42,9 @@ class ImportRun(Base):
     sources_imported: Mapped[int] = mapped_column(comment="Sources parsed and stored by this run.")
     sources_unchanged: Mapped[int] = mapped_column(comment="Sources skipped: same content already imported.")
     sources_partial: Mapped[int] = mapped_column(
-        server_default="0", comment="Sources imported but for comments waiting for their post or parent, or for "
-                                    "comments they declare and do not hold."
+        server_default="0",
+        comment="Sources imported but for comments waiting for their post or parent, or for "
+        "comments they declare and do not hold.",
     )
     sources_failed: Mapped[int] = mapped_column(comment="Sources that could not be imported; see sources.error.")
     heartbeat_at: Mapped[datetime] = mapped_column(comment=HEARTBEAT)
@@ -89,11 +90,13 @@ class Source(Timestamps, Base):
     status: Mapped[str] = mapped_column(
         String(16),
         comment="imported, unchanged, partial (comments waiting for their post, or fewer comments than the source "
-                "declares) or failed, as of the last run.",
+        "declares) or failed, as of the last run.",
     )
     error: Mapped[str | None] = mapped_column(
-        Text, comment="Why it failed or is partial (one line); on an imported source, a remark ('comments not on the "
-                      "page'); NULL otherwise.")
+        Text,
+        comment="Why it failed or is partial (one line); on an imported source, a remark ('comments not on the "
+        "page'); NULL otherwise.",
+    )
     import_fingerprint: Mapped[str | None] = mapped_column(
         String(64),
         comment="Hash of content, parser version and options of the last successful import; equal means skip.",

@@ -124,8 +124,12 @@ run_summary = Table(
     ),
     Column("sources_imported", Integer, comment="Sources parsed and stored by the run (recorded as it ends)."),
     Column("sources_unchanged", Integer, comment="Sources skipped: same content already imported."),
-    Column("sources_partial", Integer, comment="Sources imported but for comments waiting for their post or parent, "
-                                               "or for comments they declare and do not hold."),
+    Column(
+        "sources_partial",
+        Integer,
+        comment="Sources imported but for comments waiting for their post or parent, "
+        "or for comments they declare and do not hold.",
+    ),
     Column("sources_failed", Integer, comment="Sources that could not be imported."),
     comment="One row per import run, with its state: whether a run still recorded as running is alive. "
     "`blogimport runs` lists them.",

@@ -264,17 +264,25 @@ def test_takeout_statuses_and_unknown_kinds() -> None:
 @pytest.mark.parametrize(
     ("xml", "message"),
     [
-        ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-         '<feed xmlns="http://www.w3.org/2005/Atom">&lol2;</feed>',
-         "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"),
-        ('<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
-         '<feed xmlns="http://www.w3.org/2005/Atom"><title>&secret;</title></feed>',
-         "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"),
-        ('<?xml version="1.0"?><!DOCTYPE feed SYSTEM "http://127.0.0.1:9/evil.dtd">'
-         '<feed xmlns="http://www.w3.org/2005/Atom"/>',
-         "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"),
-        ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id></feed>',
-         "fixture.xml:1: not well-formed XML: mismatched tag"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            '<feed xmlns="http://www.w3.org/2005/Atom">&lol2;</feed>',
+            "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+            '<feed xmlns="http://www.w3.org/2005/Atom"><title>&secret;</title></feed>',
+            "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE feed SYSTEM "http://127.0.0.1:9/evil.dtd">'
+            '<feed xmlns="http://www.w3.org/2005/Atom"/>',
+            "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has",
+        ),
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id></feed>',
+            "fixture.xml:1: not well-formed XML: mismatched tag",
+        ),
         ('<rss version="2.0"><channel/></rss>', "fixture.xml: not an Atom feed: the document is <rss>"),
     ],
     ids=["billion-laughs", "external-entity", "external-dtd", "cut-off", "not-atom"],

@@ -212,8 +212,10 @@ def test_the_2008_export_and_the_broken_pelican_fixture(db_url: str) -> None:
 def test_a_comment_waits_for_its_post_and_parent(db_url: str) -> None:
     first = import_json(EXCERPT, "--db", db_url)
     assert first["sources"] == {"imported": 0, "unchanged": 0, "partial": 1, "failed": 0}
-    assert (first["waiting"], first["partial"]) == (1, [{"locator": str(EXCERPT), "waiting": 1,
-                                                         "reason": "1 comment waits for its post or parent comment"}])
+    assert (first["waiting"], first["partial"]) == (
+        1,
+        [{"locator": str(EXCERPT), "waiting": 1, "reason": "1 comment waits for its post or parent comment"}],
+    )
     assert query(db_url, "SELECT status, error FROM sources") == [
         {"status": "partial", "error": "1 comment waits for its post or parent comment"}
     ]

@@ -165,7 +165,7 @@ def _crawl(top: Path) -> dict[str, str | None]:
         "huge-number.txt": ":9: comment number 99999999999999999999 is larger than any page shows",
         "cut.xml": r":\d+: not well-formed XML: .*",
         "long-id.xml": r": an entry without a Blogger id: 'tag:blogger\.com,1999:blog-[0-9]+\.post-7+'… \(5,051 "
-                       r"characters\)",
+        r"characters\)",
         "laughs.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger file has",
         "xxe.xml": r": refused: the XML declares a DTD \(<!DOCTYPE>\), which no Blogger file has",
         f"{zipped}{FEEDS}/Bomb/feed.atom": r": refused: it would expand [\d,]+ times its compressed size, as a "

@@ -188,8 +188,11 @@ def test_whole_comment_rows_with_their_exact_utc_times(db_url: str) -> None:
         "utc_offset_minutes": 120,
         "display_time": "Mittwoch, Mai 10, 2017 4:14:00 PM",
         "url": "https://plentylife.blogspot.com/2017/05/strong-beautiful-pamela-reif-rezension.html"
-               "?showComment=1494425649856#c5689936624652663696",
-        "body_text": "", "is_removed": 0, "source_rank": 2}
+        "?showComment=1494425649856#c5689936624652663696",
+        "body_text": "",
+        "is_removed": 0,
+        "source_rank": 2,
+    }
     # Two pages name their post's id only in Blogger's data about the page (its postId): every post has one.
     assert query(db_url, "SELECT count(*) AS n FROM posts WHERE blogger_id IS NULL") == [{"n": 0}]
 
@@ -280,14 +283,25 @@ def test_the_old_flat_comment_layout() -> None:
     )
     assert record.declared_comment_count == 2
     assert record.comments == (
-        CommentRecord(body_text="First\nline two", author=AuthorRecord("Ada", "https://www.blogger.com/profile/42"),
-                      published_at=datetime(2020, 1, 1, 12, 0, tzinfo=UTC), utc_offset_minutes=60,
-                      display_time="1 January 2020 13:00", blogger_id="111",
-                      url="https://example.blogspot.com/2020/01/p.html?showComment=1577880000000#c111"),
-        CommentRecord(body_text="This comment has been removed by the author.", author=AuthorRecord("Anonymous"),
-                      published_at=datetime(2020, 1, 1, 13, 0, tzinfo=UTC), utc_offset_minutes=60,
-                      display_time="14:00", is_removed=True, blogger_id="222",
-                      url="https://example.blogspot.com/2020/01/p.html?showComment=1577883600000#c222"),  # made again
+        CommentRecord(
+            body_text="First\nline two",
+            author=AuthorRecord("Ada", "https://www.blogger.com/profile/42"),
+            published_at=datetime(2020, 1, 1, 12, 0, tzinfo=UTC),
+            utc_offset_minutes=60,
+            display_time="1 January 2020 13:00",
+            blogger_id="111",
+            url="https://example.blogspot.com/2020/01/p.html?showComment=1577880000000#c111",
+        ),
+        CommentRecord(
+            body_text="This comment has been removed by the author.",
+            author=AuthorRecord("Anonymous"),
+            published_at=datetime(2020, 1, 1, 13, 0, tzinfo=UTC),
+            utc_offset_minutes=60,
+            display_time="14:00",
+            is_removed=True,
+            blogger_id="222",
+            url="https://example.blogspot.com/2020/01/p.html?showComment=1577883600000#c222",
+        ),  # made again
     )
 
 

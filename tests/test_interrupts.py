@@ -141,8 +141,13 @@ def test_a_signal_ignored_when_the_import_starts_stays_ignored() -> None:
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
     """`python -c CODE` with SIGINT's default action, as a terminal starts it (see start_import)."""
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def test_a_second_signal_before_the_first_is_acted_on_ends_the_process_at_once() -> None:

@@ -66,9 +66,9 @@ def test_the_seeds_keys_are_these(seeded: str) -> None:
 
 REFUSALS = {
     1: "Error: the database's natural keys were made by identity rules 1, this blogimport makes 2: "
-       "run `blogimport db upgrade` first, which re-keys them\n",
+    "run `blogimport db upgrade` first, which re-keys them\n",
     3: "Error: the database's natural keys were made by identity rules 3, newer than this blogimport's 2: "
-       "run `blogimport db upgrade` with the blogimport that made them, and import with it\n",
+    "run `blogimport db upgrade` with the blogimport that made them, and import with it\n",
 }
 
 
@@ -108,8 +108,7 @@ def md5_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool
     def install(rekeys: bool) -> None:
         folder = tmp_path / "migrations"
         shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        body = "rekey(op.get_bind(), version=3)" if rekeys else \
-            'op.execute("UPDATE identity_rules SET version = 3")'
+        body = "rekey(op.get_bind(), version=3)" if rekeys else 'op.execute("UPDATE identity_rules SET version = 3")'
         (folder / "versions" / "9999_md5_fingerprints.py").write_text(
             '"""Identity rules 3: comment fingerprints by md5."""\n'
             "from alembic import op\n\nfrom blogimport.store.rekeying import rekey\n\n"
@@ -143,8 +142,10 @@ def test_a_change_of_rules_and_its_revision_rekey_the_database(
 ) -> None:
     md5_rules(True)
     refused = run("import", SEEDS, "--force", "--db", seeded)
-    assert (refused.exit_code, refused.stderr) == (1, "Error: the database is at revision 0010, this blogimport "
-                                                      "needs 9999: run `blogimport db upgrade` first\n")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Error: the database is at revision 0010, this blogimport needs 9999: run `blogimport db upgrade` first\n",
+    )
     assert run("db", "upgrade", "--db", seeded).stdout == "9999 (head)\n"
     assert comment_keys_of_guest_blog_24(seeded) == [MD5_TOP, MD5_REPLY]
     assert query(seeded, "SELECT version FROM identity_rules") == [{"version": 3}]
@@ -227,13 +228,20 @@ def test_rekeying_makes_the_keys_the_importer_makes(every_kind_of_key: str, monk
     sha256_fingerprint = identity.fingerprint
     # Rules under which "+1" and "Agreed" trade fingerprints: each comment takes a key its sibling holds.
     swapped = {plus: agreed, agreed: plus}
-    monkeypatch.setattr(identity, "fingerprint", lambda body: swapped.get(sha256_fingerprint(body),
-                                                                          sha256_fingerprint(body)))
+    monkeypatch.setattr(
+        identity, "fingerprint", lambda body: swapped.get(sha256_fingerprint(body), sha256_fingerprint(body))
+    )
     rekey_with(url, 3)
-    assert query(url, """SELECT c.blogger_id, c."key" FROM comments c JOIN posts p ON p.id = c.post_id
-                         WHERE p.title = 'Open thread' AND c.parent_id IS NULL ORDER BY c.blogger_id""") == [
-        {"blogger_id": "101", "key": f"{agreed}:0"}, {"blogger_id": "102", "key": f"{plus}:0"},
-        {"blogger_id": "103", "key": f"{agreed}:0~103"}, {"blogger_id": "104", "key": f"{agreed}:1"}]
+    assert query(
+        url,
+        """SELECT c.blogger_id, c."key" FROM comments c JOIN posts p ON p.id = c.post_id
+                         WHERE p.title = 'Open thread' AND c.parent_id IS NULL ORDER BY c.blogger_id""",
+    ) == [
+        {"blogger_id": "101", "key": f"{agreed}:0"},
+        {"blogger_id": "102", "key": f"{plus}:0"},
+        {"blogger_id": "103", "key": f"{agreed}:0~103"},
+        {"blogger_id": "104", "key": f"{agreed}:1"},
+    ]
     monkeypatch.setattr(identity, "fingerprint", md5_fingerprint)
     rekey_with(url, 4)
     assert comment_keys_of_guest_blog_24(url) == [MD5_TOP, MD5_REPLY]

@@ -21,8 +21,20 @@ from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, query, tables
 
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
-TABLES = ["authors", "blogs", "comment_references", "comments", "identity_rules", "import_run_counts", "import_runs",
-          "labels", "pending_comments", "post_labels", "posts", "sources"]
+TABLES = [
+    "authors",
+    "blogs",
+    "comment_references",
+    "comments",
+    "identity_rules",
+    "import_run_counts",
+    "import_runs",
+    "labels",
+    "pending_comments",
+    "post_labels",
+    "posts",
+    "sources",
+]
 HEAD = "0010"
 
 
@@ -218,8 +230,14 @@ def test_upgrading_a_0001_database_keeps_its_data_and_fills_new_columns(db_url: 
         {"mention": "Anon at 23:33", "mentioned_time": "23:33"},
     ]
     assert query(db_url, 'SELECT "key", kind, status, blogger_id, updated_at FROM posts') == [
-        {"key": "2015-02-07/T", "kind": "post", "status": "live", "blogger_id": None,
-         "updated_at": "2026-01-01 00:00:00.000000"}]
+        {
+            "key": "2015-02-07/T",
+            "kind": "post",
+            "status": "live",
+            "blogger_id": None,
+            "updated_at": "2026-01-01 00:00:00.000000",
+        }
+    ]
     migrate(db_url, "downgrade", "0001")
     assert query(db_url, "SELECT count(*) AS n FROM comment_references") == [{"n": 5}]
 
@@ -274,8 +292,10 @@ def test_0007_lets_a_run_end_interrupted_and_downgrading_makes_it_failed(db_url:
     with engine.begin() as conn:
         conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}, {**run_row, "status": "succeeded"}])
     migrate(db_url, "downgrade", "0006")
-    assert query(db_url, "SELECT status FROM import_runs ORDER BY id") == [{"status": "failed"},
-                                                                           {"status": "succeeded"}]
+    assert query(db_url, "SELECT status FROM import_runs ORDER BY id") == [
+        {"status": "failed"},
+        {"status": "succeeded"},
+    ]
     with pytest.raises(DatabaseError), engine.begin() as conn:
         conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}])
     engine.dispose()
@@ -305,7 +325,8 @@ def test_0009_takes_the_last_sign_of_life_of_older_runs_as_their_end_or_start(db
     ]
     assert query(db_url, "SELECT run_id, status, state FROM run_summary ORDER BY run_id") == [
         {"run_id": 1, "status": "succeeded", "state": "succeeded"},
-        {"run_id": 2, "status": "running", "state": "abandoned"}]
+        {"run_id": 2, "status": "running", "state": "abandoned"},
+    ]
     migrate(db_url, "downgrade", "0007")
     engine = connect(db_url)
     assert "run_summary" not in inspect(engine).get_view_names()
@@ -358,16 +379,21 @@ def test_0010_rekeys_blogs_keyed_by_a_host_many_blogs_share(db_url: str) -> None
     blogs.reflect(engine, only=["blogs"])
     now = datetime(2026, 1, 1, 10)
     with engine.begin() as conn:
-        conn.execute(blogs.tables["blogs"].insert(), [
-            {"key": "www.blogger.com", "blogger_id": "3113891067179933828", "created_at": now, "updated_at": now},
-            {"key": "draft.blogger.com", "blogger_id": None, "created_at": now, "updated_at": now},
-            {"key": "example.blogspot.com", "blogger_id": "42", "created_at": now, "updated_at": now}])
+        conn.execute(
+            blogs.tables["blogs"].insert(),
+            [
+                {"key": "www.blogger.com", "blogger_id": "3113891067179933828", "created_at": now, "updated_at": now},
+                {"key": "draft.blogger.com", "blogger_id": None, "created_at": now, "updated_at": now},
+                {"key": "example.blogspot.com", "blogger_id": "42", "created_at": now, "updated_at": now},
+            ],
+        )
     engine.dispose()
     alembic(db_url, "upgrade", "0010")
     assert query(db_url, 'SELECT id, "key", blogger_id FROM blogs ORDER BY id') == [
         {"id": 1, "key": "blogger-3113891067179933828", "blogger_id": "3113891067179933828"},
         {"id": 2, "key": "draft.blogger.com", "blogger_id": None},  # no id to key it by: left as it was
-        {"id": 3, "key": "example.blogspot.com", "blogger_id": "42"}]
+        {"id": 3, "key": "example.blogspot.com", "blogger_id": "42"},
+    ]
     assert query(db_url, "SELECT version FROM identity_rules") == [{"version": 2}]
     export = REPO / "tests" / "fixtures" / "formats" / "classic-export_google-blog-converters_2008.xml"
     assert run("import", export, "--db", db_url).exit_code == 0

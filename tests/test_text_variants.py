@@ -258,26 +258,35 @@ def test_a_name_is_not_a_mention() -> None:
 
 # -- issue 16, point 6 --------------------------------------------------------------------------------------------
 
+
 def test_said_comments_without_time_lines_or_a_header() -> None:
     """The old layout as some renderings give it: no "3 comments:" header, and no time line under a comment."""
     (post,) = parse_fixture("text-variant-d-said-no-times.txt")
     assert (post.title, post.published_on, post.declared_comment_count) == ("Spring cleaning", date(2008, 3, 4), None)
-    assert post.body_text == ("The shed is empty at last. Three bags of old seed trays went to the tip, and the rake "
-                              "has a new handle.\n\nNext week: the compost bins.")
+    assert post.body_text == (
+        "The shed is empty at last. Three bags of old seed trays went to the tip, and the rake "
+        "has a new handle.\n\nNext week: the compost bins."
+    )
     assert post.comments == (
         CommentRecord(body_text="You have been busy! Save me a seed tray or two.", author=AuthorRecord("Margaret")),
-        CommentRecord(body_text="Which tip takes garden waste on a Sunday?\nIt is not the one by the station.",
-                      author=AuthorRecord("Anonymous")),
+        CommentRecord(
+            body_text="Which tip takes garden waste on a Sunday?\nIt is not the one by the station.",
+            author=AuthorRecord("Anonymous"),
+        ),
         CommentRecord(body_text="A new handle is a new rake.", author=AuthorRecord("Tom Hale")),
     )
 
 
 def test_a_body_line_that_says_said_is_not_a_comment() -> None:
-    page = ("Tuesday, March 4, 2008\n\nQuotes\n\nI asked the gardener what went wrong, and he said...\n"
-            "nothing at all.\n\nPost a Comment\n").encode()
+    page = (
+        b"Tuesday, March 4, 2008\n\nQuotes\n\nI asked the gardener what went wrong, and he said...\n"
+        b"nothing at all.\n\nPost a Comment\n"
+    )
     (post,) = parse_bytes(page, "quotes.txt")
     assert (post.body_text, post.comments) == (
-        "I asked the gardener what went wrong, and he said...\nnothing at all.", ())
+        "I asked the gardener what went wrong, and he said...\nnothing at all.",
+        (),
+    )
 
 
 def test_a_date_line_that_runs_into_the_first_sentence() -> None:
@@ -285,16 +294,28 @@ def test_a_date_line_that_runs_into_the_first_sentence() -> None:
     untitled post whose body starts there. A sentence that starts with a date is not a date line."""
     glued, spaced = parse_fixture("text-date-runs-on.txt")
     assert (glued.title, glued.published_on, glued.body_text, glued.labels, glued.comments) == (
-        "", date(2007, 6, 28), "Today the first beans came up, two weeks after sowing.\nThe slugs have not found "
-                               "them yet.", ("garden",), ())
+        "",
+        date(2007, 6, 28),
+        "Today the first beans came up, two weeks after sowing.\nThe slugs have not found them yet.",
+        ("garden",),
+        (),
+    )
     assert (spaced.title, spaced.published_on, spaced.body_text, spaced.declared_comment_count, spaced.comments) == (
-        "", date(2007, 6, 29), "Rain all day, so no work outside.", 1,
-        (CommentRecord(body_text="Good for the beans, though.", position=1),))
-    (one,) = parse_bytes(b"Sunday, 3 April 2016\n\nA title\n\nSunday, 3 April 2016, the clocks went forward.\n",
-                         "sentence.txt")
+        "",
+        date(2007, 6, 29),
+        "Rain all day, so no work outside.",
+        1,
+        (CommentRecord(body_text="Good for the beans, though.", position=1),),
+    )
+    (one,) = parse_bytes(
+        b"Sunday, 3 April 2016\n\nA title\n\nSunday, 3 April 2016, the clocks went forward.\n", "sentence.txt"
+    )
     assert (one.title, one.body_text) == ("A title", "Sunday, 3 April 2016, the clocks went forward.")
-    (two,) = parse_bytes(b"Sunday, 3 April 2016\n\nA title\n\nText.\n\n1 comment:\n\n  1. I remember it:\n"
-                         b"    Sunday, 3 April 2016 The clocks went forward.\n", "comment.txt")  # a comment's line
+    (two,) = parse_bytes(
+        b"Sunday, 3 April 2016\n\nA title\n\nText.\n\n1 comment:\n\n  1. I remember it:\n"
+        b"    Sunday, 3 April 2016 The clocks went forward.\n",
+        "comment.txt",
+    )  # a comment's line
     assert [c.body_text for c in two.comments] == ["I remember it:\nSunday, 3 April 2016 The clocks went forward."]
 
 
@@ -302,16 +323,39 @@ def test_the_new_variants_import_as_rows(db_url: str) -> None:
     names = ["text-variant-d-said-no-times.txt", "text-date-runs-on.txt"]
     result = run("import", *(FIXTURES / name for name in names), "--db", db_url)
     assert (result.exit_code, result.stderr) == (0, "")
-    assert query(db_url, """SELECT p.title, p.published_on, c.path, a.name AS author, c.body_text
+    assert query(
+        db_url,
+        """SELECT p.title, p.published_on, c.path, a.name AS author, c.body_text
                             FROM posts p LEFT JOIN comments c ON c.post_id = p.id
-                            LEFT JOIN authors a ON a.id = c.author_id ORDER BY p.published_on, c.path""") == [
+                            LEFT JOIN authors a ON a.id = c.author_id ORDER BY p.published_on, c.path""",
+    ) == [
         {"title": "", "published_on": "2007-06-28", "path": None, "author": None, "body_text": None},
-        {"title": "", "published_on": "2007-06-29", "path": "0001", "author": None,
-         "body_text": "Good for the beans, though."},
-        {"title": "Spring cleaning", "published_on": "2008-03-04", "path": "0001", "author": "Margaret",
-         "body_text": "You have been busy! Save me a seed tray or two."},
-        {"title": "Spring cleaning", "published_on": "2008-03-04", "path": "0002", "author": "Anonymous",
-         "body_text": "Which tip takes garden waste on a Sunday?\nIt is not the one by the station."},
-        {"title": "Spring cleaning", "published_on": "2008-03-04", "path": "0003", "author": "Tom Hale",
-         "body_text": "A new handle is a new rake."},
+        {
+            "title": "",
+            "published_on": "2007-06-29",
+            "path": "0001",
+            "author": None,
+            "body_text": "Good for the beans, though.",
+        },
+        {
+            "title": "Spring cleaning",
+            "published_on": "2008-03-04",
+            "path": "0001",
+            "author": "Margaret",
+            "body_text": "You have been busy! Save me a seed tray or two.",
+        },
+        {
+            "title": "Spring cleaning",
+            "published_on": "2008-03-04",
+            "path": "0002",
+            "author": "Anonymous",
+            "body_text": "Which tip takes garden waste on a Sunday?\nIt is not the one by the station.",
+        },
+        {
+            "title": "Spring cleaning",
+            "published_on": "2008-03-04",
+            "path": "0003",
+            "author": "Tom Hale",
+            "body_text": "A new handle is a new rake.",
+        },
     ]

@@ -77,8 +77,9 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
 
 def _events(stream: BinaryIO, locator: str) -> Iterator[tuple[str, object]]:
     with xml_errors(locator):
-        yield from SafeElementTree.iterparse(stream, events=("start-ns", "start", "end"), forbid_dtd=True,
-                                             forbid_entities=True, forbid_external=True)
+        yield from SafeElementTree.iterparse(
+            stream, events=("start-ns", "start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
 
 
 @contextmanager
@@ -90,8 +91,7 @@ def xml_errors(locator: str) -> Iterator[None]:
         reason = _POSITION.sub("", str(error))
         raise ParseError(locator, f"not well-formed XML: {reason}", line=error.position[0]) from None
     except defusedxml.DTDForbidden:
-        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has") \
-            from None
+        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has") from None
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
         raise ParseError(
             locator, "refused: the XML declares entities (an entity-expansion or external-entity attack?)"
@@ -115,8 +115,11 @@ def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: Pars
         raise ParseError(locator, "empty XML document")
     home = link(root, "alternate")
     blog_id = BLOG_ID.search(root.findtext(f"{ATOM}id") or "")
-    blog = BlogRecord(blogger_id=blog_id[1] if blog_id else None, url=home,
-                      title=(root.findtext(f"{ATOM}title") or "").strip() or None)
+    blog = BlogRecord(
+        blogger_id=blog_id[1] if blog_id else None,
+        url=home,
+        title=(root.findtext(f"{ATOM}title") or "").strip() or None,
+    )
     zone = ZoneInfo(options.timezone) if options.timezone else None
     return _Feed(root=root, blog=blog, takeout=BLOGGER[1:-1] in namespaces, zone=zone)
 
@@ -276,11 +279,11 @@ def _time(entry: Element, tag: str, locator: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> is not a time: "
-                                  f"{text!r}") from None
+        raise ParseError(
+            locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> is not a time: {text!r}"
+        ) from None
     if moment.tzinfo is None:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> has no UTC offset: "
-                                  f"{text!r}")
+        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> has no UTC offset: {text!r}")
     return moment
 
 

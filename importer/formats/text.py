@@ -72,8 +72,10 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
     labels = tuple(m["label"] for line in lines[: dated[0][0]] if (m := _LABEL_PAGE.match(line.text.strip())))
     labels = tuple(dict.fromkeys(labels))  # the status line is often rendered twice
     spans = _spans([i for i, _ in dated], len(lines))
-    posts = tuple(_parse_post(lines[s:e], day, run_on, labels, options, locator)
-                  for (s, e), (_, (day, run_on)) in zip(spans, dated, strict=True))
+    posts = tuple(
+        _parse_post(lines[s:e], day, run_on, labels, options, locator)
+        for (s, e), (_, (day, run_on)) in zip(spans, dated, strict=True)
+    )
     return Document(format="text", entries=posts)
 
 
@@ -88,7 +90,7 @@ def _date_of(text: str) -> tuple[date, str] | None:
     indented = text[:1].isspace()
     text = text.strip()
     for pattern in _DATE_LINES:
-        if (m := pattern.match(text)) and (not (rest := text[m.end():]) or (not indented and _runs_on(rest))):
+        if (m := pattern.match(text)) and (not (rest := text[m.end() :]) or (not indented and _runs_on(rest))):
             try:
                 return datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date(), rest.strip()
             except ValueError:  # "31 February": not a date line
@@ -103,8 +105,9 @@ def _runs_on(rest: str) -> bool:
     return rest[0].isalpha() or (rest[0] == " " and rest[1:2].isupper())
 
 
-def _parse_post(block: list[_Line], published_on: date, run_on: str, labels: tuple[str, ...], options: ParseOptions,
-                locator: str) -> PostRecord:
+def _parse_post(
+    block: list[_Line], published_on: date, run_on: str, labels: tuple[str, ...], options: ParseOptions, locator: str
+) -> PostRecord:
     content = _before_footer(block[1:])
     if run_on:  # the text ran into the date line: an untitled post whose body starts there
         content = [_Line(block[0].number, run_on), *content]

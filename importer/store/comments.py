@@ -106,11 +106,14 @@ def _save_new_trees(
     return written
 
 
-def _planned(writer: Writer, level: Sequence[Siblings], authors: Mapping[str, int]
-             ) -> list[tuple[CommentRecord, dict[str, Any]]]:
-    return [(record, row) for parent, siblings in level
-            for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank, writer.placing),
-                                   strict=True)]
+def _planned(
+    writer: Writer, level: Sequence[Siblings], authors: Mapping[str, int]
+) -> list[tuple[CommentRecord, dict[str, Any]]]:
+    return [
+        (record, row)
+        for parent, siblings in level
+        for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank, writer.placing), strict=True)
+    ]
 
 
 def _tree_size(group: Siblings) -> int:
@@ -121,30 +124,37 @@ def _tree_size(group: Siblings) -> int:
     return count
 
 
-def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, authors: Mapping[str, int],
-          rank: int, placing: Mapping[str, int]) -> list[dict[str, Any]]:
+def _rows(
+    siblings: Sequence[CommentRecord],
+    parent: Mapping[str, Any] | None,
+    authors: Mapping[str, int],
+    rank: int,
+    placing: Mapping[str, int],
+) -> list[dict[str, Any]]:
     keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
     numbers = _path_numbers(siblings)
     rows = []
     for number, key, record in zip(numbers, keys, siblings, strict=True):
         part = f"{number:04d}"
-        rows.append({
-            "key": key,
-            "parent_id": parent["id"] if parent else None,
-            "thread_id": parent["thread_id"] if parent else None,  # a new top-level comment: its own id, later
-            "depth": parent["depth"] + 1 if parent else 0,
-            "position": record.position,
-            "path": f"{parent['path']}.{part}" if parent else part,
-            "author_id": author_id(record.author, authors),
-            "published_at": record.published_at,
-            "utc_offset_minutes": record.utc_offset_minutes,
-            "display_time": record.display_time,
-            "body_text": record.body_text,
-            "is_removed": record.is_removed,
-            "source_rank": placing.get(record.blogger_id or "", rank),  # a waiting comment keeps its source's
-            "blogger_id": record.blogger_id,
-            "url": record.url,
-        })
+        rows.append(
+            {
+                "key": key,
+                "parent_id": parent["id"] if parent else None,
+                "thread_id": parent["thread_id"] if parent else None,  # a new top-level comment: its own id, later
+                "depth": parent["depth"] + 1 if parent else 0,
+                "position": record.position,
+                "path": f"{parent['path']}.{part}" if parent else part,
+                "author_id": author_id(record.author, authors),
+                "published_at": record.published_at,
+                "utc_offset_minutes": record.utc_offset_minutes,
+                "display_time": record.display_time,
+                "body_text": record.body_text,
+                "is_removed": record.is_removed,
+                "source_rank": placing.get(record.blogger_id or "", rank),  # a waiting comment keeps its source's
+                "blogger_id": record.blogger_id,
+                "url": record.url,
+            }
+        )
     return rows
 
 
@@ -288,20 +298,28 @@ def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, 
         "body_text": comment.body_text,
         "author_name": comment.author.name if comment.author else None,
         "author_profile_url": comment.author.profile_url if comment.author else None,
-        "published_at": comment.published_at, "utc_offset_minutes": comment.utc_offset_minutes,
-        "display_time": comment.display_time, "url": comment.url, "is_removed": comment.is_removed,
-        "source_rank": writer.rank, "created_at": writer.now,
+        "published_at": comment.published_at,
+        "utc_offset_minutes": comment.utc_offset_minutes,
+        "display_time": comment.display_time,
+        "url": comment.url,
+        "is_removed": comment.is_removed,
+        "source_rank": writer.rank,
+        "created_at": writer.now,
     }
 
 
 _ANY_PENDING = select(PendingComment.id).where(PendingComment.blog_id == bindparam("blog")).limit(1)
 # Partial only for comments that waited: a source partial for what it lacks (a page that declares more comments
 # than it shows) stays so, whatever comes later.
-_SOURCES_DONE = update(Source).where(
-    Source.status == "partial",
-    Source.error.like(f"%{runs.WAITING_END}"),
-    ~select(PendingComment.id).where(PendingComment.source_id == Source.id).exists(),
-).values(status="imported", error=None, updated_at=bindparam("now"))
+_SOURCES_DONE = (
+    update(Source)
+    .where(
+        Source.status == "partial",
+        Source.error.like(f"%{runs.WAITING_END}"),
+        ~select(PendingComment.id).where(PendingComment.source_id == Source.id).exists(),
+    )
+    .values(status="imported", error=None, updated_at=bindparam("now"))
+)
 
 
 def place_waiting(writer: Writer, blog_id: int) -> None:
@@ -347,8 +365,7 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     groups, placed = _forest(best, post_blogger_id, stored)
     if not groups:
         return
-    authors = writer.ensure(Author.__table__, {"blog_id": blog_id},
-                            author_rows(_author(best[bid]) for bid in placed))
+    authors = writer.ensure(Author.__table__, {"blog_id": blog_id}, author_rows(_author(best[bid]) for bid in placed))
     # Placed by whichever source brought the post, a comment still ranks as the source it came from: else the
     # order of the sources would decide which version of it wins.
     writer.placing = {bid: best[bid]["source_rank"] for bid in placed}
@@ -364,7 +381,7 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
 
 def _one_per_comment(rows: Sequence[RowMapping]) -> dict[str, Mapping[Any, Any]]:
     """The same comment parked by two sources (Takeout's two feeds, or two exports): keep the richer copy."""
-    best: dict[str, Mapping[str, Any]] = {}
+    best: dict[str, Mapping[Any, Any]] = {}
     for row in sorted(rows, key=lambda r: (RICHNESS[r["source_rank"]], len(r["body_text"]), r["body_text"])):
         best[row["blogger_id"]] = row
     return best

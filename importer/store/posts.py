@@ -61,8 +61,9 @@ class BlogConflict(Exception):
     """The source's blog id is not that of the blog row its key names: two blogs, which must not become one."""
 
 
-def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Document, blog_key: str | None
-                ) -> tuple[SourceRecord, Counts]:
+def save_source(
+    conn: Connection, run_id: int, seen: SourceRecord, document: Document, blog_key: str | None
+) -> tuple[SourceRecord, Counts]:
     """One parsed source, in the caller's transaction: its row in `sources`, its document's rows, and its row again
     as partial when some of its comments wait for their post or parent comment, or it holds less than it says it
     does; a remark on a complete source (document.note) is kept with it. A source of another blog than the one its
@@ -77,8 +78,7 @@ def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Doc
     waiting = _waiting(conn, source_id)
     if document.shortfall or waiting:
         # What the source lacks is said before what waits: it outlasts the waiting (runs.waiting_note).
-        seen = replace(seen, status="partial", waiting=waiting,
-                       error=document.shortfall or runs.waiting_note(waiting))
+        seen = replace(seen, status="partial", waiting=waiting, error=document.shortfall or runs.waiting_note(waiting))
     elif document.note:
         seen = replace(seen, error=document.note)
     if seen.error:
@@ -107,8 +107,9 @@ def _nothing_imported(counts: Counts) -> str | None:
     silently); None when it yielded some, or held nothing but settings (an empty blog is no failure)."""
     if counts.parked or any(sum(vars(counts[name]).values()) for name in ("posts", "comments")):
         return None
-    skipped = {name: tally.skipped for name, tally in counts.tallies.items()
-               if tally.skipped and name not in NOT_CONTENT}
+    skipped = {
+        name: tally.skipped for name, tally in counts.tallies.items() if tally.skipped and name not in NOT_CONTENT
+    }
     if not skipped:
         return None
     listed = ", ".join(f"{name} {number}" for name, number in sorted(skipped.items()))
@@ -142,8 +143,10 @@ def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None)
     row = row or writer.one(table, key=key)
     if row is not None and blog.blogger_id and row["blogger_id"] and row["blogger_id"] != blog.blogger_id:
         named = "--blog" if explicit_key else "its address"
-        raise BlogConflict(f"refused: its blog id {blog.blogger_id} is not that of the blog {row['key']!r} that "
-                           f"{named} names (blog id {row['blogger_id']}); a blog id never changes")
+        raise BlogConflict(
+            f"refused: its blog id {blog.blogger_id} is not that of the blog {row['key']!r} that "
+            f"{named} names (blog id {row['blogger_id']}); a blog id never changes"
+        )
     if row is None:
         values = {
             "key": key,
@@ -162,8 +165,12 @@ def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None)
 def _enrich_blog(writer: Writer, row: Mapping[str, Any], blog: BlogRecord, derived_key: str | None) -> None:
     values = {name: _greater(row[name], getattr(blog, name)) for name in ("url", "title")}
     values["blogger_id"] = row["blogger_id"] or blog.blogger_id  # given once, never changed (save_blog refuses)
-    if (derived_key and row["key"].startswith("blogger-") and not derived_key.startswith("blogger-")
-            and writer.one(Blog.__table__, key=derived_key) is None):
+    if (
+        derived_key
+        and row["key"].startswith("blogger-")
+        and not derived_key.startswith("blogger-")
+        and writer.one(Blog.__table__, key=derived_key) is None
+    ):
         values["key"] = derived_key  # once a source names the host, it is the better key
     if all(row[name] == value for name, value in values.items()):
         writer.counts["blogs"].unchanged += 1

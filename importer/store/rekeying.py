@@ -56,8 +56,13 @@ class RekeyConflict(RuntimeError):
 
 def rekey(conn: Connection, version: int) -> None:
     """Make every natural key again with the current rules, and record `version` as the rules the keys follow."""
-    _rekey(conn, "blogs", None, ["key", "blogger_id"],
-           lambda rows: [identity.blog_key(identity.rekeyed_blog_name(r["key"], r["blogger_id"])) for r in rows])
+    _rekey(
+        conn,
+        "blogs",
+        None,
+        ["key", "blogger_id"],
+        lambda rows: [identity.blog_key(identity.rekeyed_blog_name(r["key"], r["blogger_id"])) for r in rows],
+    )
     _rekey(conn, "sources", None, ["locator"], lambda rows: [identity.source_key(r["locator"]) for r in rows])
     _rekey(
         conn,

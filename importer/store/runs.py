@@ -145,9 +145,17 @@ def last_imports(conn: Connection) -> dict[str, LastImport]:
 
 # The error column is left as it is: a source found unchanged was imported whole last time, so it holds nothing
 # or the remark made then ("comments not on the page"), which is still true.
-_UNCHANGED = update(Source).where(Source.key == bindparam("b_key")).values(
-    status="unchanged", locator=bindparam("b_locator"), file_signature=bindparam("b_signature"),
-    last_run_id=bindparam("b_run"), updated_at=bindparam("b_now"))
+_UNCHANGED = (
+    update(Source)
+    .where(Source.key == bindparam("b_key"))
+    .values(
+        status="unchanged",
+        locator=bindparam("b_locator"),
+        file_signature=bindparam("b_signature"),
+        last_run_id=bindparam("b_run"),
+        updated_at=bindparam("b_now"),
+    )
+)
 
 
 def record_unchanged(conn: Connection, run_id: int, sources: list[SourceRecord], now: datetime) -> None:
