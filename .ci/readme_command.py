@@ -23,14 +23,15 @@ def marked_command(readme: str, name: str) -> str:
     lines = readme.splitlines()
     found = [number for number, line in enumerate(lines) if line.strip() == marker]
     if len(found) != 1:
-        raise LookupError(f"{len(found)} lines hold {marker}; there must be exactly one" if found else
-                          f"no line holds {marker}")
-    block = lines[found[0] + 1:]
+        raise LookupError(
+            f"{len(found)} lines hold {marker}; there must be exactly one" if found else f"no line holds {marker}"
+        )
+    block = lines[found[0] + 1 :]
     if not block or block[0].strip() != FENCE_OPEN:
         raise LookupError(f"the line after {marker} does not open a {FENCE_OPEN} block")
     if FENCE_CLOSE not in block[1:]:
         raise LookupError(f"the {FENCE_OPEN} block after {marker} is never closed")
-    command = "\n".join(block[1:block.index(FENCE_CLOSE, 1)]).strip()
+    command = "\n".join(block[1 : block.index(FENCE_CLOSE, 1)]).strip()
     if not command:
         raise LookupError(f"the {FENCE_OPEN} block after {marker} is empty")
     return command

@@ -42,7 +42,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def db_option(function: F) -> F:
     return click.option(
-        "--db", "db_url", envvar=DB_ENV_VAR, default=DEFAULT_DB_URL, show_default=True, metavar="URL",
+        "--db",
+        "db_url",
+        envvar=DB_ENV_VAR,
+        default=DEFAULT_DB_URL,
+        show_default=True,
+        metavar="URL",
         help=f"SQLAlchemy database URL; also read from ${DB_ENV_VAR}.",
     )(function)
 
@@ -72,24 +77,57 @@ def cli() -> None:
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
-@click.option("--blog", metavar="KEY",
-              help="The blog these sources belong to. Default: the blog a source names (an export's host or id), "
-                   "else 'default'. Give the same KEY to text renderings and exports of one blog.")
+@click.option(
+    "--blog",
+    metavar="KEY",
+    help="The blog these sources belong to. Default: the blog a source names (an export's host or id), "
+    "else 'default'. Give the same KEY to text renderings and exports of one blog.",
+)
 @click.option("--blog-author", metavar="NAME", help="Author of the blog's own posts; guest posts keep their signer.")
-@click.option("--timezone", metavar="ZONE", callback=lambda ctx, param, value: _zone(value),
-              help="The blog's time zone (e.g. Europe/London), for Takeout exports, whose times are UTC.")
-@click.option("--format", "fmt", type=click.Choice(["auto", *formats.FORMATS]), default="auto", show_default=True,
-              help="Read every source as this format instead of telling it from the content.")
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    callback=lambda ctx, param, value: _zone(value),
+    help="The blog's time zone (e.g. Europe/London), for Takeout exports, whose times are UTC.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", *formats.FORMATS]),
+    default="auto",
+    show_default=True,
+    help="Read every source as this format instead of telling it from the content.",
+)
 @click.option("--force", is_flag=True, help="Parse sources again even when their content was already imported.")
-@click.option("--checksum", "-c", is_flag=True,
-              help="Read and hash every source even when its size and modification time are unchanged.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs(), show_default="the number of cores",
-              metavar="N", help="Processes that parse sources at once, beside the one that writes.")
+@click.option(
+    "--checksum",
+    "-c",
+    is_flag=True,
+    help="Read and hash every source even when its size and modification time are unchanged.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=default_jobs(),
+    show_default="the number of cores",
+    metavar="N",
+    help="Processes that parse sources at once, beside the one that writes.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line; errors still go to stderr.")
 def import_command(
-    paths: tuple[Path, ...], db_url: str, blog: str | None, blog_author: str | None, timezone: str | None,
-    fmt: str, force: bool, checksum: bool, jobs: int, as_json: bool, quiet: bool,
+    paths: tuple[Path, ...],
+    db_url: str,
+    blog: str | None,
+    blog_author: str | None,
+    timezone: str | None,
+    fmt: str,
+    force: bool,
+    checksum: bool,
+    jobs: int,
+    as_json: bool,
+    quiet: bool,
 ) -> None:
     """Import files or folders (searched recursively) into the database.
 
@@ -100,9 +138,20 @@ def import_command(
     """
     with interrupts.recorded():
         try:
-            result = _import(paths, db_url, ImportOptions(
-                blog=blog, blog_author=blog_author, timezone=timezone, format=fmt, force=force, checksum=checksum,
-                jobs=jobs), quiet)
+            result = _import(
+                paths,
+                db_url,
+                ImportOptions(
+                    blog=blog,
+                    blog_author=blog_author,
+                    timezone=timezone,
+                    format=fmt,
+                    force=force,
+                    checksum=checksum,
+                    jobs=jobs,
+                ),
+                quiet,
+            )
             if as_json:
                 click.echo(json.dumps(summaries.result_as_json(result), indent=2))
             elif not quiet:
@@ -123,8 +172,13 @@ def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet:
     files = sources.discover(paths)
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
-    progress = click.progressbar(length=len(files), label="Importing", file=sys.stderr, show_pos=True,
-                                 item_show_func=lambda rate: rate) if show else None
+    progress = (
+        click.progressbar(
+            length=len(files), label="Importing", file=sys.stderr, show_pos=True, item_show_func=lambda rate: rate
+        )
+        if show
+        else None
+    )
     with progress or contextlib.nullcontext() as bar:
         rate = _Rate()
 
@@ -187,8 +241,18 @@ def search_command(words: str, db_url: str, limit: int | None, as_json: bool) ->
     url = _url(db_url)
     found = _guard(lambda: search(_open(url), words, limit), url)
     if as_json:
-        click.echo(json.dumps({"words": words, "posts": found.posts, "comments": found.comments, "limit": limit,
-                               "hits": [hit.as_json() for hit in found.hits]}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "words": words,
+                    "posts": found.posts,
+                    "comments": found.comments,
+                    "limit": limit,
+                    "hits": [hit.as_json() for hit in found.hits],
+                },
+                indent=2,
+            )
+        )
         return
     for hit in found.hits:
         click.echo(summaries.hit_line(hit))
@@ -197,8 +261,9 @@ def search_command(words: str, db_url: str, limit: int | None, as_json: bool) ->
 
 @cli.command("runs")
 @db_option
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
-              help="The N most recent runs.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, metavar="N", help="The N most recent runs."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def runs_command(db_url: str, limit: int, as_json: bool) -> None:
     """List the most recent imports, newest first: when each ran (UTC), how it ended, what it did.
@@ -279,8 +344,13 @@ def db_check(db_url: str) -> None:
 @db_group.command("reporting-role")
 @click.argument("name", callback=lambda ctx, param, value: _role_name(value))
 @db_option
-@click.option("--host", default="%", show_default=True, metavar="PATTERN",
-              help="MariaDB/MySQL only: the hosts the role may connect from.")
+@click.option(
+    "--host",
+    default="%",
+    show_default=True,
+    metavar="PATTERN",
+    help="MariaDB/MySQL only: the hosts the role may connect from.",
+)
 def db_reporting_role(name: str, db_url: str, host: str) -> None:
     """Create or update NAME, a login that can SELECT every table and view and nothing else.
 

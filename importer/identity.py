@@ -20,9 +20,7 @@ _CONTROL_LINE = re.compile(r"^[ \t]*(?:" + "|".join(CONTROL_WORDS) + r")[ \t]*$"
 _WHITESPACE = re.compile(r"\s+")
 
 # What Blogger shows in place of a deleted comment (blogger-formats.md §4.3 rule 4).
-_REMOVED_MARKER = re.compile(
-    r"^This (?:comment|post) has been removed by (?:the author|a blog administrator)\.?$"
-)
+_REMOVED_MARKER = re.compile(r"^This (?:comment|post) has been removed by (?:the author|a blog administrator)\.?$")
 
 # Keys are stored, so these rules are a contract with every existing database (its `identity_rules` row says
 # which version made its keys). A change that alters any key, for any input, bumps this number and ships an
@@ -60,10 +58,20 @@ def bounded(key: str) -> str:
 
 # Hosts that serve many blogs: a link there names no one blog (the 2008 classic export links every entry to
 # www.blogger.com/blogspot/NAME/), so the Blogger blog id decides which blog it is (DESIGN.md, Identity).
-SHARED_HOSTS = frozenset({
-    "blogger.com", "www.blogger.com", "draft.blogger.com", "beta.blogger.com", "www2.blogger.com", "blogspot.com",
-    "www.blogspot.com", "feeds.feedburner.com", "feeds2.feedburner.com", "feedproxy.google.com",
-})
+SHARED_HOSTS = frozenset(
+    {
+        "blogger.com",
+        "www.blogger.com",
+        "draft.blogger.com",
+        "beta.blogger.com",
+        "www2.blogger.com",
+        "blogspot.com",
+        "www.blogspot.com",
+        "feeds.feedburner.com",
+        "feeds2.feedburner.com",
+        "feedproxy.google.com",
+    }
+)
 
 
 def blog_name(host: str | None, blogger_id: str | None) -> str:

@@ -25,9 +25,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 POLL_SECONDS = 0.1  # how often a wait looks for a signal
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None  # what signal.signal takes and gives
 
 
 class Interrupted(KeyboardInterrupt):
@@ -77,11 +79,14 @@ def install() -> None:
     _install()
 
 
-def _install() -> dict[int, object]:
+def _install() -> dict[int, _Handler]:
     global _owner
     _owner = os.getpid()
-    previous = {number: signal.signal(number, _on_signal) for number in SIGNALS
-                if signal.getsignal(number) not in (signal.SIG_IGN, _on_signal)}
+    previous: dict[int, _Handler] = {
+        number: signal.signal(number, _on_signal)
+        for number in SIGNALS
+        if signal.getsignal(number) not in (signal.SIG_IGN, _on_signal)
+    }
     _watch()
     return previous
 
@@ -123,7 +128,7 @@ def recorded() -> Iterator[None]:
         yield
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)  # type: ignore[arg-type]
+            signal.signal(number, handler)
         if previous:  # the block installed the handlers: it owns the state
             _pending, _late = None, False
 

@@ -6,6 +6,6 @@ from blogimport import interrupts
 
 def main() -> None:
     interrupts.install()
-    from blogimport.cli import main as run_command  # noqa: PLC0415 (loaded after the handlers, on purpose)
+    from blogimport.cli import main as run_command  # loaded after the handlers, on purpose
 
     run_command()

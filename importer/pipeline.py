@@ -96,8 +96,13 @@ class RunResult:
 OnSource = Callable[[SourceRecord, Counts], None]
 
 
-def run_import(engine: Engine, url: DatabaseURL, inputs: Sequence[Source], options: ImportOptions,
-               on_source: OnSource = lambda source, counts: None) -> RunResult:
+def run_import(
+    engine: Engine,
+    url: DatabaseURL,
+    inputs: Sequence[Source],
+    options: ImportOptions,
+    on_source: OnSource = lambda source, counts: None,
+) -> RunResult:
     """Import every source (see sources.discover) into the database at `url` (its engine made), and record the run;
     `on_source` hears of each once written.
 
@@ -164,17 +169,29 @@ def _finish(engine: Engine, result: RunResult, done: dict[str, tuple[int, Source
             interrupts.finished()  # from now on a signal has nothing to stop
 
 
-def _plan(inputs: Iterable[Source], options: ImportOptions, imported: dict[str, LastImport],
-          writer: SourceWriter) -> Iterator[Planned]:
+def _plan(
+    inputs: Iterable[Source], options: ImportOptions, imported: dict[str, LastImport], writer: SourceWriter
+) -> Iterator[Planned]:
     """The sources to parse. The others are told to the writer at once: unchanged, or failed before parsing."""
     quick = not (options.force or options.checksum)
     for order, source in enumerate(inputs):
         interrupts.check()
         last = imported.get(identity.source_key(source.locator))
         if quick and last is not None and _still(source, last, options):
-            writer.unchanged(Planned(order, source, SourceRecord(
-                source.locator, "unchanged", sha256=last.sha256, format=last.format,
-                import_fingerprint=last.import_fingerprint, signature=source.signature)))
+            writer.unchanged(
+                Planned(
+                    order,
+                    source,
+                    SourceRecord(
+                        source.locator,
+                        "unchanged",
+                        sha256=last.sha256,
+                        format=last.format,
+                        import_fingerprint=last.import_fingerprint,
+                        signature=source.signature,
+                    ),
+                )
+            )
             continue
         planned = _read(order, source, options)
         seen = planned.seen
@@ -201,13 +218,13 @@ def _read(order: int, source: Source, options: ImportOptions) -> Planned:
     try:
         content = source.read(keep=workers.SMALL_BYTES)
     except OSError as error:
-        return Planned(order, source, _failed(SourceRecord(locator, "failed"), f"{locator}: cannot read: "
-                                                                                f"{error.strerror}"))
+        return Planned(
+            order, source, _failed(SourceRecord(locator, "failed"), f"{locator}: cannot read: {error.strerror}")
+        )
     except SourceError as error:  # refused before reading (a zip bomb)
         return Planned(order, source, _failed(SourceRecord(locator, "failed"), str(error)))
     data = content.data
-    seen = SourceRecord(locator, "imported", sha256=content.sha256, size_bytes=content.size,
-                        signature=source.signature)
+    seen = SourceRecord(locator, "imported", sha256=content.sha256, size_bytes=content.size, signature=source.signature)
     try:
         head = data[: sources.SNIFF_BYTES] if data is not None else source.head()
         fmt = sources.sniff(head, locator, None if options.format == "auto" else options.format)
@@ -229,8 +246,14 @@ def _failed(seen: SourceRecord, reason: str) -> SourceRecord:
 
 def _fingerprint(sha256: str, fmt: str, options: ImportOptions) -> str:
     """Everything that decides what a source imports as: its bytes, the parser, and the options."""
-    parts = [sha256, fmt, str(formats.version(fmt)), options.blog or "", options.blog_author or "",
-             options.timezone or ""]
+    parts = [
+        sha256,
+        fmt,
+        str(formats.version(fmt)),
+        options.blog or "",
+        options.blog_author or "",
+        options.timezone or "",
+    ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

@@ -159,8 +159,7 @@ Outcome = Document | SourceError  # what parsing one source gave: its records, o
 
 # -- what an import did -----------------------------------------------------------------------------------------
 
-ENTITIES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references",
-            "pending_comments")
+ENTITIES = ("blogs", "authors", "labels", "posts", "post_labels", "comments", "comment_references", "pending_comments")
 
 
 @dataclass

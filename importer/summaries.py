@@ -30,8 +30,9 @@ def hit_line(hit: Hit) -> str:
     """`post 12 2016-02-14 Title: excerpt` or `comment 345 post 12 0004.0002 Author: excerpt`, tab-separated."""
     if hit.kind == "post":
         return "\t".join(["post", str(hit.id), str(hit.when or ""), f"{hit.title or '(untitled)'}: {hit.excerpt}"])
-    return "\t".join(["comment", str(hit.id), f"post {hit.post_id}", hit.path or "",
-                      f"{hit.author or 'anonymous'}: {hit.excerpt}"])
+    return "\t".join(
+        ["comment", str(hit.id), f"post {hit.post_id}", hit.path or "", f"{hit.author or 'anonymous'}: {hit.excerpt}"]
+    )
 
 
 def summary_line(result: RunResult) -> str:
@@ -49,8 +50,11 @@ def _what_it_did(done: str, statuses: Mapping[str, int], counts: Counts) -> str:
     head += f"{statuses['partial']} partial, " if statuses["partial"] else ""
     parts = [head + f"{statuses['failed']} failed"]
     for label, field in (("new", "inserted"), ("updated", "updated"), ("removed", "deleted"), ("skipped", "skipped")):
-        listed = ", ".join(f"{name} {getattr(t, field)}" for name, t in counts.tallies.items()
-                           if getattr(t, field) and name not in INTERNAL_TABLES)
+        listed = ", ".join(
+            f"{name} {getattr(t, field)}"
+            for name, t in counts.tallies.items()
+            if getattr(t, field) and name not in INTERNAL_TABLES
+        )
         if listed or label in ("new", "updated"):
             parts.append(f"{label}: {listed or 'none'}")
     return "; ".join(parts)
@@ -71,8 +75,14 @@ def run_as_json(run: RunSummary) -> dict[str, Any]:
     ended = run.finished_at is not None
     return {
         "id": run.id,
-        **{name: moment.isoformat(timespec="microseconds") if moment else None for name, moment in (
-            ("started_at", run.started_at), ("finished_at", run.finished_at), ("heartbeat_at", run.heartbeat_at))},
+        **{
+            name: moment.isoformat(timespec="microseconds") if moment else None
+            for name, moment in (
+                ("started_at", run.started_at),
+                ("finished_at", run.finished_at),
+                ("heartbeat_at", run.heartbeat_at),
+            )
+        },
         "status": run.status,
         "state": run.state,
         "sources": run.sources if ended else None,
@@ -105,10 +115,14 @@ def result_as_json(result: RunResult) -> dict[str, Any]:
         "entities": {name: vars(tally) for name, tally in result.counts.tallies.items()},
         "waiting": result.waiting,
         "failures": [{"locator": s.locator, "error": s.error} for s in result.failed],
-        "partial": [{"locator": s.locator, "waiting": s.waiting, "reason": s.error}
-                    for s in result.sources if s.status == "partial"],
-        "notes": [{"locator": s.locator, "note": s.error} for s in result.sources
-                  if s.status == "imported" and s.error],
+        "partial": [
+            {"locator": s.locator, "waiting": s.waiting, "reason": s.error}
+            for s in result.sources
+            if s.status == "partial"
+        ],
+        "notes": [
+            {"locator": s.locator, "note": s.error} for s in result.sources if s.status == "imported" and s.error
+        ],
     }
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import BinaryIO
 
 from sqlalchemy import Connection, Engine
@@ -53,8 +54,15 @@ Attempt = Callable[[Connection], tuple[Planned, SourceRecord, Counts]]
 
 
 class SourceWriter:
-    def __init__(self, engine: Engine, url: DatabaseURL, heartbeat: store.Heartbeat, blog: str | None,
-                 written: Written, parse_options: ParseOptions = ParseOptions()) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        url: DatabaseURL,
+        heartbeat: store.Heartbeat,
+        blog: str | None,
+        written: Written,
+        parse_options: ParseOptions = ParseOptions(),
+    ) -> None:
         self.engine = engine
         self.url = url  # the engine's, for messages
         self.heartbeat = heartbeat  # renewed in the commits the writer makes anyway
@@ -130,11 +138,10 @@ class SourceWriter:
             else:
                 self.results.append(self._in_savepoint(self.conn, planned, outcome, self.savepoints))
         except (SQLAlchemyError, SourceError) as error:  # the transaction is lost with the source that failed in it
-            database = isinstance(error, SQLAlchemyError)
-            if database and is_fault(error):
+            if isinstance(error, SQLAlchemyError) and is_fault(error):
                 self.abandon()
                 raise
-            if not (database and is_contention(error)):
+            if not (isinstance(error, SQLAlchemyError) and is_contention(error)):
                 self.savepoints = True  # sources fail here: from now on each is kept apart from the others
             self.unchanged_sources = []
             _discard(self.conn)
@@ -144,8 +151,9 @@ class SourceWriter:
         if time.monotonic() - self.started >= BATCH_SECONDS or len(self.batch) >= BATCH_SOURCES:
             self.close()
 
-    def _in_savepoint(self, conn: Connection, planned: Planned, outcome: Outcome | None, savepoint: bool = True
-                      ) -> tuple[Planned, SourceRecord, Counts]:
+    def _in_savepoint(
+        self, conn: Connection, planned: Planned, outcome: Outcome | None, savepoint: bool = True
+    ) -> tuple[Planned, SourceRecord, Counts]:
         """Write one source. In a savepoint, a source that fails is rolled back alone and recorded as failed;
         without one (two round trips fewer per source), its error is raised and the transaction is lost."""
         seen = planned.seen
@@ -180,7 +188,7 @@ class SourceWriter:
             if isinstance(outcome, Document):
                 self._alone(planned, outcome)
             else:
-                self._retry(planned, lambda conn, p=planned, o=outcome: self._in_savepoint(conn, p, o))
+                self._retry(planned, partial(self._in_savepoint, planned=planned, outcome=outcome))
 
     def _report(self) -> None:
         for planned, record, counts in self.results:
@@ -209,7 +217,7 @@ class SourceWriter:
                 if is_fault(error):
                     raise
                 if number == ATTEMPTS or not is_contention(error):
-                    self._committed(lambda conn: self._failed(conn, planned, self._refused(planned, error)))
+                    self._committed(partial(self._failed, planned=planned, reason=self._refused(planned, error)))
                     return
             interrupts.sleep(random.uniform(0.05, 0.25) * number)  # let the other writer finish first
 

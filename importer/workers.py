@@ -19,7 +19,7 @@ import io
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from multiprocessing.pool import AsyncResult, Pool
@@ -52,7 +52,6 @@ class ParseTask:
         return io.BytesIO(self.data) if self.data is not None else self.open()
 
 
-
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -69,8 +68,9 @@ def parse_now(task: ParseTask, options: ParseOptions) -> Outcome:
         return SourceError(task.locator, f"cannot read: {error.strerror}")
 
 
-def parse_all(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions, jobs: int,
-              sources: int) -> Iterator[tuple[Any, Outcome]]:
+def parse_all(
+    items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions, jobs: int, sources: int
+) -> Generator[tuple[Any, Outcome], None, None]:
     """(item, outcome) for every item, in order; `sources` is how many the run has in all. A large source's entries
     must be read before the next item."""
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -79,8 +79,9 @@ def parse_all(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options
         yield from _in_workers(items, task_of, options, jobs if sources >= FEW_SOURCES else 0)
 
 
-def _here(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions
-          ) -> Iterator[tuple[Any, Outcome]]:
+def _here(
+    items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions
+) -> Iterator[tuple[Any, Outcome]]:
     for item in items:
         task = task_of(item)
         if task.data is not None:
@@ -95,8 +96,9 @@ def _here(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: Pa
             yield item, SourceError(task.locator, f"cannot read: {error.strerror}")
 
 
-def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions,
-                pool_size: int) -> Iterator[tuple[Any, Outcome]]:
+def _in_workers(
+    items: Iterable[Any], task_of: Callable[[Any], ParseTask], options: ParseOptions, pool_size: int
+) -> Iterator[tuple[Any, Outcome]]:
     """Small sources in a pool of `pool_size` workers (none: here), each large one in a process of its own."""
     # fork: the workers start at once, with every module already imported, and inherit how to open a source.
     context = multiprocessing.get_context("fork")
@@ -109,8 +111,11 @@ def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], optio
                 task = task_of(item)
                 if task.data is not None and pool_size and pool is None:
                     pool = context.Pool(pool_size, initializer=interrupts.in_worker)
-                result = (pool.apply_async(_parse_in_worker, (task.fmt, task.locator, task.data, options))
-                          if task.data is not None and pool is not None else None)
+                result = (
+                    pool.apply_async(_parse_in_worker, (task.fmt, task.locator, task.data, options))
+                    if task.data is not None and pool is not None
+                    else None
+                )
                 ahead.append((item, task, result))
             if not ahead:
                 return
@@ -130,8 +135,9 @@ def _in_workers(items: Iterable[Any], task_of: Callable[[Any], ParseTask], optio
                 pool.terminate()
 
 
-def _parse_in_worker(fmt: str, locator: str, data: bytes, options: ParseOptions
-                     ) -> Document | tuple[str, str, int | None]:
+def _parse_in_worker(
+    fmt: str, locator: str, data: bytes, options: ParseOptions
+) -> Document | tuple[str, str, int | None]:
     """In a worker. An error crosses back as its parts: SourceError's own arguments do not survive pickling."""
     outcome = parse_now(ParseTask(fmt, locator, data, _no_opener), options)
     if isinstance(outcome, SourceError):
@@ -148,6 +154,7 @@ def _outcome(result: Document | tuple[str, str, int | None]) -> Outcome:
 
 
 # -- a large source, parsed by a process of its own ----------------------------------------------------------------
+
 
 def _streamed(context: Any, item: Any, task: ParseTask, options: ParseOptions) -> Iterator[tuple[Any, Outcome]]:
     queue = context.Queue(QUEUED_BATCHES)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, pool
 
 from blogimport import models
@@ -18,11 +20,11 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = models.Base.metadata
 
 
-def _skip_empty_revisions(context, revision, directives) -> None:  # type: ignore[no-untyped-def]
+def _skip_empty_revisions(context: MigrationContext, revision: object, directives: list[MigrationScript]) -> None:
     """`alembic revision --autogenerate` with no model change writes nothing (Alembic cookbook)."""
-    if config.cmd_opts is not None and getattr(config.cmd_opts, "autogenerate", False):
-        if directives[0].upgrade_ops.is_empty():
-            directives[:] = []
+    autogenerate = config.cmd_opts is not None and getattr(config.cmd_opts, "autogenerate", False)
+    if autogenerate and directives[0].upgrade_ops is not None and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Date, DateTime, MetaData, TypeDecorator
+from sqlalchemy import Date, DateTime, MetaData, Table, TypeDecorator
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -52,6 +52,11 @@ ROW_ID = "Row id: a surrogate key, stable once the row is written."
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), date: Date()}
+
+    if TYPE_CHECKING:
+        # Every model here maps one table; SQLAlchemy types `__table__` as any FromClause (a model may map a join),
+        # which would make each `Model.__table__` the store writes to a cast. Type checkers only: nothing changes.
+        __table__: ClassVar[Table]
 
 
 class Timestamps:

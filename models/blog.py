@@ -20,9 +20,10 @@ class Blog(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
     key: Mapped[str] = mapped_column(
-        KEY, unique=True,
+        KEY,
+        unique=True,
         comment="Natural key: --blog if given, else the blog's own host (never one many blogs share, such as "
-                "www.blogger.com), else 'blogger-' and its Blogger id, else 'default'.",
+        "www.blogger.com), else 'blogger-' and its Blogger id, else 'default'.",
     )
     blogger_id: Mapped[str | None] = mapped_column(BLOGGER_ID, unique=True, comment="Blogger's id of the blog.")
     url: Mapped[str | None] = mapped_column(Text, comment="The blog's home page, when a source names it.")

@@ -58,9 +58,7 @@ class Comment(Timestamps, Base):
         SmallInteger, comment="How rich the winning source was: 1 text, 2 saved HTML, 3 Takeout, 4 classic export."
     )
 
-    parent: Mapped[Comment | None] = relationship(
-        remote_side=[id], foreign_keys=[parent_id], back_populates="replies"
-    )
+    parent: Mapped[Comment | None] = relationship(remote_side=[id], foreign_keys=[parent_id], back_populates="replies")
     replies: Mapped[list[Comment]] = relationship(
         foreign_keys=[parent_id], back_populates="parent", order_by="Comment.path"
     )
@@ -70,8 +68,10 @@ class CommentReference(Timestamps, Base):
     __tablename__ = "comment_references"
     __table_args__ = (
         UniqueConstraint("comment_id", "key"),
-        {**MYSQL_TABLE,
-         "comment": 'A time-stamp mention in a comment ("re 20:15") and, when resolvable, the comment it means.'},
+        {
+            **MYSQL_TABLE,
+            "comment": 'A time-stamp mention in a comment ("re 20:15") and, when resolvable, the comment it means.',
+        },
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)
@@ -80,7 +80,8 @@ class CommentReference(Timestamps, Base):
     mention: Mapped[str] = mapped_column(Text, comment="The mention as written.")
     mentioned_time: Mapped[str] = mapped_column(String(5), comment="The time it names, as HH:MM.")
     target_comment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("comments.id"), index=True,
+        ForeignKey("comments.id"),
+        index=True,
         comment="The comment of the same post shown at that time; NULL when none, several, or times unknown.",
     )
 
@@ -90,8 +91,10 @@ class PendingComment(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "blogger_id"),
         Index("ix_pending_comments_blog_id_post_blogger_id", "blog_id", "post_blogger_id"),
-        {**MYSQL_TABLE,
-         "comment": "Comments from an export whose post or parent comment is not stored yet; placed when it is."},
+        {
+            **MYSQL_TABLE,
+            "comment": "Comments from an export whose post or parent comment is not stored yet; placed when it is.",
+        },
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, comment=ROW_ID)

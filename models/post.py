@@ -26,8 +26,9 @@ class Post(Timestamps, Base):
         ForeignKey("authors.id"), index=True, comment="NULL when no source names the author."
     )
     key: Mapped[str] = mapped_column(
-        KEY, comment="Natural key: published date and normalised title (untitled: a body fingerprint); "
-                     "'~' and the Blogger id when two posts share them."
+        KEY,
+        comment="Natural key: published date and normalised title (untitled: a body fingerprint); "
+        "'~' and the Blogger id when two posts share them.",
     )
     blogger_id: Mapped[str | None] = mapped_column(BLOGGER_ID, comment="Blogger's id of the post, from an export.")
     kind: Mapped[str] = mapped_column(String(8), server_default="post", comment="post or page.")

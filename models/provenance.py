@@ -13,9 +13,11 @@ from blogimport.models.blog import KEY
 SOURCE_STATUSES = ("imported", "unchanged", "partial", "failed")
 RUN_STATUSES = ("running", "succeeded", "failed", "interrupted")
 HEARTBEAT = "When the run last gave a sign of life (UTC): as it began, then as it commits, every 10 s or so."
-LEASE = ("Until when the run counts as alive without another heartbeat (UTC): 3 minutes after one, more before a "
-         "large source's transaction. A run still 'running' past it stopped without saying so: run_summary shows it "
-         "as 'abandoned'.")
+LEASE = (
+    "Until when the run counts as alive without another heartbeat (UTC): 3 minutes after one, more before a "
+    "large source's transaction. A run still 'running' past it stopped without saying so: run_summary shows it "
+    "as 'abandoned'."
+)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -35,13 +37,14 @@ class ImportRun(Base):
     status: Mapped[str] = mapped_column(
         String(16),
         comment="running, succeeded (every source imported or unchanged), failed (some source failed, or the "
-                "database did), interrupted (by Ctrl-C or SIGTERM; the sources it committed stay).",
+        "database did), interrupted (by Ctrl-C or SIGTERM; the sources it committed stay).",
     )
     sources_imported: Mapped[int] = mapped_column(comment="Sources parsed and stored by this run.")
     sources_unchanged: Mapped[int] = mapped_column(comment="Sources skipped: same content already imported.")
     sources_partial: Mapped[int] = mapped_column(
-        server_default="0", comment="Sources imported but for comments waiting for their post or parent, or for "
-                                    "comments they declare and do not hold."
+        server_default="0",
+        comment="Sources imported but for comments waiting for their post or parent, or for "
+        "comments they declare and do not hold.",
     )
     sources_failed: Mapped[int] = mapped_column(comment="Sources that could not be imported; see sources.error.")
     heartbeat_at: Mapped[datetime] = mapped_column(comment=HEARTBEAT)
@@ -81,35 +84,42 @@ class Source(Timestamps, Base):
     file_signature: Mapped[str | None] = mapped_column(
         String(64),
         comment="Size, modification time and inode of the file (size and CRC-32 of a zip member) when last read, "
-                "known without reading it: unchanged, with the same import fingerprint, means skip without reading; "
-                "NULL when not known or written too recently to trust.",
+        "known without reading it: unchanged, with the same import fingerprint, means skip without reading; "
+        "NULL when not known or written too recently to trust.",
     )
     status: Mapped[str] = mapped_column(
         String(16),
         comment="imported, unchanged, partial (comments waiting for their post, or fewer comments than the source "
-                "declares) or failed, as of the last run.",
+        "declares) or failed, as of the last run.",
     )
     error: Mapped[str | None] = mapped_column(
-        Text, comment="Why it failed or is partial (one line); on an imported source, a remark ('comments not on the "
-                      "page'); NULL otherwise.")
+        Text,
+        comment="Why it failed or is partial (one line); on an imported source, a remark ('comments not on the "
+        "page'); NULL otherwise.",
+    )
     import_fingerprint: Mapped[str | None] = mapped_column(
         String(64),
         comment="Hash of content, parser version and options of the last successful import; equal means skip.",
     )
-    first_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True,
-                                              comment="The run that first saw it.")
-    last_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True,
-                                             comment="The last run that saw it.")
+    first_run_id: Mapped[int] = mapped_column(
+        ForeignKey("import_runs.id"), index=True, comment="The run that first saw it."
+    )
+    last_run_id: Mapped[int] = mapped_column(
+        ForeignKey("import_runs.id"), index=True, comment="The last run that saw it."
+    )
 
 
 class IdentityRules(Base):
     __tablename__ = "identity_rules"
-    __table_args__ = {**MYSQL_TABLE,
-                      "comment": "One row: which version of blogimport's identity rules made every natural key "
-                                 "here. An import by another version is refused until `blogimport db upgrade` "
-                                 "has re-keyed the rows."}
+    __table_args__ = {
+        **MYSQL_TABLE,
+        "comment": "One row: which version of blogimport's identity rules made every natural key "
+        "here. An import by another version is refused until `blogimport db upgrade` "
+        "has re-keyed the rows.",
+    }
 
     version: Mapped[int] = mapped_column(
-        primary_key=True, autoincrement=False,
+        primary_key=True,
+        autoincrement=False,
         comment="importer.identity.IDENTITY_VERSION of the rules the keys follow; a revision that re-keys sets it.",
     )

@@ -16,11 +16,14 @@ from blogimport.models.base import UTCDateTime
 
 VIEWS = MetaData()
 
-ANSWERS = ("the earlier comment its first resolved mention points at (a time stamp like 're 20:15'), else the comment "
-           "it replies to")
+ANSWERS = (
+    "the earlier comment its first resolved mention points at (a time stamp like 're 20:15'), else the comment "
+    "it replies to"
+)
 
 post_summary = Table(
-    "post_summary", VIEWS,
+    "post_summary",
+    VIEWS,
     Column("post_id", Integer, comment="→ `posts.id`."),
     Column("blog", String, comment="The blog's key (`blogs.key`)."),
     Column("title", Text, comment="The post's title as the page shows it."),
@@ -41,7 +44,8 @@ post_summary = Table(
 )
 
 comment_threads = Table(
-    "comment_threads", VIEWS,
+    "comment_threads",
+    VIEWS,
     Column("comment_id", Integer, comment="→ `comments.id`."),
     Column("post_id", Integer, comment="→ `posts.id`."),
     Column("post_title", Text, comment="The title of the comment's post."),
@@ -57,22 +61,24 @@ comment_threads = Table(
     Column("replies", Integer, comment="How many comments reply to this one."),
     Column("body_text", Text, comment="The comment as plain text."),
     comment="Every comment with its post, thread, depth, author and number of replies; sorted by (post_id, path) "
-            "the rows read as the blog shows them.",
+    "the rows read as the blog shows them.",
 )
 
 reply_chains = Table(
-    "reply_chains", VIEWS,
+    "reply_chains",
+    VIEWS,
     Column("comment_id", Integer, comment="→ `comments.id`."),
     Column("post_id", Integer, comment="→ `posts.id`."),
     Column("root_comment_id", Integer, comment="The comment the chain starts from: one that answers no other."),
     Column("chain_length", Integer, comment="Comments in the chain from its root to this one, both counted."),
     Column("chain", Text, comment="The ids of the comments along the chain, root first, comma-separated."),
     comment=f"Who answered whom, followed back to where it started. Each comment answers {ANSWERS}; following "
-            "those links back (WITH RECURSIVE) gives each comment's chain.",
+    "those links back (WITH RECURSIVE) gives each comment's chain.",
 )
 
 author_activity = Table(
-    "author_activity", VIEWS,
+    "author_activity",
+    VIEWS,
     Column("author_id", Integer, comment="→ `authors.id`."),
     Column("blog", String, comment="The blog's key (`blogs.key`)."),
     Column("author", Text, comment="The author's name as shown."),
@@ -87,31 +93,44 @@ author_activity = Table(
 )
 
 monthly_activity = Table(
-    "monthly_activity", VIEWS,
+    "monthly_activity",
+    VIEWS,
     Column("blog", String, comment="The blog's key (`blogs.key`)."),
     Column("month", String, comment="'YYYY-MM', the month the posts were published in."),
     Column("posts", Integer, comment="Posts published that month."),
-    Column("comments", Integer, comment="Comments on those posts (counted in their post's month: not every source "
-                                        "gives comment times)."),
+    Column(
+        "comments",
+        Integer,
+        comment="Comments on those posts (counted in their post's month: not every source gives comment times).",
+    ),
     Column("commenters", Integer, comment="Distinct named authors of those comments."),
     comment="One row per blog and month with posts: posts, comments and commenters.",
 )
 
 run_summary = Table(
-    "run_summary", VIEWS,
+    "run_summary",
+    VIEWS,
     Column("run_id", Integer, comment="→ `import_runs.id`."),
     Column("started_at", UTCDateTime, comment="When the run began (UTC)."),
     Column("finished_at", UTCDateTime, comment="When it ended (UTC); NULL while it runs, and for a run abandoned."),
     Column("heartbeat_at", UTCDateTime, comment="When it last gave a sign of life (UTC)."),
     Column("status", String, comment="As the run recorded it: running, succeeded, failed or interrupted."),
-    Column("state", String, comment="The status, but 'abandoned' for a run still 'running' past its lease "
-                                    "(`import_runs.lease_until`, 3 minutes after its last heartbeat): it was killed, "
-                                    "or lost its database, before it could record its end."),
+    Column(
+        "state",
+        String,
+        comment="The status, but 'abandoned' for a run still 'running' past its lease "
+        "(`import_runs.lease_until`, 3 minutes after its last heartbeat): it was killed, "
+        "or lost its database, before it could record its end.",
+    ),
     Column("sources_imported", Integer, comment="Sources parsed and stored by the run (recorded as it ends)."),
     Column("sources_unchanged", Integer, comment="Sources skipped: same content already imported."),
-    Column("sources_partial", Integer, comment="Sources imported but for comments waiting for their post or parent, "
-                                               "or for comments they declare and do not hold."),
+    Column(
+        "sources_partial",
+        Integer,
+        comment="Sources imported but for comments waiting for their post or parent, "
+        "or for comments they declare and do not hold.",
+    ),
     Column("sources_failed", Integer, comment="Sources that could not be imported."),
     comment="One row per import run, with its state: whether a run still recorded as running is alive. "
-            "`blogimport runs` lists them.",
+    "`blogimport runs` lists them.",
 )

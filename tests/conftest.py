@@ -71,6 +71,7 @@ def new_db(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
     numbers = itertools.count()
     templates = premade_schema(request)
     with ExitStack() as cleanup:
+
         def make() -> str:
             if engine_name == "sqlite":
                 path = tmp_path / f"blog{next(numbers)}.db"
@@ -80,6 +81,7 @@ def new_db(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
             admin_url = server_admin_url(engine_name)
             template = templates.server(engine_name, admin_url) if templates is not None else None
             return cleanup.enter_context(scratch_database(admin_url, template))
+
         yield make
 
 
@@ -181,8 +183,13 @@ def replay_schema(conn: Connection, name: str, template: ServerTemplate) -> None
     cursor.close()
     for table, rows in template.rows:  # tables in any order, so still without the foreign key checks
         names = list(rows[0])
-        conn.execute(text(f"INSERT INTO `{table}` ({', '.join(f'`{n}`' for n in names)}) "
-                          f"VALUES ({', '.join(f':{n}' for n in names)})"), list(rows))
+        conn.execute(
+            text(
+                f"INSERT INTO `{table}` ({', '.join(f'`{n}`' for n in names)}) "
+                f"VALUES ({', '.join(f':{n}' for n in names)})"
+            ),
+            list(rows),
+        )
     conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
 
 
@@ -215,8 +222,9 @@ def made_by_blogimport(url: str, seeds: bool) -> None:
     """`blogimport db upgrade`, or `blogimport import seeds/`, in a process of its own, so no connection to the
     template outlives it (PostgreSQL copies only a database nobody is connected to)."""
     command = ["import", str(SEEDS)] if seeds else ["db", "upgrade"]
-    done = subprocess.run([sys.executable, "-m", "blogimport", *command, "--db", url],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "blogimport", *command, "--db", url], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -224,19 +232,28 @@ def server_template(url: str) -> ServerTemplate:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            name = conn.exec_driver_sql("SELECT current_database()" if engine.dialect.name == "postgresql"
-                                        else "SELECT DATABASE()").scalar_one()
+            name = conn.exec_driver_sql(
+                "SELECT current_database()" if engine.dialect.name == "postgresql" else "SELECT DATABASE()"
+            ).scalar_one()
             if engine.dialect.name == "postgresql":
                 return ServerTemplate(name, (), ())
             kinds = conn.exec_driver_sql("SHOW FULL TABLES").all()
             base = [table for table, kind in kinds if kind == "BASE TABLE"]
             tables = [conn.exec_driver_sql(f"SHOW CREATE TABLE `{table}`").one()[1] for table in base]
-            views = {view: conn.exec_driver_sql(f"SHOW CREATE VIEW `{view}`").one()[1]
-                     for view, kind in kinds if kind == "VIEW"}
-            filled = [(table, tuple(dict(row) for row in conn.exec_driver_sql(f"SELECT * FROM `{table}`").mappings()))
-                      for table in base]
-            return ServerTemplate(name, (*tables, *views_in_dependency_order(views)),
-                                  tuple((table, rows) for table, rows in filled if rows))
+            views = {
+                view: conn.exec_driver_sql(f"SHOW CREATE VIEW `{view}`").one()[1]
+                for view, kind in kinds
+                if kind == "VIEW"
+            }
+            filled = [
+                (table, tuple(dict(row) for row in conn.exec_driver_sql(f"SELECT * FROM `{table}`").mappings()))
+                for table in base
+            ]
+            return ServerTemplate(
+                name,
+                (*tables, *views_in_dependency_order(views)),
+                tuple((table, rows) for table, rows in filled if rows),
+            )
     finally:
         engine.dispose()
 
@@ -246,8 +263,12 @@ def views_in_dependency_order(views: dict[str, str]) -> list[str]:
     ordered: list[str] = []
     placed: set[str] = set()
     while len(placed) < len(views):
-        ready = [view for view in sorted(views) if view not in placed and not any(
-            f"`{other}`" in views[view] for other in views if other not in placed and other != view)]
+        ready = [
+            view
+            for view in sorted(views)
+            if view not in placed
+            and not any(f"`{other}`" in views[view] for other in views if other not in placed and other != view)
+        ]
         assert ready, f"views that refer to each other: {sorted(set(views) - placed)}"
         ordered += [views[view] for view in ready]
         placed.update(ready)

@@ -82,8 +82,11 @@ def counting(url: str) -> Iterator[Callable[[str], int]]:
 def tables(url: str) -> list[str]:
     """The database's tables, Alembic's own aside, sorted."""
     engine = connect(url)
-    names = sorted(name for name in inspect(engine).get_table_names()
-                   if name != "alembic_version" and not name.startswith("search_"))  # SQLite's full-text tables
+    names = sorted(
+        name
+        for name in inspect(engine).get_table_names()
+        if name != "alembic_version" and not name.startswith("search_")
+    )  # SQLite's full-text tables
     engine.dispose()
     return names
 
@@ -157,15 +160,17 @@ def assert_database_sound(url: str) -> None:
                 parents = fk.column.table.alias()  # an alias: a comment's parent is a comment
                 parent = parents.c[fk.column.name]
                 orphans = conn.execute(
-                    select(child).select_from(table.outerjoin(parents, child == parent))
+                    select(child)
+                    .select_from(table.outerjoin(parents, child == parent))
                     .where(child.is_not(None), parent.is_(None))
                 ).all()
                 assert orphans == [], f"{table.name}.{child.name} points at missing {fk.column.table.name} rows"
     engine.dispose()
 
 
-def assert_whole_sources(url: str, reference: dict[str, list[tuple[Any, ...]]],
-                         statuses: frozenset[str] = frozenset({"imported"})) -> None:
+def assert_whole_sources(
+    url: str, reference: dict[str, list[tuple[Any, ...]]], statuses: frozenset[str] = frozenset({"imported"})
+) -> None:
     """A run that stopped half way left whole sources only (of a corpus with one post to a source): every source
     imported (or `statuses`: a run after a stopped one finds sources unchanged), one post each, every row one that
     an uninterrupted import of the same files has (`reference`, its natural_dump), and every post with all of its

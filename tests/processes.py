@@ -31,9 +31,14 @@ def start_import(*args: object, command: tuple[str, ...] = ()) -> subprocess.Pop
     """`blogimport import ARGS` (after `command`, e.g. setpriv), in a process group of its own as an interactive shell
     starts a command: a terminal's Ctrl-C reaches the whole group, and SIGINT has its default action even when the
     tests themselves were started in the background (which ignores it, and the import would keep that)."""
-    return subprocess.Popen([*command, BLOGIMPORT, "import", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    return subprocess.Popen(
+        [*command, BLOGIMPORT, "import", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def wait_for_sources(process: subprocess.Popen[str], url: str, at_least: int = 1, timeout: float = 120) -> int:
@@ -47,8 +52,9 @@ def wait_for_sources(process: subprocess.Popen[str], url: str, at_least: int = 1
                     return committed
             if process.poll() is not None:
                 out, err = process.communicate()
-                raise AssertionError("the import ended before committing a source it could be stopped after:\n"
-                                     f"{out}{err}")
+                raise AssertionError(
+                    f"the import ended before committing a source it could be stopped after:\n{out}{err}"
+                )
             time.sleep(0.02)
     raise AssertionError(f"fewer than {at_least} sources committed in {timeout} s")
 
@@ -82,8 +88,11 @@ def wait_for_rows(process: subprocess.Popen[str], url: str, table: str, count: i
 
 def wait_for_state(url: str, run_id: int, state: str, timeout: float = 60) -> None:
     """Wait until the view run_summary shows the run in `state` (a lease runs out as time passes), polling."""
-    _poll(lambda: query(url, "SELECT state FROM run_summary WHERE run_id = ?", run_id) == [{"state": state}],
-          f"run {run_id} {state}", timeout)
+    _poll(
+        lambda: query(url, "SELECT state FROM run_summary WHERE run_id = ?", run_id) == [{"state": state}],
+        f"run {run_id} {state}",
+        timeout,
+    )
 
 
 def _poll(holds: Callable[[], bool], what: str, timeout: float, process: subprocess.Popen[str] | None = None) -> None:

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 from blogimport.records import CommentRecord, PostRecord
 
-POST_PAGE_FOOTER = ["Post a Comment", "", "Newer Post", "Older Post", "Home", "",
-                    "Subscribe to: Post Comments (Atom)"]
+POST_PAGE_FOOTER = ["Post a Comment", "", "Newer Post", "Older Post", "Home", "", "Subscribe to: Post Comments (Atom)"]
 LISTING_FOOTER = ["Newer Posts Older Posts Home"]
 
 
@@ -38,14 +37,18 @@ def render_text(post: PostRecord, *, header: bool = True, controls: bool = False
     return "\n".join(lines)
 
 
-def render_page(posts: Sequence[PostRecord], *, label: str | None = None, headers: Sequence[bool] | None = None,
-                controls: bool = False) -> str:
+def render_page(
+    posts: Sequence[PostRecord],
+    *,
+    label: str | None = None,
+    headers: Sequence[bool] | None = None,
+    controls: bool = False,
+) -> str:
     """Several posts on one page: a label's status line (twice, as Blogger's page shows it), the posts, and the
     pager of a listing page; one post without a label is a post page, with its footer."""
     headers = [True] * len(posts) if headers is None else headers
     lines = [f"Showing posts with label {label}. Show all posts"] * 2 + [""] if label is not None else []
-    lines += [render_text(post, header=header, controls=controls) for post, header in zip(posts, headers,
-                                                                                       strict=True)]
+    lines += [render_text(post, header=header, controls=controls) for post, header in zip(posts, headers, strict=True)]
     lines += POST_PAGE_FOOTER if len(posts) == 1 and label is None else LISTING_FOOTER
     return "\n".join(lines) + "\n"
 

@@ -19,23 +19,60 @@ from pathlib import Path
 
 from lxml import html
 
-_BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr",
-           "dl", "dt", "dd", "section", "article", "header", "footer", "figure", "figcaption", "hr", "center"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "hr",
+    "center",
+}
 _SKIPPED = {"script", "style", "noscript", "template", "iframe"}
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def render(page: bytes) -> str:
     root = html.fromstring(page)
-    post = _first(root, "//div[contains(concat(' ', normalize-space(@class), ' '), ' post-body ')]/ancestor::"
-                        "*[.//*[contains(concat(' ', normalize-space(@class), ' '), ' post-title ')]][1]")
+    post = _first(
+        root,
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' post-body ')]/ancestor::"
+        "*[.//*[contains(concat(' ', normalize-space(@class), ' '), ' post-title ')]][1]",
+    )
     title = _text(_first(post, ".//*[contains(concat(' ', normalize-space(@class), ' '), ' post-title ')]"))
     body = _text(_first(post, ".//div[contains(concat(' ', normalize-space(@class), ' '), ' post-body ')]"))
     day = date.fromisoformat(_iso_time(post)[:10])
     comments = _comments(root)
     count = sum(1 + len(replies) for _, replies in comments)
-    lines = [f"{day:%A}, {day.day} {day:%B %Y}", "", title, "", body, "",
-             {0: "No comments:", 1: "1 comment:"}.get(count, f"{count} comments:"), ""]
+    lines = [
+        f"{day:%A}, {day.day} {day:%B %Y}",
+        "",
+        title,
+        "",
+        body,
+        "",
+        {0: "No comments:", 1: "1 comment:"}.get(count, f"{count} comments:"),
+        "",
+    ]
     for number, (top, replies) in enumerate(comments, 1):
         lines += [_item(number, top, 2), ""]
         lines += [line for reply_number, reply in enumerate(replies, 1) for line in (_item(reply_number, reply, 4), "")]

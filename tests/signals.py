@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -42,8 +41,14 @@ class Tally:
         return ", ".join(f"{name} {count}" for name, count in sorted(self.outcomes.items()))
 
 
-def interrupt_at_random_moments(new_db: Callable[[], str], folder: Path, files: int,
-                                reference: dict[str, list[tuple[Any, ...]]], trials: int, seed: int) -> Tally:
+def interrupt_at_random_moments(
+    new_db: Callable[[], str],
+    folder: Path,
+    files: int,
+    reference: dict[str, list[tuple[Any, ...]]],
+    trials: int,
+    seed: int,
+) -> Tally:
     """`trials` imports of `folder` (one post to a file), each sent SIGINT (to its process group, as a terminal does)
     or SIGTERM (to the writer alone) at a random moment; every outcome checked (see `_check`)."""
     moments, tally = random.Random(seed), Tally()
@@ -68,8 +73,15 @@ def _completed(db_url: str, folder: Path, reference: dict[str, list[tuple[Any, .
     assert natural_dump(db_url) == reference
 
 
-def _one_trial(db_url: str, folder: Path, files: int, reference: dict[str, list[tuple[Any, ...]]], signum: int,
-               target: int | None, moments: random.Random) -> str:
+def _one_trial(
+    db_url: str,
+    folder: Path,
+    files: int,
+    reference: dict[str, list[tuple[Any, ...]]],
+    signum: int,
+    target: int | None,
+    moments: random.Random,
+) -> str:
     runs_before = _count(db_url, "SELECT count(*) AS n FROM import_runs")
     process = start_import(folder, "--db", db_url, "--jobs", "2")
     if target is None:  # start-up: once the handlers are in place, somewhere in the first half second
@@ -91,8 +103,17 @@ def _one_trial(db_url: str, folder: Path, files: int, reference: dict[str, list[
     return _check(db_url, files, reference, signum, process.returncode, out, err, runs_before, sent_at)
 
 
-def _check(db_url: str, files: int, reference: dict[str, list[tuple[Any, ...]]], signum: int, code: int, out: str,
-           err: str, runs_before: int, sent_at: datetime) -> str:
+def _check(
+    db_url: str,
+    files: int,
+    reference: dict[str, list[tuple[Any, ...]]],
+    signum: int,
+    code: int,
+    out: str,
+    err: str,
+    runs_before: int,
+    sent_at: datetime,
+) -> str:
     """The trial's outcome, once everything it must be is asserted."""
     name = SIGNAL_NAMES[signum]
     context = f"exit {code}, stdout {out!r}, stderr {err!r}"
@@ -109,8 +130,9 @@ def _check(db_url: str, files: int, reference: dict[str, list[tuple[Any, ...]]],
         return "late"
     assert (code, run["status"]) == (128 + signum, "interrupted"), context
     done = _count(db_url, f"SELECT count(*) AS n FROM sources WHERE last_run_id = {int(run['id'])}")
-    assert err == f"interrupted by {name}: {files - done} of {files} sources left; run the same import " \
-                  "again to finish\n", context
+    assert (
+        err == f"interrupted by {name}: {files - done} of {files} sources left; run the same import again to finish\n"
+    ), context
     # No source was written after the signal: each committed source's row was written before it came (a commit
     # under way as the signal came completes; none begins after).
     written = query(db_url, "SELECT max(updated_at) AS last FROM sources WHERE last_run_id = ?", run["id"])

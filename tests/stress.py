@@ -28,8 +28,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-STRESSED = ["tests/test_crash.py", "tests/test_interrupts.py", "tests/test_signal_moments.py",
-            "tests/test_concurrency.py", "tests/test_database_faults.py"]
+STRESSED = [
+    "tests/test_crash.py",
+    "tests/test_interrupts.py",
+    "tests/test_signal_moments.py",
+    "tests/test_concurrency.py",
+    "tests/test_database_faults.py",
+]
 MOMENTS_VAR = "BLOGIMPORT_SIGNAL_MOMENTS"  # read by tests/test_signal_moments.py
 
 
@@ -49,11 +54,19 @@ def main() -> int:
             runs.update(outcomes.keys())  # each test once; update(dict) would add the booleans
             failures.update(name for name, ok in outcomes.items() if not ok)
             failed = sorted(name for name, ok in outcomes.items() if not ok)
-            print(f"round {number}/{args.rounds}: {len(outcomes)} tests, {len(failed)} failed "
-                  f"({time.monotonic() - started:.0f} s, full suites beside: {suites[0]}) {' '.join(failed)}",
-                  flush=True)
-    report = {"rounds": args.rounds, "moments_per_engine": args.moments, "load": not args.no_load,
-              "seconds": round(time.monotonic() - started), "runs": dict(runs), "failures": dict(failures)}
+            print(
+                f"round {number}/{args.rounds}: {len(outcomes)} tests, {len(failed)} failed "
+                f"({time.monotonic() - started:.0f} s, full suites beside: {suites[0]}) {' '.join(failed)}",
+                flush=True,
+            )
+    report = {
+        "rounds": args.rounds,
+        "moments_per_engine": args.moments,
+        "load": not args.no_load,
+        "seconds": round(time.monotonic() - started),
+        "runs": dict(runs),
+        "failures": dict(failures),
+    }
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -69,14 +82,32 @@ def _round(moments: int, workers: int) -> dict[str, bool]:
         log = REPO / ".stress" / f"round-{time.strftime('%H%M%S')}.log"  # what pytest said, for the failures
         log.parent.mkdir(exist_ok=True)
         with log.open("w") as out:
-            subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(workers),
-                            f"--junitxml={report}", *STRESSED], cwd=REPO,
-                           env={**os.environ, MOMENTS_VAR: str(moments)}, stdout=out, stderr=subprocess.STDOUT,
-                           check=False)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "-n",
+                    str(workers),
+                    f"--junitxml={report}",
+                    *STRESSED,
+                ],
+                cwd=REPO,
+                env={**os.environ, MOMENTS_VAR: str(moments)},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
         if not report.exists():
             return {"(pytest did not run)": False}
-        return {f"{case.get('classname')}::{case.get('name')}": not case.findall("failure") + case.findall("error")
-                for case in ET.parse(report).iter("testcase") if not case.findall("skipped")}
+        return {
+            f"{case.get('classname')}::{case.get('name')}": not case.findall("failure") + case.findall("error")
+            for case in ET.parse(report).iter("testcase")
+            if not case.findall("skipped")
+        }
 
 
 @contextmanager
@@ -93,9 +124,15 @@ def _load(wanted: bool) -> Iterator[list[int]]:
         while not stop.is_set():
             if not suite or suite[-1].poll() is not None:
                 started[0] += 1
-                suite.append(subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                              start_new_session=True))
+                suite.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                        cwd=REPO,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                )
             stop.wait(1)
 
     keeper = threading.Thread(target=keep_running, daemon=True)

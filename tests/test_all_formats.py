@@ -38,8 +38,10 @@ EXPECTED = {
     "feedjsonp-label_zxce3.blogspot.com_2020.js": ("imported", 5, 0),
     "feedjson-comments-empty_wayyvgh.blogspot.com_2025.json": ("imported", 0, 0),  # a blog without comments
     "SOURCES.md": ("failed", 0, 0),  # the samples' provenance, not a blog page
-    **{path.name: ("imported", posts, comments) for path, posts, comments in zip(
-        SEED_FILES, (1, 1, 1, 1, 3), (23, 32, 22, 19, 0), strict=True)},
+    **{
+        path.name: ("imported", posts, comments)
+        for path, posts, comments in zip(SEED_FILES, (1, 1, 1, 1, 3), (23, 32, 22, 19, 0), strict=True)
+    },
 }
 
 
@@ -49,10 +51,11 @@ def test_every_sample_and_seed_in_one_run(db_url: str) -> None:
     assert result.exit_code == 1  # two files failed, each with a one-line reason, and the rest went in
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 2
     statuses = [status for status, _, _ in EXPECTED.values()]
-    assert summary["sources"] == {name: statuses.count(name) for name in ("imported", "unchanged", "partial",
-                                                                          "failed")}
+    assert summary["sources"] == {name: statuses.count(name) for name in ("imported", "unchanged", "partial", "failed")}
     assert summary["entities"]["posts"]["inserted"] == sum(posts for _, posts, _ in EXPECTED.values())
     assert summary["entities"]["comments"]["inserted"] == sum(comments for _, _, comments in EXPECTED.values())
     assert summary["waiting"] == 1 + 16  # Takeout's reply, and the lafuite feed's comments
     assert sorted(f["locator"].rsplit("/", 1)[-1] for f in summary["failures"]) == [
-        "SOURCES.md", "classic-export_pelican-fixture.xml"]
+        "SOURCES.md",
+        "classic-export_pelican-fixture.xml",
+    ]

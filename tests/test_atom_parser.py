@@ -42,19 +42,27 @@ def parse_xml(xml: str, options: ParseOptions = ParseOptions()) -> list[object]:
 
 
 def by_id(entries: list[object], blogger_id: str) -> object:
-    return next(e for e in entries if (getattr(e, "blogger_id", None) or
-                                       getattr(getattr(e, "comment", None), "blogger_id", None)) == blogger_id)
+    return next(
+        e
+        for e in entries
+        if (getattr(e, "blogger_id", None) or getattr(getattr(e, "comment", None), "blogger_id", None)) == blogger_id
+    )
 
 
 def test_classic_export_entries() -> None:
     document, entries = parse_file(WGDD)
     assert (document.format, document.kind, document.source_rank) == ("atom", "classic", 4)
-    assert document.blog == BlogRecord(blogger_id="4131419324726672281", url="http://www.wgdd.de/",
-                                       title="[erfahrungen, meinungen, halluzinationen]")
+    assert document.blog == BlogRecord(
+        blogger_id="4131419324726672281", url="http://www.wgdd.de/", title="[erfahrungen, meinungen, halluzinationen]"
+    )
     posts = [e for e in entries if isinstance(e, PostRecord)]
     comments = [e for e in entries if isinstance(e, LooseComment)]
-    assert Counter((p.kind, p.status) for p in posts) == {("post", "live"): 118, ("post", "draft"): 11,
-                                                          ("page", "live"): 5, ("page", "draft"): 6}
+    assert Counter((p.kind, p.status) for p in posts) == {
+        ("post", "live"): 118,
+        ("post", "draft"): 11,
+        ("page", "live"): 5,
+        ("page", "draft"): 6,
+    }
     assert len(comments) == 108
     assert sum(c.parent_blogger_id is not None for c in comments) == 28
     assert sum(c.comment.is_removed for c in comments) == 2
@@ -91,20 +99,33 @@ def test_classic_comment_and_reply_as_whole_records() -> None:
     _, entries = parse_file(WGDD)
     post_url = "http://www.wgdd.de/2013/06/idea-new-toy-ein-neues-spielzeug-hp.html"
     assert by_id(entries, "7210422196860940744") == LooseComment(
-        post_blogger_id="5969061587102908478", parent_blogger_id=None,
+        post_blogger_id="5969061587102908478",
+        parent_blogger_id=None,
         comment=CommentRecord(
-            body_text="Wie sieht es mit dem Energieverbrauch aus?", author=AuthorRecord("Anonymous"),
-            published_at=datetime(2013, 6, 30, 0, 35, 24, 363000, tzinfo=PLUS_TWO), utc_offset_minutes=120,
-            display_time="June 30, 2013 at 12:35 AM", blogger_id="7210422196860940744", url=f"{post_url}?showComment=1372545324363#c7210422196860940744"))
+            body_text="Wie sieht es mit dem Energieverbrauch aus?",
+            author=AuthorRecord("Anonymous"),
+            published_at=datetime(2013, 6, 30, 0, 35, 24, 363000, tzinfo=PLUS_TWO),
+            utc_offset_minutes=120,
+            display_time="June 30, 2013 at 12:35 AM",
+            blogger_id="7210422196860940744",
+            url=f"{post_url}?showComment=1372545324363#c7210422196860940744",
+        ),
+    )
     assert by_id(entries, "2084380682146809651") == LooseComment(
-        post_blogger_id="5969061587102908478", parent_blogger_id="7210422196860940744",
+        post_blogger_id="5969061587102908478",
+        parent_blogger_id="7210422196860940744",
         comment=CommentRecord(
             body_text="Den messe ich später noch. Sobald ich die Werte habe, werde ich sie auch veröffentlichen. "
-                      "Hier hat sich ein Nutzer mit maximalem Stromsparen beschäftigt. Weitere Hinweise gibt es im "
-                      "Sammelthread.",
-            author=DANIEL, published_at=datetime(2013, 6, 30, 12, 56, 54, 2000, tzinfo=PLUS_TWO),
-            utc_offset_minutes=120, display_time="June 30, 2013 at 12:56 PM", blogger_id="2084380682146809651",
-            url=f"{post_url}?showComment=1372589814002#c2084380682146809651"))
+            "Hier hat sich ein Nutzer mit maximalem Stromsparen beschäftigt. Weitere Hinweise gibt es im "
+            "Sammelthread.",
+            author=DANIEL,
+            published_at=datetime(2013, 6, 30, 12, 56, 54, 2000, tzinfo=PLUS_TWO),
+            utc_offset_minutes=120,
+            display_time="June 30, 2013 at 12:56 PM",
+            blogger_id="2084380682146809651",
+            url=f"{post_url}?showComment=1372589814002#c2084380682146809651",
+        ),
+    )
 
 
 def test_removed_comments_keep_their_marker_text() -> None:
@@ -130,15 +151,37 @@ def test_takeout_excerpt() -> None:
     assert document.blog == BlogRecord(blogger_id="1772110240684732490", title="Epistemic Forge")
     comment, post = entries
     assert comment == LooseComment(
-        post_blogger_id="8289109074917835702", parent_blogger_id="1167499759047042981",
-        comment=CommentRecord(body_text="Thanks bud! :)", author=AuthorRecord("Anonymous"),
-                              published_at=datetime(2026, 5, 28, 17, 43, 15, 634000, tzinfo=UTC),
-                              blogger_id="95353496935709413"))
+        post_blogger_id="8289109074917835702",
+        parent_blogger_id="1167499759047042981",
+        comment=CommentRecord(
+            body_text="Thanks bud! :)",
+            author=AuthorRecord("Anonymous"),
+            published_at=datetime(2026, 5, 28, 17, 43, 15, 634000, tzinfo=UTC),
+            blogger_id="95353496935709413",
+        ),
+    )
     assert isinstance(post, PostRecord)
-    assert (post.title, post.published_on, post.published_at, post.utc_offset_minutes, post.url, post.status,
-            post.kind, post.blogger_id, post.author) == (
-        "Meaning of life", date(2026, 1, 2), datetime(2026, 1, 2, 22, 40, 0, 434000, tzinfo=UTC), None,
-        "/2026/01/meaning-of-life.html", "live", "post", "9211582682156323516", AuthorRecord("EpistemicForge"))
+    assert (
+        post.title,
+        post.published_on,
+        post.published_at,
+        post.utc_offset_minutes,
+        post.url,
+        post.status,
+        post.kind,
+        post.blogger_id,
+        post.author,
+    ) == (
+        "Meaning of life",
+        date(2026, 1, 2),
+        datetime(2026, 1, 2, 22, 40, 0, 434000, tzinfo=UTC),
+        None,
+        "/2026/01/meaning-of-life.html",
+        "live",
+        "post",
+        "9211582682156323516",
+        AuthorRecord("EpistemicForge"),
+    )
     assert post.labels == ("meaning of life", "entropy", "thermodynamics")
     assert post.body_text.startswith("Good is whatever slows entropy — whatever preserves low-entropy structure")
 
@@ -159,52 +202,87 @@ COMMENT = """<entry><id>tag:blogger.com,1999:blog-1.post-{id}</id>
 <published>2020-01-01T00:00:00Z</published></entry>"""
 
 
-@pytest.mark.parametrize("reply", ["", "<blogger:inReplyTo/>", "<blogger:inReplyTo>tag:blogger.com,1999:"
-                                                               "blog-1.post-10</blogger:inReplyTo>"])
+@pytest.mark.parametrize(
+    "reply", ["", "<blogger:inReplyTo/>", "<blogger:inReplyTo>tag:blogger.com,1999:blog-1.post-10</blogger:inReplyTo>"]
+)
 def test_takeout_top_level_comment_in_every_observed_form(reply: str) -> None:
     (comment,) = parse_xml(TAKEOUT.format(entries=COMMENT.format(id=11, reply=reply)))
     assert isinstance(comment, LooseComment) and comment.parent_blogger_id is None
 
 
 def test_a_takeout_draft_never_published_takes_its_creation_time() -> None:
-    (draft,) = parse_xml(TAKEOUT.format(entries=(
-        "<entry><id>tag:blogger.com,1999:blog-1.post-7</id><blogger:type>POST</blogger:type>"
-        "<blogger:status>DRAFT</blogger:status><title></title><content type='html'></content>"
-        "<blogger:created>2021-03-04T05:06:07.890Z</blogger:created><published></published></entry>")))
+    (draft,) = parse_xml(
+        TAKEOUT.format(
+            entries=(
+                "<entry><id>tag:blogger.com,1999:blog-1.post-7</id><blogger:type>POST</blogger:type>"
+                "<blogger:status>DRAFT</blogger:status><title></title><content type='html'></content>"
+                "<blogger:created>2021-03-04T05:06:07.890Z</blogger:created><published></published></entry>"
+            )
+        )
+    )
     assert isinstance(draft, PostRecord)
     assert (draft.published_at, draft.status, draft.edited_at) == (
-        datetime(2021, 3, 4, 5, 6, 7, 890000, tzinfo=UTC), "draft", None)
+        datetime(2021, 3, 4, 5, 6, 7, 890000, tzinfo=UTC),
+        "draft",
+        None,
+    )
 
 
 def test_takeout_statuses_and_unknown_kinds() -> None:
-    post = ("<entry><id>tag:blogger.com,1999:blog-1.post-{id}</id><blogger:type>{kind}</blogger:type>"
-            "<blogger:status>{status}</blogger:status><title>T</title><content type='html'>b</content>"
-            "<published>2020-01-01T00:00:00Z</published>{trashed}</entry>")
-    entries = parse_xml(TAKEOUT.format(entries="".join([
-        post.format(id=1, kind="POST", status="DRAFT", trashed=""),
-        post.format(id=2, kind="PAGE", status="SOFT_TRASHED", trashed="<blogger:trashed/>"),
-        post.format(id=3, kind="POST", status="LIVE", trashed="<blogger:trashed>2021-01-01T00:00:00Z</blogger:trashed>"),
-        post.format(id=4, kind="POST", status="SCHEDULED", trashed=""),
-        post.format(id=5, kind="POLL", status="LIVE", trashed=""),
-    ])))
+    post = (
+        "<entry><id>tag:blogger.com,1999:blog-1.post-{id}</id><blogger:type>{kind}</blogger:type>"
+        "<blogger:status>{status}</blogger:status><title>T</title><content type='html'>b</content>"
+        "<published>2020-01-01T00:00:00Z</published>{trashed}</entry>"
+    )
+    entries = parse_xml(
+        TAKEOUT.format(
+            entries="".join(
+                [
+                    post.format(id=1, kind="POST", status="DRAFT", trashed=""),
+                    post.format(id=2, kind="PAGE", status="SOFT_TRASHED", trashed="<blogger:trashed/>"),
+                    post.format(
+                        id=3,
+                        kind="POST",
+                        status="LIVE",
+                        trashed="<blogger:trashed>2021-01-01T00:00:00Z</blogger:trashed>",
+                    ),
+                    post.format(id=4, kind="POST", status="SCHEDULED", trashed=""),
+                    post.format(id=5, kind="POLL", status="LIVE", trashed=""),
+                ]
+            )
+        )
+    )
     assert [(e.kind, e.status) if isinstance(e, PostRecord) else e for e in entries] == [
-        ("post", "draft"), ("page", "trashed"), ("post", "trashed"), ("post", "scheduled"), SkippedEntry("poll")]
+        ("post", "draft"),
+        ("page", "trashed"),
+        ("post", "trashed"),
+        ("post", "scheduled"),
+        SkippedEntry("poll"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("xml", "message"),
     [
-        ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-         '<feed xmlns="http://www.w3.org/2005/Atom">&lol2;</feed>',
-         "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"),
-        ('<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
-         '<feed xmlns="http://www.w3.org/2005/Atom"><title>&secret;</title></feed>',
-         "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"),
-        ('<?xml version="1.0"?><!DOCTYPE feed SYSTEM "http://127.0.0.1:9/evil.dtd">'
-         '<feed xmlns="http://www.w3.org/2005/Atom"/>',
-         "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"),
-        ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id></feed>',
-         "fixture.xml:1: not well-formed XML: mismatched tag"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            '<feed xmlns="http://www.w3.org/2005/Atom">&lol2;</feed>',
+            "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+            '<feed xmlns="http://www.w3.org/2005/Atom"><title>&secret;</title></feed>',
+            "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE feed SYSTEM "http://127.0.0.1:9/evil.dtd">'
+            '<feed xmlns="http://www.w3.org/2005/Atom"/>',
+            "fixture.xml: refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has",
+        ),
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id></feed>',
+            "fixture.xml:1: not well-formed XML: mismatched tag",
+        ),
         ('<rss version="2.0"><channel/></rss>', "fixture.xml: not an Atom feed: the document is <rss>"),
     ],
     ids=["billion-laughs", "external-entity", "external-dtd", "cut-off", "not-atom"],
@@ -218,5 +296,7 @@ def test_hostile_or_broken_xml_is_refused(xml: str, message: str) -> None:
 def test_the_pelican_fixture_fails_naming_the_xml_error() -> None:
     with pytest.raises(ParseError) as caught:
         parse_file(FORMATS / "classic-export_pelican-fixture.xml")
-    assert str(caught.value) == f"{FORMATS / 'classic-export_pelican-fixture.xml'}:973: not well-formed XML: " \
-                                "unbound prefix"
+    assert (
+        str(caught.value) == f"{FORMATS / 'classic-export_pelican-fixture.xml'}:973: not well-formed XML: "
+        "unbound prefix"
+    )

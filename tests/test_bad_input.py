@@ -38,21 +38,38 @@ def test_bad_files_fail_alone_with_one_line_each(crawl: Path, db_url: str) -> No
         f"error: {crawl / 'notes.txt'}:1: no post found: no date line such as 'Saturday, 7 February 2015'",
     ]
     assert result.stdout.startswith("8 sources: 5 imported, 0 unchanged, 3 failed; new: ")
-    failed = query(db_url, "SELECT locator, status, format, error FROM sources WHERE status = 'failed' "
-                           "ORDER BY locator")
+    failed = query(
+        db_url, "SELECT locator, status, format, error FROM sources WHERE status = 'failed' ORDER BY locator"
+    )
     assert failed == [
-        {"locator": str(crawl / "empty.txt"), "status": "failed", "format": None,
-         "error": f"{crawl / 'empty.txt'}: empty file"},
-        {"locator": str(crawl / "image.png"), "status": "failed", "format": None,
-         "error": f"{crawl / 'image.png'}: binary file: not a text rendering, saved page or export"},
-        {"locator": str(crawl / "notes.txt"), "status": "failed", "format": "text",
-         "error": f"{crawl / 'notes.txt'}:1: no post found: no date line such as 'Saturday, 7 February 2015'"},
+        {
+            "locator": str(crawl / "empty.txt"),
+            "status": "failed",
+            "format": None,
+            "error": f"{crawl / 'empty.txt'}: empty file",
+        },
+        {
+            "locator": str(crawl / "image.png"),
+            "status": "failed",
+            "format": None,
+            "error": f"{crawl / 'image.png'}: binary file: not a text rendering, saved page or export",
+        },
+        {
+            "locator": str(crawl / "notes.txt"),
+            "status": "failed",
+            "format": "text",
+            "error": f"{crawl / 'notes.txt'}:1: no post found: no date line such as 'Saturday, 7 February 2015'",
+        },
     ]
-    (counts,) = query(db_url, "SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM comments) AS c, "
-                              "(SELECT count(*) FROM sources WHERE status = 'imported') AS imported")
+    (counts,) = query(
+        db_url,
+        "SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM comments) AS c, "
+        "(SELECT count(*) FROM sources WHERE status = 'imported') AS imported",
+    )
     assert counts == {"posts": 7, "c": 96, "imported": 5}
     assert query(db_url, "SELECT status, sources_imported, sources_failed FROM import_runs") == [
-        {"status": "failed", "sources_imported": 5, "sources_failed": 3}]
+        {"status": "failed", "sources_imported": 5, "sources_failed": 3}
+    ]
     assert_database_sound(db_url)
 
 
@@ -67,8 +84,7 @@ def test_failed_sources_are_retried_and_still_fail(crawl: Path, db_url: str) -> 
 
 def test_a_file_that_fails_half_way_writes_nothing(tmp_path: Path, db_url: str) -> None:
     page = tmp_path / "label-page.txt"
-    page.write_text("Tuesday, 21 May 2019\n\nThe Reality\n\nA body.\n\n  1. A comment.\n\n"
-                    "Monday, 20 May 2019\n\n")
+    page.write_text("Tuesday, 21 May 2019\n\nThe Reality\n\nA body.\n\n  1. A comment.\n\nMonday, 20 May 2019\n\n")
     result = run("import", page, SEEDS / "003_98f9d70e718b516f.txt", "--db", db_url)
     assert result.exit_code == 1
     assert result.stderr == f"error: {page}:9: date line with no post after it\n"
@@ -78,9 +94,10 @@ def test_a_file_that_fails_half_way_writes_nothing(tmp_path: Path, db_url: str) 
 
 # A real refusal, late in one source: a trigger on SQLite, a check constraint on the servers.
 REFUSALS = {
-    "sqlite": "CREATE TRIGGER refused_by_test BEFORE INSERT ON comments WHEN NEW.body_text LIKE 'Interserve have lost%' "
-              "BEGIN SELECT RAISE(ABORT, 'refused_by_test'); END",
-    "postgresql": "ALTER TABLE comments ADD CONSTRAINT refused_by_test CHECK (body_text NOT LIKE 'Interserve have lost%')",
+    "sqlite": "CREATE TRIGGER refused_by_test BEFORE INSERT ON comments "
+    "WHEN NEW.body_text LIKE 'Interserve have lost%' BEGIN SELECT RAISE(ABORT, 'refused_by_test'); END",
+    "postgresql": "ALTER TABLE comments ADD CONSTRAINT refused_by_test "
+    "CHECK (body_text NOT LIKE 'Interserve have lost%')",
     "mysql": "ALTER TABLE comments ADD CONSTRAINT refused_by_test CHECK (body_text NOT LIKE 'Interserve have lost%')",
 }
 
@@ -98,7 +115,8 @@ def test_a_source_the_database_refuses_is_rolled_back_whole(engine_name: str, db
     assert line.startswith(f"error: {masterclass}: the database refused it: ") and "refused_by_test" in line
     assert query(db_url, "SELECT count(*) AS n FROM posts WHERE title = 'Probation Masterclass'") == [{"n": 0}]
     assert query(db_url, "SELECT count(*) AS posts, (SELECT count(*) FROM comments) AS comments FROM posts") == [
-        {"posts": 6, "comments": 96 - 32}]
+        {"posts": 6, "comments": 96 - 32}
+    ]
     assert query(db_url, "SELECT status FROM sources WHERE locator = ?", str(masterclass)) == [{"status": "failed"}]
     assert_database_sound(db_url)
 
@@ -123,6 +141,7 @@ def test_a_parser_bug_fails_its_source_only(monkeypatch: pytest.MonkeyPatch, db_
     result = run("import", SEEDS, "--db", db_url)
     (guest,) = SEEDS.glob("003_*.txt")
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {guest}: parser failed (IndexError: list index out of range); "
-                             "please report this file\n")
+    assert result.stderr == (
+        f"error: {guest}: parser failed (IndexError: list index out of range); please report this file\n"
+    )
     assert query(db_url, "SELECT count(*) AS n FROM posts") == [{"n": 6}]

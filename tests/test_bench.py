@@ -12,14 +12,32 @@ import pytest
 
 from tests.conftest import REPO, server_admin_url
 
-KEYS = {"format", "engine", "comments", "seconds", "rate", "floor_rate", "ratio", "noop_fraction",
-        "changed_fraction", "peak_rss_mb", "jobs", "parse_seconds", "insert_seconds"}
+KEYS = {
+    "format",
+    "engine",
+    "comments",
+    "seconds",
+    "rate",
+    "floor_rate",
+    "ratio",
+    "noop_fraction",
+    "changed_fraction",
+    "peak_rss_mb",
+    "jobs",
+    "parse_seconds",
+    "insert_seconds",
+}
 POSTS = 4
 
 
 def bench(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "tests.perf.bench", "--posts", str(POSTS), "--json", *args],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.perf.bench", "--posts", str(POSTS), "--json", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     table, report = done.stdout.strip().splitlines()[:-1], json.loads(done.stdout.strip().splitlines()[-1])
     assert table[0].split()[:3] == ["format", "engine", "jobs"]
@@ -32,7 +50,11 @@ def test_every_format_is_measured_with_its_floors() -> None:
     assert report["size"] == f"{POSTS} posts"
     results = report["results"]
     assert [(r["format"], r["engine"], r["jobs"]) for r in results] == [
-        ("text", "sqlite", 2), ("html", "sqlite", 2), ("html", "sqlite", 1), ("atom", "sqlite", 2)]
+        ("text", "sqlite", 2),
+        ("html", "sqlite", 2),
+        ("html", "sqlite", 1),
+        ("atom", "sqlite", 2),
+    ]
     comments = {r["comments"] for r in results}
     assert len(comments) == 1 and comments.pop() > 0  # every form of the blog holds the same comments
     for r in results:

@@ -38,8 +38,9 @@ def copy_with(tmp_path: Path, name: str, blog_id: str = BLOG_ID, home: str | Non
 
 
 @pytest.mark.parametrize("order", ["original first", "copy first"])
-def test_two_exports_of_two_blogs_linked_to_www_blogger_com_are_two_blogs(tmp_path: Path, db_url: str,
-                                                                          order: str) -> None:
+def test_two_exports_of_two_blogs_linked_to_www_blogger_com_are_two_blogs(
+    tmp_path: Path, db_url: str, order: str
+) -> None:
     copy = copy_with(tmp_path, "other-blog.xml", OTHER_ID)
     sources = [EXPORT_2008, copy] if order == "original first" else [copy, EXPORT_2008]
     for source in sources:
@@ -48,10 +49,12 @@ def test_two_exports_of_two_blogs_linked_to_www_blogger_com_are_two_blogs(tmp_pa
     home = "http://www.blogger.com/blogspot/jjsfavoritethings/"
     assert query(db_url, BLOGS) == [
         {"key": f"blogger-{BLOG_ID}", "blogger_id": BLOG_ID, "url": home, "title": "JJ's Favorite Things"},
-        {"key": f"blogger-{OTHER_ID}", "blogger_id": OTHER_ID, "url": home, "title": "JJ's Favorite Things"}]
+        {"key": f"blogger-{OTHER_ID}", "blogger_id": OTHER_ID, "url": home, "title": "JJ's Favorite Things"},
+    ]
     assert query(db_url, PER_BLOG) == [
         {"key": f"blogger-{BLOG_ID}", "posts": 4, "comments": 3, "labels": 4},
-        {"key": f"blogger-{OTHER_ID}", "posts": 4, "comments": 3, "labels": 4}]
+        {"key": f"blogger-{OTHER_ID}", "posts": 4, "comments": 3, "labels": 4},
+    ]
 
 
 def test_either_order_leaves_the_same_database(tmp_path: Path, new_db) -> None:  # type: ignore[no-untyped-def]
@@ -76,15 +79,19 @@ def test_a_source_whose_blog_id_contradicts_its_blog_is_refused(tmp_path: Path, 
     before = query(db_url, PER_BLOG), raw_dump(db_url)["posts"]
     refused = run("import", second, "--db", db_url)
     kept, other = (BLOG_ID, OTHER_ID) if first is original else (OTHER_ID, BLOG_ID)
-    reason = (f"{second}: refused: its blog id {other} is not that of the blog 'jjsfavoritethings.blogspot.com' "
-              f"that its address names (blog id {kept}); a blog id never changes")
+    reason = (
+        f"{second}: refused: its blog id {other} is not that of the blog 'jjsfavoritethings.blogspot.com' "
+        f"that its address names (blog id {kept}); a blog id never changes"
+    )
     assert (refused.exit_code, refused.stderr) == (1, f"error: {reason}\n")
     assert (query(db_url, PER_BLOG), raw_dump(db_url)["posts"]) == before
     assert query(db_url, BLOGS) == [
-        {"key": "jjsfavoritethings.blogspot.com", "blogger_id": kept, "url": host, "title": "JJ's Favorite Things"}]
+        {"key": "jjsfavoritethings.blogspot.com", "blogger_id": kept, "url": host, "title": "JJ's Favorite Things"}
+    ]
     assert query(db_url, "SELECT locator, status, error FROM sources ORDER BY id") == [
         {"locator": str(first), "status": "imported", "error": None},
-        {"locator": str(second), "status": "failed", "error": reason}]
+        {"locator": str(second), "status": "failed", "error": reason},
+    ]
 
 
 def test_a_blog_named_by_blog_option_keeps_its_blog_id(tmp_path: Path, db_url: str) -> None:
@@ -92,9 +99,10 @@ def test_a_blog_named_by_blog_option_keeps_its_blog_id(tmp_path: Path, db_url: s
     assert run("import", EXPORT_2008, "--blog", "jj", "--db", db_url).exit_code == 0
     refused = run("import", copy, "--blog", "jj", "--db", db_url)
     assert (refused.exit_code, refused.stderr) == (
-        1, f"error: {copy}: refused: its blog id {OTHER_ID} is not that of the blog 'jj' that --blog names "
-           f"(blog id {BLOG_ID}); a blog id never changes\n")
+        1,
+        f"error: {copy}: refused: its blog id {OTHER_ID} is not that of the blog 'jj' that --blog names "
+        f"(blog id {BLOG_ID}); a blog id never changes\n",
+    )
     # Named apart, it is a blog of its own.
     assert run("import", copy, "--blog", "jj-copy", "--db", db_url).exit_code == 0
     assert [(r["key"], r["blogger_id"]) for r in query(db_url, BLOGS)] == [("jj", BLOG_ID), ("jj-copy", OTHER_ID)]
-

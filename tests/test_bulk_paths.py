@@ -32,24 +32,53 @@ def engine(db_url: str) -> Iterator[Engine]:
 def _post(conn: Connection) -> int:
     stamps = {"created_at": NOW, "updated_at": NOW}
     blog_id = conn.execute(Blog.__table__.insert().values(key="b", **stamps)).inserted_primary_key[0]
-    return int(conn.execute(Post.__table__.insert().values(
-        blog_id=blog_id, key="p", title="t", published_on=NOW.date(), body_text="b", source_rank=1, kind="post",
-        status="live", **stamps)).inserted_primary_key[0])
+    return int(
+        conn.execute(
+            Post.__table__.insert().values(
+                blog_id=blog_id,
+                key="p",
+                title="t",
+                published_on=NOW.date(),
+                body_text="b",
+                source_rank=1,
+                kind="post",
+                status="live",
+                **stamps,
+            )
+        ).inserted_primary_key[0]
+    )
 
 
 def _comments(post_id: int, count: int, first: int = 0) -> list[dict[str, object]]:
     """Top-level comments: the odd ones with a time in UTC+2 (stored as UTC), quotes and tabs in the text."""
-    return [{"post_id": post_id, "key": f"k{n:03d}", "depth": 0, "position": n, "path": f"{n:04d}",
-             "published_at": datetime(2020, 6, 5, 23, 30, tzinfo=BERLIN) + timedelta(minutes=n) if n % 2 else None,
-             "body_text": f"it's \"{n}\"\tthen\\n a new line\n'); DROP TABLE posts;--", "is_removed": n == 3,
-             "source_rank": 1, "created_at": NOW, "updated_at": NOW} for n in range(first, first + count)]
+    return [
+        {
+            "post_id": post_id,
+            "key": f"k{n:03d}",
+            "depth": 0,
+            "position": n,
+            "path": f"{n:04d}",
+            "published_at": datetime(2020, 6, 5, 23, 30, tzinfo=BERLIN) + timedelta(minutes=n) if n % 2 else None,
+            "body_text": f"it's \"{n}\"\tthen\\n a new line\n'); DROP TABLE posts;--",
+            "is_removed": n == 3,
+            "source_rank": 1,
+            "created_at": NOW,
+            "updated_at": NOW,
+        }
+        for n in range(first, first + count)
+    ]
 
 
 def _stored(conn: Connection, post_id: int) -> list[tuple[object, ...]]:
     table = Comment.__table__
-    return [tuple(row) for row in conn.execute(
-        select(table.c.key, table.c.position, table.c.published_at, table.c.body_text, table.c.is_removed)
-        .where(table.c.post_id == post_id).order_by(table.c.key))]
+    return [
+        tuple(row)
+        for row in conn.execute(
+            select(table.c.key, table.c.position, table.c.published_at, table.c.body_text, table.c.is_removed)
+            .where(table.c.post_id == post_id)
+            .order_by(table.c.key)
+        )
+    ]
 
 
 @pytest.mark.parametrize("count", [sql.COPY_FROM - 1, sql.COPY_FROM, 3 * sql.COPY_FROM])
@@ -60,9 +89,16 @@ def test_insert_rows_stores_exactly_the_values_given(engine: Engine, count: int)
         sql.insert_rows(conn, Comment.__table__, _comments(post_id, count))
     with engine.connect() as conn:
         stored = _stored(conn, post_id)
-    assert stored == [(f"k{n:03d}", n, (datetime(2020, 6, 5, 21, 30, tzinfo=UTC) + timedelta(minutes=n)
-                                        if n % 2 else None),
-                       f"it's \"{n}\"\tthen\\n a new line\n'); DROP TABLE posts;--", n == 3) for n in range(count)]
+    assert stored == [
+        (
+            f"k{n:03d}",
+            n,
+            (datetime(2020, 6, 5, 21, 30, tzinfo=UTC) + timedelta(minutes=n) if n % 2 else None),
+            f"it's \"{n}\"\tthen\\n a new line\n'); DROP TABLE posts;--",
+            n == 3,
+        )
+        for n in range(count)
+    ]
 
 
 def test_a_copy_that_meets_a_stored_row_fails_as_an_insert_would(engine: Engine) -> None:
@@ -101,8 +137,12 @@ def test_a_whole_new_thread_points_at_its_parents_and_threads(engine: Engine, db
     parent is on its post, one level up, and shares its thread; every top-level comment is its own thread."""
     assert run("import", SEEDS, "--db", db_url).exit_code == 0
     with engine.connect() as conn:
-        rows = {row.id: row for row in conn.execute(
-            select(Comment.id, Comment.post_id, Comment.parent_id, Comment.thread_id, Comment.depth, Comment.path))}
+        rows = {
+            row.id: row
+            for row in conn.execute(
+                select(Comment.id, Comment.post_id, Comment.parent_id, Comment.thread_id, Comment.depth, Comment.path)
+            )
+        }
     wrong = []
     for row in rows.values():
         parent = rows.get(row.parent_id)

@@ -36,8 +36,18 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 
 def test_commands_are_the_documented_ones() -> None:
     assert sorted(" ".join(p) for p in all_commands(cli) if p) == [
-        "db", "db check", "db current", "db downgrade", "db history", "db reporting-role", "db upgrade", "import",
-        "runs", "search", "stats"]
+        "db",
+        "db check",
+        "db current",
+        "db downgrade",
+        "db history",
+        "db reporting-role",
+        "db upgrade",
+        "import",
+        "runs",
+        "search",
+        "stats",
+    ]
 
 
 def test_the_commands_doc_has_a_section_for_every_command() -> None:
@@ -65,7 +75,8 @@ def test_the_commands_doc_lists_every_option_of_import() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["import"], ["import", "seeds", "--no-such-option"], ["import", "seeds", "--format", "pdf"], ["nope"]],
+    "args",
+    [["import"], ["import", "seeds", "--no-such-option"], ["import", "seeds", "--format", "pdf"], ["nope"]],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run(*args).exit_code == 2
@@ -89,8 +100,12 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(db_url: str) -> None:
 def on_a_terminal(*args: object) -> tuple[int, str, str]:
     """`blogimport ARGS` with stderr on a pseudo-terminal, as a person at a terminal sees it: (exit, out, err)."""
     controller, terminal = pty.openpty()
-    process = subprocess.Popen([str(Path(sys.executable).with_name("blogimport")), *map(str, args)],
-                               stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("blogimport")), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        stdin=subprocess.DEVNULL,
+    )
     os.close(terminal)
     shown = b""
     while True:
@@ -125,8 +140,22 @@ def test_a_database_that_cannot_be_opened_is_one_line_and_exit_1(tmp_path: Path)
 def test_stats(seeded: str) -> None:
     result = run("stats", "--db", seeded)
     assert result.stdout.splitlines() == [
-        "blogs: 1", "posts: 7", "pages: 0", "drafts: 0", "comments: 96", "top_level_comments: 53", "replies: 43",
-        "removed_comments: 0", "authors: 1", "labels: 1", "post_labels: 3", "mentions: 13", "resolved_mentions: 0",
-        "waiting_comments: 0", "sources: 5", "failed_sources: 0", "import_runs: 1",
+        "blogs: 1",
+        "posts: 7",
+        "pages: 0",
+        "drafts: 0",
+        "comments: 96",
+        "top_level_comments: 53",
+        "replies: 43",
+        "removed_comments: 0",
+        "authors: 1",
+        "labels: 1",
+        "post_labels: 3",
+        "mentions: 13",
+        "resolved_mentions: 0",
+        "waiting_comments: 0",
+        "sources: 5",
+        "failed_sources: 0",
+        "import_runs: 1",
     ]
     assert '"comments": 96' in run("stats", "--db", seeded, "--json").stdout

@@ -51,6 +51,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Manifest:
 
 # --- What the plan says each post holds (the oracle the files are checked against) --------------------------------
 
+
 @dataclass(frozen=True)
 class PlannedPost:
     post: Post
@@ -76,12 +77,20 @@ def planned(seed: int = SEED, count: int = POSTS) -> list[PlannedPost]:
         post = plan_post(blog, number)
         comments = plan_comments(blog, post)
         texts = comment_texts(blog, post, comments)
-        posts.append(PlannedPost(post, [((top, texts[top.index]), [(r, texts[r.index]) for r in replies])
-                                        for top, replies in threads(comments)]))
+        posts.append(
+            PlannedPost(
+                post,
+                [
+                    ((top, texts[top.index]), [(r, texts[r.index]) for r in replies])
+                    for top, replies in threads(comments)
+                ],
+            )
+        )
     return posts
 
 
 # --- Reading the files back with our parsers ---------------------------------------------------------------------
+
 
 @dataclass
 class Parsed:
@@ -90,8 +99,11 @@ class Parsed:
 
     def counts(self) -> dict[str, int]:
         comments: list[tuple[CommentRecord, object]] = [  # (comment, its parent or None)
-            (c, parent) for p in self.posts for top in p.comments
-            for c, parent in ((top, None), *((r, top) for r in top.replies))]
+            (c, parent)
+            for p in self.posts
+            for top in p.comments
+            for c, parent in ((top, None), *((r, top) for r in top.replies))
+        ]
         comments += [(item.comment, item.parent_blogger_id) for item in self.loose]
         return {
             "posts": len(self.posts),
@@ -127,17 +139,23 @@ def parsed(corpus: Manifest) -> dict[str, Parsed]:
 
 
 def manifest_counts(manifest: Manifest, fmt: str) -> dict[str, int]:
-    counts = {key: getattr(manifest, key) for key in ("posts", "comments", "replies", "removed", "mentions",
-                                                      "labels", "post_labels")}
+    counts = {
+        key: getattr(manifest, key)
+        for key in ("posts", "comments", "replies", "removed", "mentions", "labels", "post_labels")
+    }
     return {**counts, "labels": 0, "post_labels": 0} if fmt == "text" else counts  # a post page's text shows none
 
 
 # --- 1. Deterministic ---------------------------------------------------------------------------------------------
 
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file the corpus wrote, by relative path; manifest.json holds timings and paths, so not it."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != "manifest.json"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
 
 
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_content(tmp_path: Path) -> None:
@@ -162,6 +180,7 @@ def test_generating_again_into_the_same_folder_replaces_what_was_there(tmp_path:
 
 
 # --- 2. The parsers read what the manifest says -------------------------------------------------------------------
+
 
 def test_the_small_corpus_has_every_feature_the_tests_rely_on(corpus: Manifest) -> None:
     assert (corpus.size, corpus.posts, corpus.comments) == (f"{POSTS} posts", POSTS, 468)
@@ -194,8 +213,11 @@ def test_each_saved_page_parses_to_its_post_with_ids_times_and_labels(parsed: di
         assert (post.title, post.url, post.labels) == (plan.post.title, plan.post.permalink, plan.post.labels)
         assert post.published_at == datetime.fromtimestamp(plan.post.published_ms / 1000, BLOG_OFFSET)
         assert [(c.body_text, [r.body_text for r in c.replies]) for c in post.comments] == plan.text_tree
-        found = {c.blogger_id: (parent, c.body_text, int(c.published_at.timestamp() * 1000))  # type: ignore[union-attr]
-                 for top in post.comments for c, parent in ((top, None), *((r, top.blogger_id) for r in top.replies))}
+        found = {
+            c.blogger_id: (parent, c.body_text, int(c.published_at.timestamp() * 1000))  # type: ignore[union-attr]
+            for top in post.comments
+            for c, parent in ((top, None), *((r, top.blogger_id) for r in top.replies))
+        }
         assert found == plan.by_id
         assert all(c.utc_offset_minutes == 60 for c in post.comments)  # the displayed clock is the blog's (+01:00)
 
@@ -210,7 +232,10 @@ def test_each_export_holds_every_comment_under_its_post_and_parent(parsed: dict[
         moment = item.comment.published_at
         assert moment is not None
         found[item.post_blogger_id][item.comment.blogger_id or ""] = (
-            item.parent_blogger_id, item.comment.body_text, int(moment.timestamp() * 1000))
+            item.parent_blogger_id,
+            item.comment.body_text,
+            int(moment.timestamp() * 1000),
+        )
     for post_id, plan in plans.items():
         assert found[post_id] == plan.by_id
         assert posts[post_id].labels == plan.post.labels
@@ -231,10 +256,16 @@ def test_a_saved_page_carries_a_real_pages_boilerplate(corpus: Manifest) -> None
     quiet = min(corpus.paths["html"].rglob("*.html"), key=lambda p: p.stat().st_size)  # a post nobody commented on
     page = quiet.read_text(encoding="utf-8")
     assert "<h4>No comments:</h4>" in page
-    for mark in ("_WidgetManager._Init", "css_bundle_v2.css", "id='sidebar-right-1'", "bloggercomments",
-                 "rel='canonical'", "itemprop='blogId'"):
+    for mark in (
+        "_WidgetManager._Init",
+        "css_bundle_v2.css",
+        "id='sidebar-right-1'",
+        "bloggercomments",
+        "rel='canonical'",
+        "itemprop='blogId'",
+    ):
         assert mark in page
-    body = page[page.index("<div class='post-body"):page.index("<div class='post-footer'>")]
+    body = page[page.index("<div class='post-body") : page.index("<div class='post-footer'>")]
     assert len(page) - len(body) > 12_000  # head, sidebar, scripts and styles: a few KB, as on a real page
 
 
@@ -261,13 +292,16 @@ def scalar(url: str, sql: str) -> int:
 
 
 DECLARED = "SELECT count(*) FROM posts WHERE declared_comment_count IS NOT NULL"
-MISDECLARED = (DECLARED + " AND declared_comment_count != (SELECT count(*) FROM comments c WHERE c.post_id = posts.id)")
+MISDECLARED = DECLARED + " AND declared_comment_count != (SELECT count(*) FROM comments c WHERE c.post_id = posts.id)"
 
 
 def comments_per_post(url: str) -> dict[str, int]:
     with sqlite3.connect(db_file(url)) as conn:
-        return dict(conn.execute("SELECT p.blogger_id, count(c.id) FROM posts p LEFT JOIN comments c "
-                                 "ON c.post_id = p.id GROUP BY p.id").fetchall())
+        return dict(
+            conn.execute(
+                "SELECT p.blogger_id, count(c.id) FROM posts p LEFT JOIN comments c ON c.post_id = p.id GROUP BY p.id"
+            ).fetchall()
+        )
 
 
 def import_json(*args: object) -> dict[str, Any]:
@@ -290,8 +324,7 @@ def imported(corpus: Manifest, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_importing_each_form_stores_exactly_the_manifest(imported: dict[str, str], corpus: Manifest,
-                                                         fmt: str) -> None:
+def test_importing_each_form_stores_exactly_the_manifest(imported: dict[str, str], corpus: Manifest, fmt: str) -> None:
     stored = {name: scalar(imported[fmt], sql) for name, sql in COUNT_QUERIES.items()}
     assert stored == manifest_counts(corpus, fmt)
     assert scalar(imported[fmt], "SELECT count(*) FROM comments WHERE depth > 1") == 0
@@ -311,16 +344,20 @@ def test_saved_pages_and_exports_agree_on_every_posts_comments(imported: dict[st
     assert len(set(planned_counts.values())) > 5  # posts differ, so agreeing is not a coincidence
 
 
-def test_mentions_resolve_to_earlier_comments_where_the_times_are_known(imported: dict[str, str],
-                                                                        corpus: Manifest) -> None:
-    resolved = ("SELECT count(*) FROM comment_references r JOIN comments c ON c.id = r.comment_id "
-                "JOIN comments t ON t.id = r.target_comment_id WHERE t.published_at < c.published_at")
+def test_mentions_resolve_to_earlier_comments_where_the_times_are_known(
+    imported: dict[str, str], corpus: Manifest
+) -> None:
+    resolved = (
+        "SELECT count(*) FROM comment_references r JOIN comments c ON c.id = r.comment_id "
+        "JOIN comments t ON t.id = r.target_comment_id WHERE t.published_at < c.published_at"
+    )
     # A few stay unresolved where two comments of a post show the same clock time.
     assert corpus.mentions * 0.9 <= scalar(imported["html"], resolved) <= corpus.mentions
     assert scalar(imported["classic"], resolved) == scalar(imported["html"], resolved)
 
 
 # --- 4. The shape of the blog, from the plan alone ----------------------------------------------------------------
+
 
 def test_a_few_hundred_posts_have_the_asked_for_distribution() -> None:
     stats = plan_statistics(300, seed=SEED)
@@ -354,6 +391,7 @@ def test_every_comment_comes_after_its_post_and_every_reply_after_its_parent() -
 
 
 # --- 5. change_sources --------------------------------------------------------------------------------------------
+
 
 def snapshot(folder: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -394,6 +432,7 @@ def test_reimporting_changed_pages_adds_their_new_comments(corpus: Manifest, tmp
 
 
 # --- The command line ---------------------------------------------------------------------------------------------
+
 
 def test_the_command_prints_one_line_per_format(tmp_path: Path) -> None:
     output = io.StringIO()

@@ -1,7 +1,8 @@
 """Crash safety (issue 8, point 3): an import killed outright (SIGKILL: no handler runs, no rollback is sent) at ten
 random moments, chosen from its observed progress (K sources committed, K drawn from those left), never from the
-seconds since it started: under load the first commit comes late. After each kill the database is sound and holds whole sources only; the import run again after
-the last one reaches exactly the database an uninterrupted import gives. SQLite and PostgreSQL."""
+seconds since it started: under load the first commit comes late. After each kill the database is sound and holds
+whole sources only; the import run again after the last one reaches exactly the database an uninterrupted import
+gives. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ KILLS = 10
 
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"], indirect=True)
 def test_an_import_killed_ten_times_leaves_whole_sources_and_ends_as_one_import(
-    db_url: str, text_corpus: Corpus,
+    db_url: str,
+    text_corpus: Corpus,
 ) -> None:
     assert run("db", "upgrade", "--db", db_url).exit_code == 0  # a kill during schema creation is another story
     moments = random.Random(3)

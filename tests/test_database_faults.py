@@ -31,8 +31,9 @@ def test_a_read_only_database_file_is_refused_and_left_as_it_was(tmp_path: Path)
     assert run("import", SEED_FILES[0], "--db", url).exit_code == 0
     before = raw_dump(url)
     database.chmod(0o444)
-    refused = subprocess.run(as_mode_says([BLOGIMPORT, "import", str(SEEDS), "--db", url]), capture_output=True,
-                             text=True, timeout=120)
+    refused = subprocess.run(
+        as_mode_says([BLOGIMPORT, "import", str(SEEDS), "--db", url]), capture_output=True, text=True, timeout=120
+    )
     assert (refused.returncode, refused.stdout) == (1, "")
     assert refused.stderr == f"Error: cannot write to {url}: attempt to write a readonly database\n"
     assert raw_dump(url) == before
@@ -50,6 +51,7 @@ def test_a_read_only_database_file_is_refused_and_left_as_it_was(tmp_path: Path)
 def sqlite_room(pages: int) -> Iterator[None]:
     """Every SQLite connection opened meanwhile may grow its file to `pages` pages, as a disk with that much room
     left would allow. SQLite keeps max_page_count per connection, never in the file: so it is set as each opens."""
+
     def limit(dbapi_connection: Any, _record: Any) -> None:
         if isinstance(dbapi_connection, sqlite3.Connection):
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
@@ -78,13 +80,15 @@ def test_a_full_disk_stops_the_import_and_the_next_run_completes_it(tmp_path: Pa
     done = text_corpus.files - int(match[1])
     assert full.stdout.startswith(f"{done} of {text_corpus.files} sources: {done} imported, 0 unchanged, 0 failed;")
     assert query(url, "SELECT status, sources_imported FROM import_runs") == [
-        {"status": "failed", "sources_imported": done}]
+        {"status": "failed", "sources_imported": done}
+    ]
     assert_whole_sources(url, text_corpus.reference)
 
     again = run("import", text_corpus.folder, "--db", url)
     assert again.exit_code == 0
-    assert again.stdout.startswith(f"{text_corpus.files} sources: {text_corpus.files - done} imported, {done} "
-                                   "unchanged, 0 failed; ")
+    assert again.stdout.startswith(
+        f"{text_corpus.files} sources: {text_corpus.files - done} imported, {done} unchanged, 0 failed; "
+    )
     assert natural_dump(url) == text_corpus.reference
 
 
@@ -107,7 +111,9 @@ def test_a_server_that_refuses_connections_is_named_in_one_line(server_behind_pr
 
 
 def test_a_server_gone_mid_run_stops_the_import_and_the_next_run_completes_it(
-    server_behind_proxy: tuple[str, Proxy], text_corpus: Corpus, monkeypatch: pytest.MonkeyPatch,
+    server_behind_proxy: tuple[str, Proxy],
+    text_corpus: Corpus,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url, proxy = server_behind_proxy
     proxy.up()
@@ -133,13 +139,15 @@ def test_a_server_gone_mid_run_stops_the_import_and_the_next_run_completes_it(
     assert query(url, "SELECT status FROM import_runs") == [{"status": "running"}]  # the server was not there to hear
     wait_for_state(url, 1, "abandoned")  # ...but the run is shown for what it is once its lease has passed
     (left,) = query(url, "SELECT started_at, heartbeat_at FROM import_runs")
-    assert run("runs", "--db", url).stdout == (f"1\t{left['started_at'][:19]}\t-\tabandoned\t"
-                                               f"last heartbeat {left['heartbeat_at'][:19]}\n")
+    assert run("runs", "--db", url).stdout == (
+        f"1\t{left['started_at'][:19]}\t-\tabandoned\tlast heartbeat {left['heartbeat_at'][:19]}\n"
+    )
     assert_whole_sources(url, text_corpus.reference)
 
     proxy.up()  # the server is back
     again = run("import", text_corpus.folder, "--db", proxy.url)
     assert again.exit_code == 0
-    assert again.stdout.startswith(f"{text_corpus.files} sources: {text_corpus.files - committed} imported, "
-                                   f"{committed} unchanged, 0 failed; ")
+    assert again.stdout.startswith(
+        f"{text_corpus.files} sources: {text_corpus.files - committed} imported, {committed} unchanged, 0 failed; "
+    )
     assert natural_dump(url) == text_corpus.reference

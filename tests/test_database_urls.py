@@ -19,35 +19,31 @@ from blogimport.store import DatabaseURL
 from blogimport.store.schema import HEAD_REVISION
 from tests.conftest import SEEDS, copy_project, run, scratch_database, server_admin_url
 
-SEEDS_SUMMARY = ("5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "
-                 "post_labels 3, comments 96, comment_references 13; updated: none\n")
+SEEDS_SUMMARY = (
+    "5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "
+    "post_labels 3, comments 96, comment_references 13; updated: none\n"
+)
 MYSQL = "pip install 'blogimport[mysql]'"
 POSTGRES = "pip install 'blogimport[postgres]'"
 # Each form as typed, and the one line a blogimport without the extras answers with.
+AT_MYSQL = "root@127.0.0.1:3306/test"
+AT_POSTGRES = "postgres@127.0.0.1:5432/postgres"
 WITHOUT_DRIVERS = {
-    "mysql://root@127.0.0.1:3306/test":
-        f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
-    "mariadb://root@127.0.0.1:3306/test":
-        f"Error: no driver for mariadb+pymysql (No module named 'pymysql'): {MYSQL}",
-    "mysql+pymysql://root@127.0.0.1:3306/test":
-        f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
-    "mysql+mysqldb://root@127.0.0.1:3306/test":
-        f"Error: no driver for mysql+mysqldb (No module named 'MySQLdb'): {MYSQL} and write mysql:// "
-        "(or install MySQLdb)",
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres":
-        f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
-    "postgresql://postgres@127.0.0.1:5432/postgres":
-        f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
-    "postgres://postgres@127.0.0.1:5432/postgres":
-        f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
-    "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres":
-        f"Error: no driver for postgresql+psycopg2 (No module named 'psycopg2'): {POSTGRES} and write "
-        "postgresql:// (or install psycopg2)",
+    f"mysql://{AT_MYSQL}": f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
+    f"mariadb://{AT_MYSQL}": f"Error: no driver for mariadb+pymysql (No module named 'pymysql'): {MYSQL}",
+    f"mysql+pymysql://{AT_MYSQL}": f"Error: no driver for mysql+pymysql (No module named 'pymysql'): {MYSQL}",
+    f"mysql+mysqldb://{AT_MYSQL}": "Error: no driver for mysql+mysqldb (No module named 'MySQLdb'): "
+    f"{MYSQL} and write mysql:// (or install MySQLdb)",
+    f"postgresql+psycopg://{AT_POSTGRES}": "Error: no driver for postgresql+psycopg (No module named 'psycopg'): "
+    f"{POSTGRES}",
+    f"postgresql://{AT_POSTGRES}": f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
+    f"postgres://{AT_POSTGRES}": f"Error: no driver for postgresql+psycopg (No module named 'psycopg'): {POSTGRES}",
+    f"postgresql+psycopg2://{AT_POSTGRES}": "Error: no driver for postgresql+psycopg2 (No module named 'psycopg2'): "
+    f"{POSTGRES} and write postgresql:// (or install psycopg2)",
 }
 # Every command that opens the database; the first two each open it their own way (the import's schema check,
 # Alembic's env.py), and are run with every form of URL.
-COMMANDS = [("import", str(SEEDS)), ("db", "upgrade"), ("stats",), ("search", "Interserve"),
-            ("db", "current")]
+COMMANDS = [("import", str(SEEDS)), ("db", "upgrade"), ("stats",), ("search", "Interserve"), ("db", "current")]
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +55,21 @@ def bare_blogimport(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = top / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
     # This environment's pip installs into the new one: no copy of pip to bootstrap there.
-    installed = subprocess.run([sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q",
-                                "--disable-pip-version-check", project], capture_output=True, text=True)
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            venv / "bin" / "python",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            project,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert installed.returncode == 0, installed.stderr
     return venv / "bin" / "blogimport"
 
@@ -68,14 +77,14 @@ def bare_blogimport(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bare_run(blogimport: Path, folder: Path, *args: str) -> tuple[int, str, str]:
     """`blogimport ARGS` of that environment, in `folder`, without $BLOGIMPORT_DB: (exit code, stdout, stderr)."""
     environment = {key: value for key, value in os.environ.items() if key != "BLOGIMPORT_DB"}
-    done = subprocess.run([blogimport, *args], capture_output=True, text=True, cwd=folder, env=environment,
-                          timeout=60)
+    done = subprocess.run([blogimport, *args], capture_output=True, text=True, cwd=folder, env=environment, timeout=60)
     return done.returncode, done.stdout, done.stderr
 
 
 @pytest.mark.parametrize("url", WITHOUT_DRIVERS)
-def test_without_the_extras_each_url_form_is_one_line_naming_the_extra(bare_blogimport: Path, tmp_path: Path,
-                                                                      url: str) -> None:
+def test_without_the_extras_each_url_form_is_one_line_naming_the_extra(
+    bare_blogimport: Path, tmp_path: Path, url: str
+) -> None:
     for command in COMMANDS[:2]:
         assert bare_run(bare_blogimport, tmp_path, *command, "--db", url) == (1, "", WITHOUT_DRIVERS[url] + "\n")
     assert list(tmp_path.iterdir()) == []
@@ -90,8 +99,10 @@ def test_without_the_extras_every_command_says_so(bare_blogimport: Path, tmp_pat
 def test_the_bare_environment_has_no_driver(bare_blogimport: Path) -> None:
     """The environment above is what it claims to be: blogimport and its base dependencies, no driver."""
     python = bare_blogimport.with_name("python")
-    probe = ("import importlib.util as u; "
-             "print([m for m in ('psycopg', 'psycopg2', 'pymysql', 'MySQLdb') if u.find_spec(m)])")
+    probe = (
+        "import importlib.util as u; "
+        "print([m for m in ('psycopg', 'psycopg2', 'pymysql', 'MySQLdb') if u.find_spec(m)])"
+    )
     assert subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True).stdout == "[]\n"
 
 
@@ -135,8 +146,10 @@ def test_a_url_is_parsed_once_and_shows_itself_without_its_password() -> None:
     """store.DatabaseURL: shown as given, password hidden; blanked in a driver's message; connected to with the
     driver blogimport's extra installs."""
     url = DatabaseURL.parse("postgres://reader:hunter2@db.example:5432/blog")
-    assert (str(url), repr(url)) == ("postgres://reader:***@db.example:5432/blog",
-                                     "DatabaseURL('postgres://reader:***@db.example:5432/blog')")
+    assert (str(url), repr(url)) == (
+        "postgres://reader:***@db.example:5432/blog",
+        "DatabaseURL('postgres://reader:***@db.example:5432/blog')",
+    )
     assert f"cannot open {url}" == "cannot open postgres://reader:***@db.example:5432/blog"
     assert (url.target.drivername, url.backend) == ("postgresql+psycopg", "postgresql")
     refused = OSError('FATAL:  password "hunter2" refused for "reader"\nDETAIL: the second line')

@@ -29,14 +29,23 @@ from tests.test_views import SEED_POSTS
 
 STARTUP_SECONDS = 60
 BROWSER_SECONDS = 90
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def test_the_metadata_file_is_generated_from_the_models() -> None:
-    assert METADATA_FILE.read_text(encoding="utf-8") == as_text(), \
+    assert METADATA_FILE.read_text(encoding="utf-8") == as_text(), (
         "run: python -m blogimport.report.datasette > importer/report/datasette-metadata.json"
+    )
 
 
 @pytest.fixture
@@ -101,8 +110,12 @@ def browse(chromium: str, url: str, screenshot: Path) -> BeautifulSoup:
     common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
     dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=BROWSER_SECONDS)
     assert dom.returncode == 0, dom.stderr
-    shot = subprocess.run([*common, "--window-size=1400,1600", f"--screenshot={screenshot}", url],
-                          capture_output=True, text=True, timeout=BROWSER_SECONDS)
+    shot = subprocess.run(
+        [*common, "--window-size=1400,1600", f"--screenshot={screenshot}", url],
+        capture_output=True,
+        text=True,
+        timeout=BROWSER_SECONDS,
+    )
     assert shot.returncode == 0, shot.stderr
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     return BeautifulSoup(dom.stdout, "html.parser")

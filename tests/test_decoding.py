@@ -45,11 +45,14 @@ def test_nul_characters_are_dropped() -> None:
     assert decoding.decode("a\x00b".encode("utf-16"), "f.txt") == "ab"
 
 
-@pytest.mark.parametrize(("head", "fmt"), [
-    ("Monday, 7 February 2015\n\nTitle\n".encode("utf-16"), "text"),
-    ('<!DOCTYPE html><html><head><meta content="blogger" name="generator"/>'.encode("utf-16"), "html"),
-    (b"Monday, 7 February 2015\n\nTi\x00tle\n", "text"),  # a stray NUL: text all the same
-])
+@pytest.mark.parametrize(
+    ("head", "fmt"),
+    [
+        ("Monday, 7 February 2015\n\nTitle\n".encode("utf-16"), "text"),
+        ('<!DOCTYPE html><html><head><meta content="blogger" name="generator"/>'.encode("utf-16"), "html"),
+        (b"Monday, 7 February 2015\n\nTi\x00tle\n", "text"),  # a stray NUL: text all the same
+    ],
+)
 def test_the_sniffer_reads_text_in_any_of_these_encodings(head: bytes, fmt: str) -> None:
     assert sources.sniff(head, "f") == fmt
 
@@ -78,6 +81,10 @@ def test_a_page_saved_in_another_encoding_imports_as_the_utf8_page_does(tmp_path
     for name in ("original.txt", "saved.txt"):
         url = f"sqlite:///{tmp_path / name}.db"
         assert run("import", tmp_path / name, "--db", url).exit_code == 0
-        dumps.append([query(url, "SELECT key, title, body_text FROM posts"),
-                      query(url, "SELECT key, path, body_text, display_time FROM comments ORDER BY path")])
+        dumps.append(
+            [
+                query(url, "SELECT key, title, body_text FROM posts"),
+                query(url, "SELECT key, path, body_text, display_time FROM comments ORDER BY path"),
+            ]
+        )
     assert dumps[0] == dumps[1] and len(dumps[0][1]) == 19

@@ -34,7 +34,10 @@ def test_a_folder_means_its_files_in_path_order_each_once(tmp_path: Path) -> Non
 def test_paths_are_resolved_so_one_file_named_twice_is_one_source(tmp_path: Path) -> None:
     top = _tree(tmp_path / "crawl")
     assert _names(top, [top / "a" / ".." / "z.txt", top / "a" / "same-as-z.txt", top / "b"]) == [
-        "z.txt", "b/10.txt", "b/2.txt"]
+        "z.txt",
+        "b/10.txt",
+        "b/2.txt",
+    ]
 
 
 def test_a_zip_is_known_by_its_content_whatever_its_name(tmp_path: Path) -> None:
@@ -43,4 +46,6 @@ def test_a_zip_is_known_by_its_content_whatever_its_name(tmp_path: Path) -> None
     with zipfile.ZipFile(top / "export.bin", "w") as archive:
         archive.writestr("Takeout/Blogger/Blogs/A blog/feed.atom", "<feed/>")
         archive.writestr("Takeout/Blogger/Blogs/A blog/notes.txt", "not a feed")
-    assert [s.locator for s in discover([top])] == [f"{top.resolve()}/export.bin!Takeout/Blogger/Blogs/A blog/feed.atom"]
+    assert [s.locator for s in discover([top])] == [
+        f"{top.resolve()}/export.bin!Takeout/Blogger/Blogs/A blog/feed.atom"
+    ]

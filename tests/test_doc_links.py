@@ -74,14 +74,16 @@ def test_readme_links_to_every_doc() -> None:
 
 def test_a_broken_link_or_anchor_is_found(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "other.md").write_text("# Other\n\n## `blogimport import PATH...`\n\n## Same\n\n## Same\n",
-                                                encoding="utf-8")
+    (tmp_path / "docs" / "other.md").write_text(
+        "# Other\n\n## `blogimport import PATH...`\n\n## Same\n\n## Same\n", encoding="utf-8"
+    )
     readme = tmp_path / "README.md"
     readme.write_text(
         "# Top\n\n[fine](docs/other.md#blogimport-import-path) [fine](docs/other.md#same-1) [fine](#top)\n"
         "[web](https://example.org/nope.md) `[code](nope.md)`\n\n```text\n[code](nope.md)\n```\n\n"
         "[gone](docs/gone.md) [no heading](docs/other.md#same-2) [no heading](#nope) [outside](../../etc/passwd)\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert broken_links(readme, tmp_path) == [
         "README.md: docs/gone.md (no such file)",
         "README.md: docs/other.md#same-2 (no such heading)",
@@ -92,7 +94,16 @@ def test_a_broken_link_or_anchor_is_found(tmp_path: Path) -> None:
 
 def test_anchors_follow_githubs_rule() -> None:
     """Literal anchors as GitHub makes them for headings of these docs."""
-    assert sorted(anchors("# What happens to bad input\n## Ctrl-C and SIGTERM\n## `blogimport db upgrade|downgrade "
-                          "REV|current|history|check`\n## Blogger's exports\n## Views\n### Views\n```\n# not one\n```\n"
-                          )) == ["bloggers-exports", "blogimport-db-upgradedowngrade-revcurrenthistorycheck",
-                                 "ctrl-c-and-sigterm", "views", "views-1", "what-happens-to-bad-input"]
+    assert sorted(
+        anchors(
+            "# What happens to bad input\n## Ctrl-C and SIGTERM\n## `blogimport db upgrade|downgrade "
+            "REV|current|history|check`\n## Blogger's exports\n## Views\n### Views\n```\n# not one\n```\n"
+        )
+    ) == [
+        "bloggers-exports",
+        "blogimport-db-upgradedowngrade-revcurrenthistorycheck",
+        "ctrl-c-and-sigterm",
+        "views",
+        "views-1",
+        "what-happens-to-bad-input",
+    ]

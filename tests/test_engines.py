@@ -28,11 +28,17 @@ def test_seeds_give_the_same_rows_as_on_sqlite(server_db_url: str, tmp_path: Pat
 
 def test_every_format_gives_the_same_rows_as_on_sqlite(server_db_url: str, tmp_path: Path) -> None:
     formats = FIXTURES / "formats"
-    inputs = [formats / "classic-export_wgdd.de_2019.xml", formats / "takeout-2018ns_epistemic-forge_excerpt.atom",
-              FIXTURES / "takeout-epistemic-forge-missing-thread.atom", *sorted(formats.glob("html_*.html")),
-              *sorted(FIXTURES.glob("html-*.html")), *sorted(FIXTURES.glob("text-*.txt")),
-              *sorted(formats.glob("publicfeed-*")), *sorted(formats.glob("feedjson*")),
-              *sorted(FIXTURES.glob("api-v3-*"))]
+    inputs = [
+        formats / "classic-export_wgdd.de_2019.xml",
+        formats / "takeout-2018ns_epistemic-forge_excerpt.atom",
+        FIXTURES / "takeout-epistemic-forge-missing-thread.atom",
+        *sorted(formats.glob("html_*.html")),
+        *sorted(FIXTURES.glob("html-*.html")),
+        *sorted(FIXTURES.glob("text-*.txt")),
+        *sorted(formats.glob("publicfeed-*")),
+        *sorted(formats.glob("feedjson*")),
+        *sorted(FIXTURES.glob("api-v3-*")),
+    ]
     reference = f"sqlite:///{tmp_path / 'reference.db'}"
     for url in (reference, server_db_url):
         import_into(url, *inputs)

@@ -15,8 +15,15 @@ from blogimport.report.datasette import METADATA_FILE
 from blogimport.report.schema_doc import END, START
 from tests.conftest import PACKAGE_FOLDERS, REPO, run
 
-NOT_CREATING = [("stats",), ("search", "Interserve"), ("runs",), ("db", "current"), ("db", "history"), ("db", "check"),
-                ("db", "downgrade", "base")]
+NOT_CREATING = [
+    ("stats",),
+    ("search", "Interserve"),
+    ("runs",),
+    ("db", "current"),
+    ("db", "history"),
+    ("db", "check"),
+    ("db", "downgrade", "base"),
+]
 
 
 @pytest.mark.parametrize("command", NOT_CREATING, ids=" ".join)
@@ -24,15 +31,20 @@ def test_a_command_that_only_reads_refuses_a_missing_sqlite_file(tmp_path: Path,
     path = tmp_path / "mistyped.db"
     result = run(*command, "--db", f"sqlite:///{path}")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        1, "", f"Error: no database at {path} (import something first, or check --db)\n")
+        1,
+        "",
+        f"Error: no database at {path} (import something first, or check --db)\n",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_relative_path_is_named_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("stats", env={"BLOGIMPORT_DB": "sqlite:///blgo.db"})
-    assert (result.exit_code, result.stderr) == (1, "Error: no database at blgo.db (import something first, "
-                                                    "or check --db)\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: no database at blgo.db (import something first, or check --db)\n",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -57,9 +69,11 @@ def main_modules() -> list[str]:
 
 MAIN_MODULES = ["blogimport", "blogimport.report.datasette", "blogimport.report.schema_doc"]
 # As printed 80 columns wide (python_m sets COLUMNS), where argparse would wrap a longer one.
-USAGE = {"blogimport": "Usage: python -m blogimport [OPTIONS] COMMAND [ARGS]...",
-         "blogimport.report.datasette": "usage: python -m blogimport.report.datasette [-h] [NAME]",
-         "blogimport.report.schema_doc": "usage: python -m blogimport.report.schema_doc [-h] [--write | --check] [FILE]"}
+USAGE = {
+    "blogimport": "Usage: python -m blogimport [OPTIONS] COMMAND [ARGS]...",
+    "blogimport.report.datasette": "usage: python -m blogimport.report.datasette [-h] [NAME]",
+    "blogimport.report.schema_doc": "usage: python -m blogimport.report.schema_doc [-h] [--write | --check] [FILE]",
+}
 
 
 def test_the_entry_points_are_these() -> None:
@@ -67,13 +81,22 @@ def test_the_entry_points_are_these() -> None:
 
 
 def python_m(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=cwd, timeout=60,
-                          env={**os.environ, "COLUMNS": "80"})
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "80"},
+    )
 
 
 def contents(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 SCHEMA_DOC = REPO / "docs" / "schema.md"
@@ -110,7 +133,10 @@ def test_schema_doc_checks_and_writes_only_when_asked(stale_readme_folder: Path)
     stale = readme.read_text(encoding="utf-8")
     checked = python_m("blogimport.report.schema_doc", "--check", cwd=stale_readme_folder)
     assert (checked.returncode, checked.stdout, checked.stderr) == (
-        1, "", "docs/schema.md: out of date; run: python -m blogimport.report.schema_doc --write\n")
+        1,
+        "",
+        "docs/schema.md: out of date; run: python -m blogimport.report.schema_doc --write\n",
+    )
     assert readme.read_text(encoding="utf-8") == stale
     written = python_m("blogimport.report.schema_doc", "--write", cwd=stale_readme_folder)
     assert (written.returncode, written.stdout) == (0, "docs/schema.md: updated\n")
@@ -120,7 +146,10 @@ def test_schema_doc_checks_and_writes_only_when_asked(stale_readme_folder: Path)
     assert (again.returncode, again.stdout) == (0, f"{readme}: up to date\n")
     missing = python_m("blogimport.report.schema_doc", "--check", "nope.md", cwd=stale_readme_folder)
     assert (missing.returncode, missing.stdout, missing.stderr) == (
-        1, "", "error: nope.md: [Errno 2] No such file or directory: 'nope.md'\n")
+        1,
+        "",
+        "error: nope.md: [Errno 2] No such file or directory: 'nope.md'\n",
+    )
 
 
 def test_datasette_prints_the_metadata_it_keeps() -> None:

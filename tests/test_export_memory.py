@@ -28,9 +28,13 @@ NO_LIMIT_MB = 100_000  # the benchmark's own limit (300 MB) is not this test's q
 
 
 def peak_of_import(size: int) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "tests.perf.atom_memory", "--bytes", str(size),
-                           "--limit-mb", str(NO_LIMIT_MB)],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.perf.atom_memory", "--bytes", str(size), "--limit-mb", str(NO_LIMIT_MB)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     print(done.stdout)  # the benchmark's table, shown with pytest -s or on failure
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])

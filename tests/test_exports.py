@@ -49,65 +49,123 @@ def test_classic_export_counts(db_url: str) -> None:
     summary = import_json(WGDD, "--db", db_url)
     assert summary["sources"] == {"imported": 1, "unchanged": 0, "partial": 0, "failed": 0}
     assert {name: summary["entities"][name] for name in ("settings", "template")} == {
-        "settings": tally(skipped=56), "template": tally(skipped=1)}
-    assert query(db_url, "SELECT kind, status, count(*) AS n FROM posts GROUP BY kind, status ORDER BY kind, status") \
-        == [{"kind": "page", "status": "draft", "n": 6}, {"kind": "page", "status": "live", "n": 5},
-            {"kind": "post", "status": "draft", "n": 11}, {"kind": "post", "status": "live", "n": 118}]
-    (counts,) = query(db_url, """
+        "settings": tally(skipped=56),
+        "template": tally(skipped=1),
+    }
+    assert query(
+        db_url, "SELECT kind, status, count(*) AS n FROM posts GROUP BY kind, status ORDER BY kind, status"
+    ) == [
+        {"kind": "page", "status": "draft", "n": 6},
+        {"kind": "page", "status": "live", "n": 5},
+        {"kind": "post", "status": "draft", "n": 11},
+        {"kind": "post", "status": "live", "n": 118},
+    ]
+    (counts,) = query(
+        db_url,
+        """
         SELECT count(*) AS comments, sum(CASE WHEN c.parent_id IS NOT NULL THEN 1 ELSE 0 END) AS replies,
                sum(CASE WHEN p.post_id = c.post_id THEN 1 ELSE 0 END) AS replies_in_same_post,
                sum(CASE WHEN c.is_removed THEN 1 ELSE 0 END) AS removed,
                count(DISTINCT c.post_id) AS posts,
                (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM post_labels) AS links,
                (SELECT count(*) FROM pending_comments) AS waiting
-        FROM comments c LEFT JOIN comments p ON p.id = c.parent_id""")
-    assert counts == {"comments": 108, "replies": 28, "replies_in_same_post": 28, "removed": 2, "posts": 22,
-                      "labels": 95, "links": 561, "waiting": 0}
-    assert query(db_url, "SELECT body_text FROM comments WHERE is_removed") == [
-        {"body_text": "This comment has been removed by the author."}] * 2
+        FROM comments c LEFT JOIN comments p ON p.id = c.parent_id""",
+    )
+    assert counts == {
+        "comments": 108,
+        "replies": 28,
+        "replies_in_same_post": 28,
+        "removed": 2,
+        "posts": 22,
+        "labels": 95,
+        "links": 561,
+        "waiting": 0,
+    }
+    assert (
+        query(db_url, "SELECT body_text FROM comments WHERE is_removed")
+        == [{"body_text": "This comment has been removed by the author."}] * 2
+    )
     assert_database_sound(db_url)
 
 
 def test_classic_export_whole_rows(db_url: str) -> None:
     import_json(WGDD, "--db", db_url)
-    (post,) = query(db_url, "SELECT p.*, a.name AS author, a.profile_url, a.blogger_profile_id FROM posts p "
-                            "JOIN authors a ON a.id = p.author_id WHERE p.blogger_id = '6993183604042645898'")
-    assert {k: post[k] for k in post if k not in ("id", "body_text", "created_at", "updated_at", "author_id",
-                                                  "labels_as_of")} == {
-        "blog_id": 1, "key": "2019-03-07/Exclude files from being exported into the zip/tar source archives on "
-                             "github.com",
-        "blogger_id": "6993183604042645898", "kind": "post", "status": "live",
+    (post,) = query(
+        db_url,
+        "SELECT p.*, a.name AS author, a.profile_url, a.blogger_profile_id FROM posts p "
+        "JOIN authors a ON a.id = p.author_id WHERE p.blogger_id = '6993183604042645898'",
+    )
+    assert {
+        k: post[k]
+        for k in post
+        if k not in ("id", "body_text", "created_at", "updated_at", "author_id", "labels_as_of")
+    } == {
+        "blog_id": 1,
+        "key": "2019-03-07/Exclude files from being exported into the zip/tar source archives on github.com",
+        "blogger_id": "6993183604042645898",
+        "kind": "post",
+        "status": "live",
         "title": "Exclude files from being exported into the zip/tar source archives on github.com",
-        "published_on": "2019-03-07", "published_at": "2019-03-07 12:52:00.001000", "utc_offset_minutes": 60,
+        "published_on": "2019-03-07",
+        "published_at": "2019-03-07 12:52:00.001000",
+        "utc_offset_minutes": 60,
         "edited_at": "2019-03-07 12:52:48.180000",
         "url": "https://www.wgdd.de/2019/03/exclude-files-from-being-exported-into.html",
-        "declared_comment_count": 2, "source_rank": 4,
-        "author": "Daniel Leidert", "profile_url": DANIEL, "blogger_profile_id": "17052464961644858181",
+        "declared_comment_count": 2,
+        "source_rank": 4,
+        "author": "Daniel Leidert",
+        "profile_url": DANIEL,
+        "blogger_profile_id": "17052464961644858181",
     }
     assert post["labels_as_of"] == post["edited_at"]
-    rows = query(db_url, """
+    rows = query(
+        db_url,
+        """
         SELECT c.blogger_id, p.blogger_id AS parent, t.blogger_id AS thread, c.depth, c.position, c.path,
                a.name AS author, a.profile_url, c.published_at, c.utc_offset_minutes, c.body_text, c.url,
                c.is_removed, c.source_rank, posts.blogger_id AS post
         FROM comments c LEFT JOIN comments p ON p.id = c.parent_id JOIN comments t ON t.id = c.thread_id
         JOIN authors a ON a.id = c.author_id JOIN posts ON posts.id = c.post_id
-        WHERE c.blogger_id IN ('7210422196860940744', '2084380682146809651') ORDER BY c.path""")
+        WHERE c.blogger_id IN ('7210422196860940744', '2084380682146809651') ORDER BY c.path""",
+    )
     page = "http://www.wgdd.de/2013/06/idea-new-toy-ein-neues-spielzeug-hp.html"
     assert rows == [
-        {"blogger_id": "7210422196860940744", "parent": None, "thread": "7210422196860940744", "depth": 0,
-         "position": None, "path": rows[0]["path"], "author": "Anonymous", "profile_url": None,
-         "published_at": "2013-06-29 22:35:24.363000", "utc_offset_minutes": 120,
-         "body_text": "Wie sieht es mit dem Energieverbrauch aus?",
-         "url": f"{page}?showComment=1372545324363#c7210422196860940744", "is_removed": 0, "source_rank": 4,
-         "post": "5969061587102908478"},
-        {"blogger_id": "2084380682146809651", "parent": "7210422196860940744", "thread": "7210422196860940744",
-         "depth": 1, "position": None, "path": f"{rows[0]['path']}.0001", "author": "Daniel Leidert",
-         "profile_url": DANIEL, "published_at": "2013-06-30 10:56:54.002000", "utc_offset_minutes": 120,
-         "body_text": "Den messe ich später noch. Sobald ich die Werte habe, werde ich sie auch veröffentlichen. "
-                      "Hier hat sich ein Nutzer mit maximalem Stromsparen beschäftigt. Weitere Hinweise gibt es im "
-                      "Sammelthread.",
-         "url": f"{page}?showComment=1372589814002#c2084380682146809651", "is_removed": 0, "source_rank": 4,
-         "post": "5969061587102908478"},
+        {
+            "blogger_id": "7210422196860940744",
+            "parent": None,
+            "thread": "7210422196860940744",
+            "depth": 0,
+            "position": None,
+            "path": rows[0]["path"],
+            "author": "Anonymous",
+            "profile_url": None,
+            "published_at": "2013-06-29 22:35:24.363000",
+            "utc_offset_minutes": 120,
+            "body_text": "Wie sieht es mit dem Energieverbrauch aus?",
+            "url": f"{page}?showComment=1372545324363#c7210422196860940744",
+            "is_removed": 0,
+            "source_rank": 4,
+            "post": "5969061587102908478",
+        },
+        {
+            "blogger_id": "2084380682146809651",
+            "parent": "7210422196860940744",
+            "thread": "7210422196860940744",
+            "depth": 1,
+            "position": None,
+            "path": f"{rows[0]['path']}.0001",
+            "author": "Daniel Leidert",
+            "profile_url": DANIEL,
+            "published_at": "2013-06-30 10:56:54.002000",
+            "utc_offset_minutes": 120,
+            "body_text": "Den messe ich später noch. Sobald ich die Werte habe, werde ich sie auch veröffentlichen. "
+            "Hier hat sich ein Nutzer mit maximalem Stromsparen beschäftigt. Weitere Hinweise gibt es im "
+            "Sammelthread.",
+            "url": f"{page}?showComment=1372589814002#c2084380682146809651",
+            "is_removed": 0,
+            "source_rank": 4,
+            "post": "5969061587102908478",
+        },
     ]
 
 
@@ -115,26 +173,37 @@ def test_two_posts_of_one_day_and_title_stay_two(db_url: str) -> None:
     import_json(WGDD, "--db", db_url)
     rows = query(db_url, 'SELECT "key", blogger_id, url FROM posts WHERE title = ? ORDER BY "key"', "Waldfunde")
     assert rows == [
-        {"key": "2017-09-08/Waldfunde", "blogger_id": "1181776939772136241",
-         "url": "https://www.wgdd.de/2017/09/waldfunde_65.html"},
-        {"key": "2017-09-08/Waldfunde~5788733658450187537", "blogger_id": "5788733658450187537",
-         "url": "https://www.wgdd.de/2017/09/waldfunde_8.html"},
-        {"key": "2017-09-10/Waldfunde", "blogger_id": "5178992852315467310",
-         "url": "https://www.wgdd.de/2017/09/waldfunde.html"},
+        {
+            "key": "2017-09-08/Waldfunde",
+            "blogger_id": "1181776939772136241",
+            "url": "https://www.wgdd.de/2017/09/waldfunde_65.html",
+        },
+        {
+            "key": "2017-09-08/Waldfunde~5788733658450187537",
+            "blogger_id": "5788733658450187537",
+            "url": "https://www.wgdd.de/2017/09/waldfunde_8.html",
+        },
+        {
+            "key": "2017-09-10/Waldfunde",
+            "blogger_id": "5178992852315467310",
+            "url": "https://www.wgdd.de/2017/09/waldfunde.html",
+        },
     ]
 
 
 def test_the_2008_export_and_the_broken_pelican_fixture(db_url: str) -> None:
     converters = FORMATS / "classic-export_google-blog-converters_2008.xml"
     pelican = FORMATS / "classic-export_pelican-fixture.xml"
-    result = run("import", converters, pelican, SEEDS / "003_98f9d70e718b516f.txt", "--db", db_url, "--blog",
-                 "mixed")
+    result = run("import", converters, pelican, SEEDS / "003_98f9d70e718b516f.txt", "--db", db_url, "--blog", "mixed")
     assert result.exit_code == 1
     assert result.stderr == f"error: {pelican}:973: not well-formed XML: unbound prefix\n"
-    (counts,) = query(db_url, "SELECT (SELECT count(*) FROM posts WHERE blogger_id IS NOT NULL) AS posts, "
-                              "(SELECT count(*) FROM comments WHERE blogger_id IS NOT NULL) AS comments, "
-                              "(SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM post_labels) AS links, "
-                              "(SELECT count(*) FROM posts WHERE title = 'Guest Blog 68') AS seed")
+    (counts,) = query(
+        db_url,
+        "SELECT (SELECT count(*) FROM posts WHERE blogger_id IS NOT NULL) AS posts, "
+        "(SELECT count(*) FROM comments WHERE blogger_id IS NOT NULL) AS comments, "
+        "(SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM post_labels) AS links, "
+        "(SELECT count(*) FROM posts WHERE title = 'Guest Blog 68') AS seed",
+    )
     assert counts == {"posts": 4, "comments": 3, "labels": 4, "links": 9, "seed": 1}
     statuses = {Path(r["locator"]).name: r["status"] for r in query(db_url, "SELECT locator, status FROM sources")}
     assert statuses == {converters.name: "imported", pelican.name: "failed", "003_98f9d70e718b516f.txt": "imported"}
@@ -143,13 +212,20 @@ def test_the_2008_export_and_the_broken_pelican_fixture(db_url: str) -> None:
 def test_a_comment_waits_for_its_post_and_parent(db_url: str) -> None:
     first = import_json(EXCERPT, "--db", db_url)
     assert first["sources"] == {"imported": 0, "unchanged": 0, "partial": 1, "failed": 0}
-    assert (first["waiting"], first["partial"]) == (1, [{"locator": str(EXCERPT), "waiting": 1,
-                                                         "reason": "1 comment waits for its post or parent comment"}])
+    assert (first["waiting"], first["partial"]) == (
+        1,
+        [{"locator": str(EXCERPT), "waiting": 1, "reason": "1 comment waits for its post or parent comment"}],
+    )
     assert query(db_url, "SELECT status, error FROM sources") == [
-        {"status": "partial", "error": "1 comment waits for its post or parent comment"}]
+        {"status": "partial", "error": "1 comment waits for its post or parent comment"}
+    ]
     assert query(db_url, "SELECT blogger_id, post_blogger_id, parent_blogger_id FROM pending_comments") == [
-        {"blogger_id": "95353496935709413", "post_blogger_id": "8289109074917835702",
-         "parent_blogger_id": "1167499759047042981"}]
+        {
+            "blogger_id": "95353496935709413",
+            "post_blogger_id": "8289109074917835702",
+            "parent_blogger_id": "1167499759047042981",
+        }
+    ]
     assert query(db_url, "SELECT count(*) AS n FROM comments") == [{"n": 0}]
     again = import_json(EXCERPT, "--db", db_url)  # partial is retried, not skipped as unchanged
     assert again["sources"]["partial"] == 1 and again["entities"]["pending_comments"] == tally(unchanged=0)
@@ -158,21 +234,39 @@ def test_a_comment_waits_for_its_post_and_parent(db_url: str) -> None:
 
     assert second["sources"] == {"imported": 1, "unchanged": 0, "partial": 0, "failed": 0}
     assert second["waiting"] == 0
-    rows = query(db_url, """SELECT c.blogger_id, c.depth, c.path, p.blogger_id AS parent, posts.blogger_id AS post,
+    rows = query(
+        db_url,
+        """SELECT c.blogger_id, c.depth, c.path, p.blogger_id AS parent, posts.blogger_id AS post,
                                    posts.title, c.body_text, a.name AS author
                             FROM comments c LEFT JOIN comments p ON p.id = c.parent_id
-                            JOIN posts ON posts.id = c.post_id JOIN authors a ON a.id = c.author_id ORDER BY c.path""")
+                            JOIN posts ON posts.id = c.post_id JOIN authors a ON a.id = c.author_id ORDER BY c.path""",
+    )
     assert rows == [
-        {"blogger_id": "1167499759047042981", "depth": 0, "path": "0001", "parent": None,
-         "post": "8289109074917835702", "title": "Entropy budgets",
-         "body_text": "Glad it helped. The 15:20 comment above asked the same, see the second diagram.",
-         "author": "EpistemicForge"},
-        {"blogger_id": "95353496935709413", "depth": 1, "path": "0001.0001", "parent": "1167499759047042981",
-         "post": "8289109074917835702", "title": "Entropy budgets", "body_text": "Thanks bud! :)",
-         "author": "Anonymous"},
+        {
+            "blogger_id": "1167499759047042981",
+            "depth": 0,
+            "path": "0001",
+            "parent": None,
+            "post": "8289109074917835702",
+            "title": "Entropy budgets",
+            "body_text": "Glad it helped. The 15:20 comment above asked the same, see the second diagram.",
+            "author": "EpistemicForge",
+        },
+        {
+            "blogger_id": "95353496935709413",
+            "depth": 1,
+            "path": "0001.0001",
+            "parent": "1167499759047042981",
+            "post": "8289109074917835702",
+            "title": "Entropy budgets",
+            "body_text": "Thanks bud! :)",
+            "author": "Anonymous",
+        },
     ]
     assert query(db_url, "SELECT status, error FROM sources ORDER BY id") == [
-        {"status": "imported", "error": None}, {"status": "imported", "error": None}]
+        {"status": "imported", "error": None},
+        {"status": "imported", "error": None},
+    ]
     assert query(db_url, "SELECT count(*) AS n FROM pending_comments") == [{"n": 0}]
     assert import_json(EXCERPT, MISSING_THREAD, "--db", db_url)["sources"]["unchanged"] == 2
 
@@ -190,24 +284,37 @@ def test_both_files_in_one_run_in_either_order_of_arrival(tmp_path: Path, db_url
 
 def test_classic_and_takeout_of_one_blog_are_one_set_of_rows(tmp_path: Path, db_url: str) -> None:
     import_json(WGDD, takeout_copy(tmp_path), "--db", db_url)
-    (counts,) = query(db_url, """
+    (counts,) = query(
+        db_url,
+        """
         SELECT (SELECT count(*) FROM blogs) AS blogs, (SELECT count(*) FROM posts WHERE kind = 'post') AS posts,
                (SELECT count(*) FROM posts WHERE kind = 'page') AS pages,
                (SELECT count(*) FROM posts WHERE status = 'draft') AS drafts,
                (SELECT count(*) FROM comments) AS comments,
                (SELECT count(*) FROM comments WHERE parent_id IS NOT NULL) AS replies,
                (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM post_labels) AS links,
-               (SELECT count(*) FROM authors) AS authors""")
-    assert counts == {"blogs": 1, "posts": 129, "pages": 11, "drafts": 17, "comments": 108, "replies": 28,
-                      "labels": 95, "links": 561, "authors": 43}
+               (SELECT count(*) FROM authors) AS authors""",
+    )
+    assert counts == {
+        "blogs": 1,
+        "posts": 129,
+        "pages": 11,
+        "drafts": 17,
+        "comments": 108,
+        "replies": 28,
+        "labels": 95,
+        "links": 561,
+        "authors": 43,
+    }
 
 
 def test_export_twice_changes_nothing(db_url: str) -> None:
     import_json(WGDD, "--db", db_url)
     before = raw_dump(db_url)
     summary = import_json(WGDD, "--db", db_url, "--force")
-    assert {name: t for name, t in summary["entities"].items() if t["inserted"] or t["updated"] or t["deleted"]} \
-        == {"pending_comments": tally(inserted=108, deleted=108)}  # parked and placed again, nothing else
+    assert {name: t for name, t in summary["entities"].items() if t["inserted"] or t["updated"] or t["deleted"]} == {
+        "pending_comments": tally(inserted=108, deleted=108)
+    }  # parked and placed again, nothing else
     after = raw_dump(db_url)
     assert {t: after.get(t) for t in CONTENT_TABLES} == {t: before.get(t) for t in CONTENT_TABLES}
 
@@ -255,7 +362,8 @@ def test_a_zip_is_told_by_its_content_not_its_name(tmp_path: Path, db_url: str) 
     assert summary["sources"] == {"imported": 1, "unchanged": 0, "partial": 0, "failed": 1}
     assert query(db_url, "SELECT locator, status FROM sources ORDER BY locator") == [
         {"locator": str(folder / "notes.zip"), "status": "failed"},
-        {"locator": f"{archive}!Takeout/Blogger/Blogs/Epistemic Forge/feed.atom", "status": "imported"}]
+        {"locator": f"{archive}!Takeout/Blogger/Blogs/Epistemic Forge/feed.atom", "status": "imported"},
+    ]
 
 
 def test_an_unpacked_takeout_folder_means_its_feeds(tmp_path: Path, db_url: str) -> None:
@@ -271,14 +379,13 @@ def test_hostile_xml_is_refused_and_reads_nothing(tmp_path: Path, db_url: str) -
     feed = '<feed xmlns="http://www.w3.org/2005/Atom"><title>{}</title></feed>'
     attacks = {
         "laughs.xml": '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">'
-                      '<!ENTITY c "&b;&b;&b;&b;&b;">]>' + feed.format("&c;"),
+        '<!ENTITY c "&b;&b;&b;&b;&b;">]>' + feed.format("&c;"),
         "xxe.xml": f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY s SYSTEM "file://{secret}">]>' + feed.format("&s;"),
         "dtd.xml": '<?xml version="1.0"?><!DOCTYPE feed SYSTEM "http://127.0.0.1:9/x.dtd">' + feed.format("x"),
     }
     for name, xml in attacks.items():
         (tmp_path / name).write_text(xml)
-    result = run("import", *(tmp_path / name for name in attacks), SEEDS / "000_39bd42de49eff3be.txt",
-                 "--db", db_url)
+    result = run("import", *(tmp_path / name for name in attacks), SEEDS / "000_39bd42de49eff3be.txt", "--db", db_url)
     assert result.exit_code == 1
     refused = "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has"
     assert result.stderr.splitlines() == [f"error: {tmp_path / name}: {refused}" for name in attacks]
@@ -298,10 +405,18 @@ def test_a_post_from_an_export_adopts_the_text_rendering_row(tmp_path: Path, db_
     import_json(WGDD, "--db", db_url)
 
     (post,) = query(db_url, 'SELECT id, "key", blogger_id, url, source_rank FROM posts WHERE id = ?', before[0]["id"])
-    assert post == {"id": before[0]["id"], "key": before[0]["key"], "blogger_id": "5969061587102908478",
-                    "url": "https://www.wgdd.de/2013/06/idea-new-toy-ein-neues-spielzeug-hp.html", "source_rank": 4}
-    after = query(db_url, 'SELECT id, "key", blogger_id, published_at FROM comments WHERE post_id = ? ORDER BY id',
-                  before[0]["id"])
+    assert post == {
+        "id": before[0]["id"],
+        "key": before[0]["key"],
+        "blogger_id": "5969061587102908478",
+        "url": "https://www.wgdd.de/2013/06/idea-new-toy-ein-neues-spielzeug-hp.html",
+        "source_rank": 4,
+    }
+    after = query(
+        db_url,
+        'SELECT id, "key", blogger_id, published_at FROM comments WHERE post_id = ? ORDER BY id',
+        before[0]["id"],
+    )
     assert [(c["id"], c["key"]) for c in after] == [(c["id"], c["key"]) for c in comments_before]
     assert all(c["blogger_id"] and c["published_at"] for c in after)
     assert query(db_url, "SELECT count(*) AS n FROM posts") == [{"n": 140}]
@@ -316,8 +431,10 @@ def render_as_text(export: Path, post_id: str) -> str:
     with export.open("rb") as stream:
         entries = list(atom.parse(stream, str(export)).entries)
     post = next(e for e in entries if isinstance(e, PostRecord) and e.blogger_id == post_id)
-    comments = sorted((e for e in entries if isinstance(e, LooseComment) and e.post_blogger_id == post_id),
-                      key=lambda e: e.comment.published_at)
+    comments = sorted(
+        (e for e in entries if isinstance(e, LooseComment) and e.post_blogger_id == post_id),
+        key=lambda e: e.comment.published_at,
+    )
     lines = [f"{post.published_on:%A, %-d %B %Y}", "", post.title, "", post.body_text, "", ""]
     tops = [c for c in comments if c.parent_blogger_id is None]
     for number, top in enumerate(tops, 1):
@@ -334,14 +451,17 @@ def test_newer_complete_labels_replace_older_ones_in_either_order(tmp_path: Path
     start = older.index(post)
     entry_end = older.index("</entry>", start)
     entry = older[start:entry_end]
-    edited = entry.replace("<updated>2019-03-07T13:52:48.180+01:00</updated>",
-                           "<updated>2019-04-01T09:00:00.000+02:00</updated>")
+    edited = entry.replace(
+        "<updated>2019-03-07T13:52:48.180+01:00</updated>", "<updated>2019-04-01T09:00:00.000+02:00</updated>"
+    )
     edited = edited.replace("<category scheme='http://www.blogger.com/atom/ns#' term='github'/>", "")
     assert edited != entry
     newer = tmp_path / "newer.xml"
     newer.write_text(older[:start] + edited + older[entry_end:], encoding="utf-8")
-    labels = "SELECT l.name FROM post_labels pl JOIN labels l ON l.id = pl.label_id JOIN posts p ON p.id = " \
-             "pl.post_id WHERE p.blogger_id = '6993183604042645898' ORDER BY l.name"
+    labels = (
+        "SELECT l.name FROM post_labels pl JOIN labels l ON l.id = pl.label_id JOIN posts p ON p.id = "
+        "pl.post_id WHERE p.blogger_id = '6993183604042645898' ORDER BY l.name"
+    )
     results = []
     for order in ((WGDD, newer), (newer, WGDD)):
         db_url = new_db()
@@ -354,17 +474,25 @@ def test_newer_complete_labels_replace_older_ones_in_either_order(tmp_path: Path
 
 def test_mentions_resolve_against_comment_times(tmp_path: Path, db_url: str) -> None:
     export = tmp_path / "mentions.xml"
-    export.write_text(small_export([
-        ("101", None, "2020-05-01T20:15:00.000+01:00", "The first word."),
-        ("102", None, "2020-05-01T21:00:00.000+01:00", "Two at nine"),
-        ("103", None, "2020-05-01T21:00:30.000+01:00", "Two at nine, again"),
-        ("104", None, "2020-05-01T22:30:00.000+01:00", "re 20:15 - agreed. And re 21:00 too. And @23:59."),
-        ("105", "101", "2020-05-01T22:45:00.000+01:00", "Anon@20:15 thanks"),
-    ]), encoding="utf-8")
+    export.write_text(
+        small_export(
+            [
+                ("101", None, "2020-05-01T20:15:00.000+01:00", "The first word."),
+                ("102", None, "2020-05-01T21:00:00.000+01:00", "Two at nine"),
+                ("103", None, "2020-05-01T21:00:30.000+01:00", "Two at nine, again"),
+                ("104", None, "2020-05-01T22:30:00.000+01:00", "re 20:15 - agreed. And re 21:00 too. And @23:59."),
+                ("105", "101", "2020-05-01T22:45:00.000+01:00", "Anon@20:15 thanks"),
+            ]
+        ),
+        encoding="utf-8",
+    )
     import_json(export, "--db", db_url)
-    rows = query(db_url, """SELECT c.blogger_id AS comment, r.mention, r.mentioned_time, t.blogger_id AS target
+    rows = query(
+        db_url,
+        """SELECT c.blogger_id AS comment, r.mention, r.mentioned_time, t.blogger_id AS target
                             FROM comment_references r JOIN comments c ON c.id = r.comment_id
-                            LEFT JOIN comments t ON t.id = r.target_comment_id ORDER BY c.blogger_id, r.id""")
+                            LEFT JOIN comments t ON t.id = r.target_comment_id ORDER BY c.blogger_id, r.id""",
+    )
     assert rows == [
         {"comment": "104", "mention": "re 20:15", "mentioned_time": "20:15", "target": "101"},
         {"comment": "104", "mention": "re 21:00", "mentioned_time": "21:00", "target": None},  # two candidates
@@ -376,27 +504,38 @@ def test_mentions_resolve_against_comment_times(tmp_path: Path, db_url: str) -> 
 def small_export(comments: list[tuple[str, str | None, str, str]]) -> str:
     """A classic export of one post and the given (id, parent id, published, text) comments."""
     blog = "tag:blogger.com,1999:blog-77"
-    entries = [f"""<entry><id>{blog}.post-100</id><published>2020-05-01T12:00:00.000+01:00</published>
+    entries = [
+        f"""<entry><id>{blog}.post-100</id><published>2020-05-01T12:00:00.000+01:00</published>
 <updated>2020-05-01T12:00:00.000+01:00</updated>
 <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#post'/>
 <title type='text'>Open thread</title><content type='html'>Talk here.</content>
 <link rel='alternate' type='text/html' href='https://example.blogspot.com/2020/05/open.html'/>
-<author><name>Owner</name></author></entry>"""]
+<author><name>Owner</name></author></entry>"""
+    ]
     for cid, parent, published, text in comments:
-        related = (f"<link rel='related' type='application/atom+xml' href='https://www.blogger.com/feeds/77/100/"
-                   f"comments/default/{parent}'/>") if parent else ""
+        related = (
+            (
+                f"<link rel='related' type='application/atom+xml' href='https://www.blogger.com/feeds/77/100/"
+                f"comments/default/{parent}'/>"
+            )
+            if parent
+            else ""
+        )
         entries.append(f"""<entry><id>{blog}.post-{cid}</id><published>{published}</published>
 <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#comment'/>
 <content type='html'>{text}</content>{related}<author><name>Anonymous</name></author>
 <thr:in-reply-to ref='{blog}.post-100' type='text/html'/></entry>""")
-    return (f"<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' "
-            f"xmlns:thr='http://purl.org/syndication/thread/1.0'><id>{blog}.archive</id>"
-            f"<link rel='alternate' type='text/html' href='https://example.blogspot.com/'/>{''.join(entries)}</feed>")
+    return (
+        f"<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' "
+        f"xmlns:thr='http://purl.org/syndication/thread/1.0'><id>{blog}.archive</id>"
+        f"<link rel='alternate' type='text/html' href='https://example.blogspot.com/'/>{''.join(entries)}</feed>"
+    )
 
 
 def test_times_keep_their_moment_and_offset(db_url: str) -> None:
     import_json(WGDD, "--db", db_url)
-    (row,) = query(db_url, "SELECT published_at, utc_offset_minutes FROM comments "
-                           "WHERE blogger_id = '2084380682146809651'")
+    (row,) = query(
+        db_url, "SELECT published_at, utc_offset_minutes FROM comments WHERE blogger_id = '2084380682146809651'"
+    )
     utc = datetime.fromisoformat(row["published_at"])
     assert (utc.isoformat(), row["utc_offset_minutes"]) == ("2013-06-30T10:56:54.002000", 120)

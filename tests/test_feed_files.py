@@ -21,8 +21,7 @@ LAFUITE_COMMENTS = FORMATS / "publicfeed-comments_lafuiteautourdumonde.com_2023.
 # no post: its comments wait in pending_comments for it (the source is partial), and are counted there.
 FILES = {
     "publicfeed-posts_cornucopia.cornubot.se_2017.xml": ("feed_atom", "imported", 25, 0, 0, 80, 119),
-    "publicfeed-posts-feedburner_googleadsdeveloper.blogspot.com_2016.xml": ("feed_atom", "imported", 25, 0, 0, 31,
-                                                                             72),
+    "publicfeed-posts-feedburner_googleadsdeveloper.blogspot.com_2016.xml": ("feed_atom", "imported", 25, 0, 0, 31, 72),
     "publicfeed-posts_jorgeelconstructor.blogspot.com_2023.xml": ("feed_atom", "imported", 25, 0, 0, 1, 1),
     "publicfeed-posts_lafuiteautourdumonde.com_2024.xml": ("feed_atom", "imported", 25, 0, 0, 19, 68),
     "publicfeed-comments_blackpowderwildflower.com_2020.xml": ("feed_atom", "partial", 0, 17, 9, 0, 0),
@@ -59,8 +58,17 @@ def test_each_feed_file_imports_with_its_counts_and_again_changes_nothing(name: 
     summary = import_json(FORMATS / name, "--db", db_url)
     assert summary["sources"] == {"imported": 0, "unchanged": 0, "partial": 0, "failed": 0, status: 1}
     waiting = comments if status == "partial" else 0
-    assert query(db_url, COUNTS) == [{"posts": posts, "comments": comments, "replies": replies, "labels": labels,
-                                      "pairs": pairs, "waiting": waiting, "blogs": 1}]
+    assert query(db_url, COUNTS) == [
+        {
+            "posts": posts,
+            "comments": comments,
+            "replies": replies,
+            "labels": labels,
+            "pairs": pairs,
+            "waiting": waiting,
+            "blogs": 1,
+        }
+    ]
     assert query(db_url, "SELECT format, status FROM sources") == [{"format": fmt, "status": status}]
 
     before = raw_dump(db_url)
@@ -81,25 +89,46 @@ def test_the_empty_comments_feed_is_no_error_and_then_unchanged(db_url: str) -> 
     assert (second.exit_code, second.stderr) == (0, "")
     assert second.stdout == "1 sources: 0 imported, 1 unchanged, 0 failed; new: none; updated: none\n"
     assert query(db_url, 'SELECT "key", blogger_id, url, title FROM blogs') == [
-        {"key": "wayyvgh.blogspot.com", "blogger_id": "7187799420844146687", "url": "http://wayyvgh.blogspot.com/",
-         "title": "تحميل واتساب الكاسر، واتساب عمر، واتساب النجم"}]
+        {
+            "key": "wayyvgh.blogspot.com",
+            "blogger_id": "7187799420844146687",
+            "url": "http://wayyvgh.blogspot.com/",
+            "title": "تحميل واتساب الكاسر، واتساب عمر، واتساب النجم",
+        }
+    ]
 
 
 def test_a_short_feed_stores_no_summary_and_says_so(db_url: str) -> None:
     result = run("import", ZXCE3, "--db", db_url)
     assert result.exit_code == 0
-    assert result.stdout == ("1 sources: 1 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 4, "
-                             "posts 5, post_labels 11; updated: none; skipped: post body missing 5\n")
-    rows = query(db_url, "SELECT blogger_id, title, published_at, utc_offset_minutes, edited_at, url, body_text, "
-                         "declared_comment_count, source_rank FROM posts ORDER BY published_at")
+    assert result.stdout == (
+        "1 sources: 1 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 4, "
+        "posts 5, post_labels 11; updated: none; skipped: post body missing 5\n"
+    )
+    rows = query(
+        db_url,
+        "SELECT blogger_id, title, published_at, utc_offset_minutes, edited_at, url, body_text, "
+        "declared_comment_count, source_rank FROM posts ORDER BY published_at",
+    )
     assert rows[-1] == {
-        "blogger_id": "8855174250172162215", "title": "The Monkey House", "published_at": "2020-08-03 22:16:00.002000",
-        "utc_offset_minutes": -420, "edited_at": "2020-08-18 10:46:26.515000",
-        "url": "https://zxce3.blogspot.com/2020/08/the-monkey-house.html", "body_text": "",
-        "declared_comment_count": 1, "source_rank": 0}
+        "blogger_id": "8855174250172162215",
+        "title": "The Monkey House",
+        "published_at": "2020-08-03 22:16:00.002000",
+        "utc_offset_minutes": -420,
+        "edited_at": "2020-08-18 10:46:26.515000",
+        "url": "https://zxce3.blogspot.com/2020/08/the-monkey-house.html",
+        "body_text": "",
+        "declared_comment_count": 1,
+        "source_rank": 0,
+    }
     assert {row["body_text"] for row in rows} == {""}
-    assert [row["title"] for row in rows] == ["Alton Coleman", "Debra Brown", "Sad Satan", "Red Wolf",
-                                              "The Monkey House"]
+    assert [row["title"] for row in rows] == [
+        "Alton Coleman",
+        "Debra Brown",
+        "Sad Satan",
+        "Red Wolf",
+        "The Monkey House",
+    ]
 
 
 FULL_POST = """<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom'
@@ -126,8 +155,11 @@ def test_a_short_feed_never_replaces_a_body(full_first: bool, db_url: str, new_d
     for path in (full, ZXCE3) if full_first else (ZXCE3, full):
         assert run("import", path, "--db", db_url).exit_code == 0
     (post,) = query(db_url, "SELECT body_text, source_rank, url FROM posts WHERE blogger_id = '8855174250172162215'")
-    assert post == {"body_text": "The whole story.", "source_rank": 5,
-                    "url": "https://zxce3.blogspot.com/2020/08/the-monkey-house.html"}
+    assert post == {
+        "body_text": "The whole story.",
+        "source_rank": 5,
+        "url": "https://zxce3.blogspot.com/2020/08/the-monkey-house.html",
+    }
     other = new_db()
     for path in (ZXCE3, full) if full_first else (full, ZXCE3):
         assert run("import", path, "--db", other).exit_code == 0
@@ -150,28 +182,47 @@ xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/'><id>tag:blogger.com,1
 def test_a_comments_feed_waits_for_its_post_and_is_placed_when_it_comes(db_url: str, tmp_path: Path) -> None:
     """ONE_POST is hand-made: the post lafuite's comments feed answers, which no sample holds."""
     first = import_json(LAFUITE_COMMENTS, "--db", db_url)
-    assert (first["waiting"], first["partial"]) == (16, [{
-        "locator": str(LAFUITE_COMMENTS), "waiting": 16, "reason": "16 comments wait for their post or parent comment"}])
+    assert (first["waiting"], first["partial"]) == (
+        16,
+        [
+            {
+                "locator": str(LAFUITE_COMMENTS),
+                "waiting": 16,
+                "reason": "16 comments wait for their post or parent comment",
+            }
+        ],
+    )
     post = tmp_path / "post.xml"
     post.write_text(ONE_POST, encoding="utf-8")
     import_json(post, "--db", db_url)
-    assert query(db_url, COUNTS) == [{"posts": 1, "comments": 16, "replies": 0, "labels": 0, "pairs": 0,
-                                      "waiting": 0, "blogs": 1}]
+    assert query(db_url, COUNTS) == [
+        {"posts": 1, "comments": 16, "replies": 0, "labels": 0, "pairs": 0, "waiting": 0, "blogs": 1}
+    ]
     assert query(db_url, "SELECT status FROM sources ORDER BY id") == [{"status": "imported"}] * 2
-    (comment,) = query(db_url, """
+    (comment,) = query(
+        db_url,
+        """
         SELECT c.blogger_id, c.depth, c.path, a.name, a.profile_url, c.published_at, c.utc_offset_minutes,
                c.display_time, c.url, c.source_rank, c.body_text
-        FROM comments c JOIN authors a ON a.id = c.author_id WHERE c.blogger_id = '247428095919081892'""")
+        FROM comments c JOIN authors a ON a.id = c.author_id WHERE c.blogger_id = '247428095919081892'""",
+    )
     assert comment == {
-        "blogger_id": "247428095919081892", "depth": 0, "path": comment["path"], "name": "Pascal",
-        "profile_url": None, "published_at": "2012-01-27 18:13:36.553000", "utc_offset_minutes": -300,
+        "blogger_id": "247428095919081892",
+        "depth": 0,
+        "path": comment["path"],
+        "name": "Pascal",
+        "profile_url": None,
+        "published_at": "2012-01-27 18:13:36.553000",
+        "utc_offset_minutes": -300,
         "display_time": "27 janvier 2012 à 13 h 13",
         "url": "http://www.lafuiteautourdumonde.com/2011/12/joyeux-noel-et-bonne-annee.html"
-               "?showComment=1327688016553#c247428095919081892",
+        "?showComment=1327688016553#c247428095919081892",
         "source_rank": 5,
-        "body_text": "Bonjour André et Marie-Claude,\n\nAvec plusieurs semaine de retard, je vous souhaite une bonne et "
-                     "heureuse année 2012. Content de lire que votre périple se passe bien, et que l'expérience est à "
-                     "la hauteur de vos attentes !\n\nAmitiés"}
+        "body_text": "Bonjour André et Marie-Claude,\n\nAvec plusieurs semaine de retard, je vous souhaite "
+        "une bonne et "
+        "heureuse année 2012. Content de lire que votre périple se passe bien, et que l'expérience est à "
+        "la hauteur de vos attentes !\n\nAmitiés",
+    }
 
 
 KINDLESS = """<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom'>
@@ -185,8 +236,9 @@ def test_a_source_of_entries_none_of_which_is_imported_fails_with_its_skips(db_u
     path.write_text(KINDLESS.format(entries="".join(KINDLESS_ENTRY.format(n=n) for n in range(3))), encoding="utf-8")
     result = run("import", path, "--db", db_url)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {path}: 3 entries of a blog, none a post or a comment: skipped entry without "
-                             f"a kind 3\n")
+    assert result.stderr == (
+        f"error: {path}: 3 entries of a blog, none a post or a comment: skipped entry without a kind 3\n"
+    )
     assert result.stdout == "1 sources: 0 imported, 0 unchanged, 1 failed; new: none; updated: none\n"
     assert query(db_url, "SELECT status FROM sources") == [{"status": "failed"}]
     assert query(db_url, "SELECT count(*) AS n FROM blogs") == [{"n": 0}]  # nothing of it was kept

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.premade_schema  # not about how a database gets its sch
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_a_page_and_its_text_rendering_merge_in_either_order(name: str, tmp_path: Path,
-                                                             new_db: Callable[[], str]) -> None:
+def test_a_page_and_its_text_rendering_merge_in_either_order(
+    name: str, tmp_path: Path, new_db: Callable[[], str]
+) -> None:
     page = FORMATS / PAGES[name]
     post = parse_page(name)
     rendering = tmp_path / f"{name}.txt"
@@ -32,12 +33,20 @@ def test_a_page_and_its_text_rendering_merge_in_either_order(name: str, tmp_path
 
     assert natural_dump(text_first) == natural_dump(page_first)
     comments = sum(1 + len(top.replies) for top in post.comments)
-    (counts,) = query(text_first, """
+    (counts,) = query(
+        text_first,
+        """
         SELECT (SELECT count(*) FROM blogs) AS blogs, (SELECT count(*) FROM posts) AS posts,
                (SELECT count(*) FROM comments) AS comments,
                (SELECT count(*) FROM comments WHERE blogger_id IS NOT NULL AND published_at IS NOT NULL
                   AND position IS NOT NULL) AS enriched,
-               (SELECT source_rank FROM posts) AS rank, (SELECT declared_comment_count FROM posts) AS declared""")
-    assert counts == {"blogs": 1, "posts": 1, "comments": comments, "enriched": comments, "rank": 2,
-                      "declared": post.declared_comment_count if post.declared_comment_count is not None
-                      else comments}
+               (SELECT source_rank FROM posts) AS rank, (SELECT declared_comment_count FROM posts) AS declared""",
+    )
+    assert counts == {
+        "blogs": 1,
+        "posts": 1,
+        "comments": comments,
+        "enriched": comments,
+        "rank": 2,
+        "declared": post.declared_comment_count if post.declared_comment_count is not None else comments,
+    }

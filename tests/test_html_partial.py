@@ -45,20 +45,28 @@ def test_comment_markup_not_read_makes_the_source_partial(tmp_path: Path, db_url
     summary = json.loads(result.stdout)
     assert (summary["sources"], summary["partial"], summary["notes"]) == (
         {"imported": 0, "unchanged": 0, "partial": 1, "failed": 0},
-        [{"locator": str(page), "waiting": 0, "reason": "declares 6 comments, read 0"}], [])
+        [{"locator": str(page), "waiting": 0, "reason": "declares 6 comments, read 0"}],
+        [],
+    )
     assert query(db_url, "SELECT status, error FROM sources") == [
-        {"status": "partial", "error": "declares 6 comments, read 0"}]
+        {"status": "partial", "error": "declares 6 comments, read 0"}
+    ]
     # What it holds is stored all the same: the post, and the count it declares.
     assert query(db_url, "SELECT title, declared_comment_count FROM posts") == [
-        {"title": "Low tide at the saltmarsh", "declared_comment_count": 6}]
+        {"title": "Low tide at the saltmarsh", "declared_comment_count": 6}
+    ]
     assert query(db_url, "SELECT count(*) AS n FROM comments") == [{"n": 0}]
 
 
 def test_a_first_batch_of_comments_makes_the_source_partial_and_it_stays_so(tmp_path: Path, db_url: str) -> None:
     """A long thread shows a first batch and "Load more": the page holds 6 of the 9 it declares. Comments that
     other sources bring later do not make it whole."""
-    page = variant(tmp_path, "first-batch.html", ("<h4>6 comments:</h4>", "<h4>9 comments:</h4>"),
-                   ('class="loadmore loaded"', 'class="loadmore"'))
+    page = variant(
+        tmp_path,
+        "first-batch.html",
+        ("<h4>6 comments:</h4>", "<h4>9 comments:</h4>"),
+        ('class="loadmore loaded"', 'class="loadmore"'),
+    )
     assert run("import", page, "--db", db_url).stderr == f"partial: {page}: declares 9 comments, read 6\n"
     assert query(db_url, "SELECT count(*) AS n FROM comments") == [{"n": 6}]
     # The Takeout excerpt's comment waits, then its thread comes: that source is done; the page is not.
@@ -67,7 +75,9 @@ def test_a_first_batch_of_comments_makes_the_source_partial_and_it_stays_so(tmp_
     rows = query(db_url, "SELECT locator, status, error FROM sources ORDER BY id")
     assert [(r["locator"].rsplit("/", 1)[-1], r["status"], r["error"]) for r in rows] == [
         ("first-batch.html", "partial", "declares 9 comments, read 6"),
-        (TAKEOUT.name, "imported", None), (MISSING_THREAD.name, "imported", None)]
+        (TAKEOUT.name, "imported", None),
+        (MISSING_THREAD.name, "imported", None),
+    ]
     again = json.loads(run("import", page, "--db", db_url, "--json").stdout)  # partial: read again, not skipped
     assert (again["sources"]["partial"], again["entities"]["comments"]["unchanged"]) == (1, 6)
 
@@ -77,11 +87,15 @@ def test_a_page_whose_comments_are_drawn_from_elsewhere_is_imported_and_says_so(
     assert (result.exit_code, result.stderr) == (0, "")
     summary = json.loads(result.stdout)
     assert (summary["sources"]["imported"], summary["partial"], summary["notes"]) == (
-        1, [], [{"locator": str(GOOGLE), "note": "comments not on the page"}])
+        1,
+        [],
+        [{"locator": str(GOOGLE), "note": "comments not on the page"}],
+    )
     # Found unchanged the next time, it still says so.
     assert json.loads(run("import", GOOGLE, "--db", db_url, "--json").stdout)["sources"]["unchanged"] == 1
     assert query(db_url, "SELECT status, error FROM sources") == [
-        {"status": "unchanged", "error": "comments not on the page"}]
+        {"status": "unchanged", "error": "comments not on the page"}
+    ]
 
 
 def test_a_page_that_holds_what_it_declares_is_imported_without_remark(db_url: str) -> None:

@@ -84,10 +84,24 @@ def test_the_rules_are_version_2() -> None:
 
 
 def test_a_blog_is_named_by_its_own_host_never_by_one_many_blogs_share() -> None:
-    assert [identity.blog_name(host, blog_id) for host, blog_id in [
-        ("www.wgdd.de", "42"), ("www.blogger.com", "42"), ("WWW.Blogger.com", "42"), ("feeds.feedburner.com", None),
-        (None, "42"), (None, None)]] == ["www.wgdd.de", "blogger-42", "blogger-42", "default", "blogger-42", "default"]
+    assert [
+        identity.blog_name(host, blog_id)
+        for host, blog_id in [
+            ("www.wgdd.de", "42"),
+            ("www.blogger.com", "42"),
+            ("WWW.Blogger.com", "42"),
+            ("feeds.feedburner.com", None),
+            (None, "42"),
+            (None, None),
+        ]
+    ] == ["www.wgdd.de", "blogger-42", "blogger-42", "default", "blogger-42", "default"]
     # A stored key under these rules: only a shared host with a blog id to take its place changes.
-    assert [identity.rekeyed_blog_name(key, blog_id) for key, blog_id in [
-        ("www.blogger.com", "42"), ("www.blogger.com", None), ("mixed", "42"), ("www.wgdd.de", "42")]] == [
-        "blogger-42", "www.blogger.com", "mixed", "www.wgdd.de"]
+    assert [
+        identity.rekeyed_blog_name(key, blog_id)
+        for key, blog_id in [
+            ("www.blogger.com", "42"),
+            ("www.blogger.com", None),
+            ("mixed", "42"),
+            ("www.wgdd.de", "42"),
+        ]
+    ] == ["blogger-42", "www.blogger.com", "mixed", "www.wgdd.de"]

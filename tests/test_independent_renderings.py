@@ -33,8 +33,9 @@ COUNTS = """SELECT (SELECT count(*) FROM blogs) AS blogs, (SELECT count(*) FROM 
 
 
 @pytest.mark.parametrize("name", sorted(POSTS))
-def test_a_page_and_an_independent_text_rendering_merge_in_either_order(name: str, tmp_path: Path,
-                                                                         new_db: Callable[[], str]) -> None:
+def test_a_page_and_an_independent_text_rendering_merge_in_either_order(
+    name: str, tmp_path: Path, new_db: Callable[[], str]
+) -> None:
     host, tops, replies = POSTS[name]
     page = FIXTURES / "formats" / name
     rendering = tmp_path / f"{name}.txt"
@@ -46,7 +47,8 @@ def test_a_page_and_an_independent_text_rendering_merge_in_either_order(name: st
             result = run("import", path, "--db", db_url, *(("--blog", host) if path == rendering else ()))
             assert (result.exit_code, result.stderr) == (0, ""), result.output
         # Every comment is the page's (its Blogger id and time) and the rendering's (its number) at once.
-        assert query(db_url, COUNTS) == [{"blogs": 1, "posts": 1, "tops": tops, "replies": replies,
-                                          "from_both": tops + replies, "rank": 2}]
+        assert query(db_url, COUNTS) == [
+            {"blogs": 1, "posts": 1, "tops": tops, "replies": replies, "from_both": tops + replies, "rank": 2}
+        ]
         dumps.append(natural_dump(db_url))
     assert dumps[0] == dumps[1]

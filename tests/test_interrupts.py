@@ -44,7 +44,9 @@ def sigint_as_in_a_terminal() -> Iterator[None]:
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_an_interrupted_import_leaves_whole_sources_and_the_next_completes_it(
-    how: str, db_url: str, text_corpus: Corpus,
+    how: str,
+    db_url: str,
+    text_corpus: Corpus,
 ) -> None:
     assert run("db", "upgrade", "--db", db_url).exit_code == 0  # the schema made: the import starts at once
     as_json = ["--json"] if how == "sigterm" else []
@@ -64,8 +66,10 @@ def test_an_interrupted_import_leaves_whole_sources_and_the_next_completes_it(
     assert (process.returncode, runs["status"]) == (code, "interrupted"), err
     assert 0 < done < text_corpus.files and runs["finished_at"] is not None
     left = text_corpus.files - done
-    assert err == f"interrupted by {name}: {left} of {text_corpus.files} sources left; run the same import " \
-                  "again to finish\n"
+    assert (
+        err == f"interrupted by {name}: {left} of {text_corpus.files} sources left; run the same import "
+        "again to finish\n"
+    )
     if as_json:
         summary = json.loads(out)
         assert (summary["status"], summary["stopped"], summary["remaining"]) == ("interrupted", name, left)
@@ -94,18 +98,19 @@ def test_a_signal_is_recorded_and_stops_the_run_at_the_next_safe_point() -> None
 def test_a_signal_during_a_commit_is_acted_on_when_the_commit_is_done() -> None:
     steps = []
     with interrupts.recorded():
-        with pytest.raises(Interrupted) as caught:
-            with interrupts.held():
-                os.kill(os.getpid(), signal.SIGINT)
-                interrupts.check()  # a statement inside the commit's block: not a place to stop
-                steps.append("committed")
+        with pytest.raises(Interrupted) as caught, interrupts.held():
+            os.kill(os.getpid(), signal.SIGINT)
+            interrupts.check()  # a statement inside the commit's block: not a place to stop
+            steps.append("committed")
         assert (steps, caught.value.exit_code) == (["committed"], 130)
 
 
-def test_a_signal_that_comes_inside_a_garbage_collection_callback_is_not_lost(capfd: pytest.CaptureFixture[str]
-                                                                                ) -> None:
+def test_a_signal_that_comes_inside_a_garbage_collection_callback_is_not_lost(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
     """Python discards an exception raised in a weakref callback ("Exception ignored in ..."): a handler that raised
     lost the signal there, and the import ran to its end (seen with SQLAlchemy's _collection_gced)."""
+
     class Thing:
         pass
 
@@ -136,29 +141,43 @@ def test_a_signal_ignored_when_the_import_starts_stays_ignored() -> None:
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
     """`python -c CODE` with SIGINT's default action, as a terminal starts it (see start_import)."""
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def test_a_second_signal_before_the_first_is_acted_on_ends_the_process_at_once() -> None:
-    done = _python("import os, signal, time\nfrom blogimport import interrupts\ninterrupts.install()\n"
-                   "os.kill(os.getpid(), signal.SIGINT)\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)\n"
-                   "print('never')")
+    done = _python(
+        "import os, signal, time\nfrom blogimport import interrupts\ninterrupts.install()\n"
+        "os.kill(os.getpid(), signal.SIGINT)\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)\n"
+        "print('never')"
+    )
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted by SIGINT again: stopping at once\n")
 
 
 def test_a_signal_after_the_run_is_recorded_is_ignored_to_the_very_end() -> None:
     """Python puts back the default handlers as it exits: a signal then would still end the process by it."""
-    done = _python("import os, signal\nfrom blogimport import interrupts\ninterrupts.install()\n"
-                   "interrupts.finished()\nos.kill(os.getpid(), signal.SIGTERM)\ninterrupts.check()\nprint('done')")
+    done = _python(
+        "import os, signal\nfrom blogimport import interrupts\ninterrupts.install()\n"
+        "interrupts.finished()\nos.kill(os.getpid(), signal.SIGTERM)\ninterrupts.check()\nprint('done')"
+    )
     assert (done.returncode, done.stdout, done.stderr) == (0, "done\n", "")
 
 
 def test_blogimport_stopped_while_it_starts_says_so_in_one_line() -> None:
     """The console script records signals before it loads anything heavy: a Ctrl-C then is no traceback."""
-    process = subprocess.Popen([BLOGIMPORT, "stats", "--db", "sqlite://"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(
+        [BLOGIMPORT, "stats", "--db", "sqlite://"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     while not catches(process.pid, signal.SIGTERM):  # its handlers are in place: the modules are still loading
         assert process.poll() is None
     os.killpg(process.pid, signal.SIGINT)
@@ -167,8 +186,9 @@ def test_blogimport_stopped_while_it_starts_says_so_in_one_line() -> None:
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
-def test_no_commit_begins_after_the_signal(fraction: float, new_db: Callable[[], str], small_text_corpus: Corpus
-                                           ) -> None:
+def test_no_commit_begins_after_the_signal(
+    fraction: float, new_db: Callable[[], str], small_text_corpus: Corpus
+) -> None:
     """SIGTERM sent from inside the import, just before its Nth statement (N a fraction of all that an uninterrupted
     import of the same sources into the same kind of database sends): that statement is not sent, and the one
     commit after the signal records the run as interrupted."""
@@ -208,8 +228,7 @@ def _driver_error_while_stopping(dbapi: Any) -> NoReturn:
     try:
         raise Interrupted(signal.SIGTERM)
     except Interrupted:
-        raise dbapi.ProgrammingError("can't change 'autocommit' now: connection in transaction status ACTIVE") \
-            from None
+        raise dbapi.ProgrammingError("can't change 'autocommit' now: connection in transaction status ACTIVE") from None
 
 
 def test_a_driver_error_raised_as_a_signal_stopped_a_statement_is_the_signal(db_url: str) -> None:
@@ -246,8 +265,13 @@ def test_the_signal_behind_an_error_is_found_through_causes_and_contexts() -> No
     wrapped.__cause__ = caused
     looped = OSError("a cycle")
     looped.__context__ = looped
-    assert [interrupts.hidden_in(error) for error in (signal_error, caused, wrapped, looped, RuntimeError())] == \
-        [signal_error, signal_error, signal_error, None, None]
+    assert [interrupts.hidden_in(error) for error in (signal_error, caused, wrapped, looped, RuntimeError())] == [
+        signal_error,
+        signal_error,
+        signal_error,
+        None,
+        None,
+    ]
 
 
 @pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)  # MySQL's drivers cannot cancel a statement
@@ -288,8 +312,14 @@ def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_sqlite(tmp_pa
 def _waiting_for_a_lock(conn: Any) -> bool:
     """Is a backend of this database waiting for a lock? (a transaction of its own: the view is read once per one)"""
     with conn.begin():
-        return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                      "AND wait_event_type = 'Lock'")).scalar())
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
+            ).scalar()
+        )
 
 
 def _has_open(pid: int, path: Path) -> bool:

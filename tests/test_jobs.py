@@ -18,9 +18,14 @@ pytestmark = pytest.mark.premade_schema  # not about how a database gets its sch
 FORMATS = FIXTURES / "formats"
 WGDD = FORMATS / "classic-export_wgdd.de_2019.xml"
 # Every seed and sample that imports: more than FEW_SOURCES, so --jobs 2 starts its pool of workers.
-SOURCES = [*SEED_FILES, *sorted(FIXTURES.glob("text-*.txt")), *sorted(FORMATS.glob("html_*.html")), WGDD,
-           FORMATS / "classic-export_google-blog-converters_2008.xml",
-           FORMATS / "takeout-2018ns_epistemic-forge_excerpt.atom"]
+SOURCES = [
+    *SEED_FILES,
+    *sorted(FIXTURES.glob("text-*.txt")),
+    *sorted(FORMATS.glob("html_*.html")),
+    WGDD,
+    FORMATS / "classic-export_google-blog-converters_2008.xml",
+    FORMATS / "takeout-2018ns_epistemic-forge_excerpt.atom",
+]
 
 
 def imported(db_url: str, *args: object) -> dict:
@@ -43,6 +48,7 @@ def alone(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., tuple[dict,
             url = f"sqlite:///{tmp_path_factory.mktemp('alone') / 'alone.db'}"
             made[sources] = imported(url, *sources, "--jobs", "1"), natural_dump(url)
         return made[sources]
+
     return written
 
 
@@ -52,11 +58,16 @@ def test_workers_write_what_one_process_writes(db_url: str, alone: Callable[...,
     assert natural_dump(db_url) == dump
     # The Takeout excerpt holds a reply without its thread: partial, so tried again; the rest is unchanged.
     assert imported(db_url, *SOURCES, "--jobs", "2")["sources"] == {
-        "imported": 0, "unchanged": len(SOURCES) - 1, "partial": 1, "failed": 0}
+        "imported": 0,
+        "unchanged": len(SOURCES) - 1,
+        "partial": 1,
+        "failed": 0,
+    }
 
 
-def test_a_large_source_streams_from_its_own_process(monkeypatch: pytest.MonkeyPatch, db_url: str,
-                                                     alone: Callable[..., tuple[dict, dict]]) -> None:
+def test_a_large_source_streams_from_its_own_process(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, alone: Callable[..., tuple[dict, dict]]
+) -> None:
     _, dump = alone(WGDD, SEEDS)
     monkeypatch.setattr(workers, "SMALL_BYTES", 64 * 1024)  # the export (1 MB) is large now, the seeds are not
     report = imported(db_url, WGDD, SEEDS, "--jobs", "2")
@@ -64,8 +75,9 @@ def test_a_large_source_streams_from_its_own_process(monkeypatch: pytest.MonkeyP
     assert natural_dump(db_url) == dump
 
 
-def test_a_parser_failing_in_its_own_process_fails_its_source_alone(monkeypatch: pytest.MonkeyPatch, db_url: str,
-                                                                      tmp_path: Path) -> None:
+def test_a_parser_failing_in_its_own_process_fails_its_source_alone(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.xml"
     data = WGDD.read_bytes()
     broken.write_bytes(data[: len(data) * 2 // 3])  # cut off: well-formed for two thirds of its entries

@@ -57,17 +57,18 @@ def test_the_seeds_keys_are_these(seeded: str) -> None:
         seed_key(seeded, """SELECT "key" FROM blogs"""),
         seed_key(seeded, """SELECT "key" FROM comment_references WHERE mention = 'Anon 9.11'"""),
     ] == [GUEST_BLOG_24, TOP, REPLY, "Andy Green|", "groupwork", "default", "Anon 9.11:0"]
-    lines = sorted(f"{table}\t{row['key']}" for table in KEYED_TABLES
-                   for row in query(seeded, f'SELECT "key" FROM {table}'))
+    lines = sorted(
+        f"{table}\t{row['key']}" for table in KEYED_TABLES for row in query(seeded, f'SELECT "key" FROM {table}')
+    )
     assert (len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()) == (119, SEED_KEYS_SHA256)
     assert query(seeded, "SELECT version FROM identity_rules") == [{"version": 2}]  # the rules that made them
 
 
 REFUSALS = {
     1: "Error: the database's natural keys were made by identity rules 1, this blogimport makes 2: "
-       "run `blogimport db upgrade` first, which re-keys them\n",
+    "run `blogimport db upgrade` first, which re-keys them\n",
     3: "Error: the database's natural keys were made by identity rules 3, newer than this blogimport's 2: "
-       "run `blogimport db upgrade` with the blogimport that made them, and import with it\n",
+    "run `blogimport db upgrade` with the blogimport that made them, and import with it\n",
 }
 
 
@@ -89,6 +90,7 @@ def set_rules(url: str, version: int) -> None:
 
 # -- a change of the rules, as a later blogimport would ship it ---------------------------------------------------
 
+
 def md5_fingerprint(body: str) -> str:
     """The mutant of the issue: the comment fingerprint by md5, which is 32 hex characters as well."""
     return hashlib.md5(identity.normalise(body).encode("utf-8")).hexdigest()
@@ -106,15 +108,15 @@ def md5_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool
     def install(rekeys: bool) -> None:
         folder = tmp_path / "migrations"
         shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        body = "rekey(op.get_bind(), version=3)" if rekeys else \
-            'op.execute("UPDATE identity_rules SET version = 3")'
+        body = "rekey(op.get_bind(), version=3)" if rekeys else 'op.execute("UPDATE identity_rules SET version = 3")'
         (folder / "versions" / "9999_md5_fingerprints.py").write_text(
             '"""Identity rules 3: comment fingerprints by md5."""\n'
             "from alembic import op\n\nfrom blogimport.store.rekeying import rekey\n\n"
             f'revision = "9999"\ndown_revision = "{schema.HEAD_REVISION}"\n'
             "branch_labels = None\ndepends_on = None\n\n\n"
             f"def upgrade():\n    {body}\n\n\n"
-            "def downgrade():\n    pass  # the older rules are gone: keys and version stay\n")
+            "def downgrade():\n    pass  # the older rules are gone: keys and version stay\n"
+        )
         monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
         monkeypatch.setattr(schema, "HEAD_REVISION", "9999")
         monkeypatch.setattr(identity, "IDENTITY_VERSION", 3)
@@ -124,17 +126,26 @@ def md5_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool
 
 
 def comment_keys_of_guest_blog_24(url: str) -> list[str]:
-    return [row["key"] for row in query(url, """SELECT c."key" FROM comments c JOIN posts p ON p.id = c.post_id
+    return [
+        row["key"]
+        for row in query(
+            url,
+            """SELECT c."key" FROM comments c JOIN posts p ON p.id = c.post_id
                                                 WHERE p.title = 'Guest Blog 24' AND c.path IN ('0007', '0007.0002')
-                                                ORDER BY c.path""")]
+                                                ORDER BY c.path""",
+        )
+    ]
 
 
-def test_a_change_of_rules_and_its_revision_rekey_the_database(seeded: str, md5_rules: Callable[[bool], None],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_of_rules_and_its_revision_rekey_the_database(
+    seeded: str, md5_rules: Callable[[bool], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
     md5_rules(True)
     refused = run("import", SEEDS, "--force", "--db", seeded)
-    assert (refused.exit_code, refused.stderr) == (1, "Error: the database is at revision 0010, this blogimport "
-                                                      "needs 9999: run `blogimport db upgrade` first\n")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Error: the database is at revision 0010, this blogimport needs 9999: run `blogimport db upgrade` first\n",
+    )
     assert run("db", "upgrade", "--db", seeded).stdout == "9999 (head)\n"
     assert comment_keys_of_guest_blog_24(seeded) == [MD5_TOP, MD5_REPLY]
     assert query(seeded, "SELECT version FROM identity_rules") == [{"version": 3}]
@@ -152,8 +163,9 @@ def test_a_change_of_rules_and_its_revision_rekey_the_database(seeded: str, md5_
     assert (refused.exit_code, refused.stderr) == (1, REFUSALS[3])
 
 
-def test_without_rekeying_the_same_seeds_would_be_stored_twice(tmp_path: Path,
-                                                                md5_rules: Callable[[bool], None]) -> None:
+def test_without_rekeying_the_same_seeds_would_be_stored_twice(
+    tmp_path: Path, md5_rules: Callable[[bool], None]
+) -> None:
     """Why the revision must re-key: with the version bumped but the rows left alone, nothing finds them."""
     url = f"sqlite:///{tmp_path / 'blog.db'}"
     assert run("import", SEEDS, "--db", url).exit_code == 0
@@ -165,23 +177,32 @@ def test_without_rekeying_the_same_seeds_would_be_stored_twice(tmp_path: Path,
 
 # -- the re-keying helper on every kind of key --------------------------------------------------------------------
 
+
 @pytest.fixture
 def every_kind_of_key(db_url: str, tmp_path: Path) -> str:
     """The seeds; an export with two posts of one day and title (one keyed '~' and its id), 43 authors and 95
     labels; and a post whose comments hold identical siblings, a reply with a mention, and a Blogger comment keyed
     '~' and its id (its text's key was another Blogger comment's when it came)."""
     first, second = tmp_path / "open-1.xml", tmp_path / "open-2.xml"
-    first.write_text(small_export([
-        ("101", None, "2020-05-01T20:00:00.000+01:00", "+1"),
-        ("102", None, "2020-05-01T20:05:00.000+01:00", "Agreed"),
-        ("104", None, "2020-05-01T20:10:00.000+01:00", "+1"),
-        ("105", "101", "2020-05-01T20:30:00.000+01:00", "re 20:00 thanks"),
-    ]), encoding="utf-8")
+    first.write_text(
+        small_export(
+            [
+                ("101", None, "2020-05-01T20:00:00.000+01:00", "+1"),
+                ("102", None, "2020-05-01T20:05:00.000+01:00", "Agreed"),
+                ("104", None, "2020-05-01T20:10:00.000+01:00", "+1"),
+                ("105", "101", "2020-05-01T20:30:00.000+01:00", "re 20:00 thanks"),
+            ]
+        ),
+        encoding="utf-8",
+    )
     second.write_text(small_export([("103", None, "2020-05-01T21:00:00.000+01:00", "+1")]), encoding="utf-8")
     for source in (SEEDS, WGDD, first, second):
         assert run("import", source, "--db", db_url).exit_code == 0
-    assert query(db_url, """SELECT c.blogger_id, c."key" FROM comments c JOIN posts p ON p.id = c.post_id
-                            WHERE p.title = 'Open thread' ORDER BY c.blogger_id""") == [
+    assert query(
+        db_url,
+        """SELECT c.blogger_id, c."key" FROM comments c JOIN posts p ON p.id = c.post_id
+                            WHERE p.title = 'Open thread' ORDER BY c.blogger_id""",
+    ) == [
         {"blogger_id": "101", "key": "c59dc4e44ff99288156d4dff2168f6ac:0"},
         {"blogger_id": "102", "key": "d6210ef09e1856f18cc29022b1965ba1:0"},
         {"blogger_id": "103", "key": "c59dc4e44ff99288156d4dff2168f6ac:0~103"},
@@ -207,13 +228,20 @@ def test_rekeying_makes_the_keys_the_importer_makes(every_kind_of_key: str, monk
     sha256_fingerprint = identity.fingerprint
     # Rules under which "+1" and "Agreed" trade fingerprints: each comment takes a key its sibling holds.
     swapped = {plus: agreed, agreed: plus}
-    monkeypatch.setattr(identity, "fingerprint", lambda body: swapped.get(sha256_fingerprint(body),
-                                                                          sha256_fingerprint(body)))
+    monkeypatch.setattr(
+        identity, "fingerprint", lambda body: swapped.get(sha256_fingerprint(body), sha256_fingerprint(body))
+    )
     rekey_with(url, 3)
-    assert query(url, """SELECT c.blogger_id, c."key" FROM comments c JOIN posts p ON p.id = c.post_id
-                         WHERE p.title = 'Open thread' AND c.parent_id IS NULL ORDER BY c.blogger_id""") == [
-        {"blogger_id": "101", "key": f"{agreed}:0"}, {"blogger_id": "102", "key": f"{plus}:0"},
-        {"blogger_id": "103", "key": f"{agreed}:0~103"}, {"blogger_id": "104", "key": f"{agreed}:1"}]
+    assert query(
+        url,
+        """SELECT c.blogger_id, c."key" FROM comments c JOIN posts p ON p.id = c.post_id
+                         WHERE p.title = 'Open thread' AND c.parent_id IS NULL ORDER BY c.blogger_id""",
+    ) == [
+        {"blogger_id": "101", "key": f"{agreed}:0"},
+        {"blogger_id": "102", "key": f"{plus}:0"},
+        {"blogger_id": "103", "key": f"{agreed}:0~103"},
+        {"blogger_id": "104", "key": f"{agreed}:1"},
+    ]
     monkeypatch.setattr(identity, "fingerprint", md5_fingerprint)
     rekey_with(url, 4)
     assert comment_keys_of_guest_blog_24(url) == [MD5_TOP, MD5_REPLY]
@@ -235,7 +263,9 @@ def test_rows_that_new_rules_would_make_one_stop_the_rekeying(db_url: str, monke
         rekey(conn, 3)
     engine.dispose()
     merged = query(url, "SELECT id, blog_id FROM labels WHERE name IN ('git', 'github', 'github pages') ORDER BY id")
-    assert str(conflict.value) == (f"the identity rules now give labels {[row['id'] for row in merged]} of blog_id "
-                                   f"{merged[0]['blog_id']} the same key 'git': a revision must merge them before "
-                                   "re-keying")
+    assert str(conflict.value) == (
+        f"the identity rules now give labels {[row['id'] for row in merged]} of blog_id "
+        f"{merged[0]['blog_id']} the same key 'git': a revision must merge them before "
+        "re-keying"
+    )
     assert raw_dump(url) == before  # the authors' new keys too: the transaction took them back

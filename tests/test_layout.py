@@ -23,11 +23,31 @@ PACKAGE = "blogimport"
 ALLOWED: dict[str, set[str]] = {
     "__main__": {"launch"},
     "launch": {"interrupts", "cli"},  # signals first, then the command line (and everything it loads)
-    "cli": {"pipeline", "sources", "formats", "workers", "store", "report", "records", "summaries", "errors",
-            "interrupts", "settings"},
+    "cli": {
+        "pipeline",
+        "sources",
+        "formats",
+        "workers",
+        "store",
+        "report",
+        "records",
+        "summaries",
+        "errors",
+        "interrupts",
+        "settings",
+    },
     "summaries": {"pipeline", "store", "report", "records"},  # what the commands print
-    "pipeline": {"sources", "workers", "transactions", "formats", "store", "records", "identity", "errors",
-                 "interrupts"},
+    "pipeline": {
+        "sources",
+        "workers",
+        "transactions",
+        "formats",
+        "store",
+        "records",
+        "identity",
+        "errors",
+        "interrupts",
+    },
     # A large source written whole is parsed again when its transaction is retried: its entries are read once.
     "transactions": {"sources", "formats", "store", "records", "errors", "interrupts"},
     "workers": {"formats", "records", "errors", "interrupts"},
@@ -119,24 +139,40 @@ def violations(source: str, module: str, package: bool = False) -> list[str]:
 FORMATS, STORE = "blogimport.formats.example", "blogimport.store.example"  # modules the checker is shown
 
 
-@pytest.mark.parametrize(("module", "source", "expected"), [
-    (FORMATS, "import click\n", ["click"]),
-    (FORMATS, "from sqlalchemy import select\n", ["sqlalchemy.select"]),
-    (FORMATS, "import httpx\nfrom urllib import request\nimport urllib.request as r\n",
-     ["httpx", "urllib.request", "urllib.request"]),
-    (FORMATS, "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlalchemy import Engine\n",
-     ["sqlalchemy.Engine"]),
-    (FORMATS, "from ..store import sql\n", ["blogimport.store.sql"]),
-    (FORMATS, "from blogimport.sources import files\n", ["blogimport.sources.files"]),
-    (FORMATS, "from blogimport.records import Document\nfrom urllib.parse import urlsplit\n"
-              "from blogimport.sources.decoding import decode\nfrom . import numbers\n", []),
-    (STORE, "def write():\n    import click\n", ["click"]),
-    (STORE, "from blogimport.pipeline import run_import\n", ["blogimport.pipeline.run_import"]),
-    (STORE, "from blogimport import __version__, store, sources\n", ["blogimport.sources"]),
-    ("blogimport.sources.example", "from blogimport.store import record_source\n",
-     ["blogimport.store.record_source"]),
-    ("blogimport.store", "from .db import connected\nfrom ..models import Post\n", []),
-])
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        (FORMATS, "import click\n", ["click"]),
+        (FORMATS, "from sqlalchemy import select\n", ["sqlalchemy.select"]),
+        (
+            FORMATS,
+            "import httpx\nfrom urllib import request\nimport urllib.request as r\n",
+            ["httpx", "urllib.request", "urllib.request"],
+        ),
+        (
+            FORMATS,
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlalchemy import Engine\n",
+            ["sqlalchemy.Engine"],
+        ),
+        (FORMATS, "from ..store import sql\n", ["blogimport.store.sql"]),
+        (FORMATS, "from blogimport.sources import files\n", ["blogimport.sources.files"]),
+        (
+            FORMATS,
+            "from blogimport.records import Document\nfrom urllib.parse import urlsplit\n"
+            "from blogimport.sources.decoding import decode\nfrom . import numbers\n",
+            [],
+        ),
+        (STORE, "def write():\n    import click\n", ["click"]),
+        (STORE, "from blogimport.pipeline import run_import\n", ["blogimport.pipeline.run_import"]),
+        (STORE, "from blogimport import __version__, store, sources\n", ["blogimport.sources"]),
+        (
+            "blogimport.sources.example",
+            "from blogimport.store import record_source\n",
+            ["blogimport.store.record_source"],
+        ),
+        ("blogimport.store", "from .db import connected\nfrom ..models import Post\n", []),
+    ],
+)
 def test_the_checker_finds_what_a_part_may_not_import(module: str, source: str, expected: list[str]) -> None:
     """The checker itself, on small sources that break the rules (and two that keep them)."""
     package = module == "blogimport.store"
@@ -151,9 +187,30 @@ def test_every_module_imports_only_what_its_part_may(module: str) -> None:
 
 def test_the_parts_are_these() -> None:
     """A new part of the package gets its line in ALLOWED (and this list) on purpose."""
-    assert sorted(PARTS) == sorted(ALLOWED) == [
-        "__main__", "cli", "errors", "formats", "identity", "interrupts", "launch", "migrations", "models",
-        "pipeline", "records", "report", "settings", "sources", "store", "summaries", "transactions", "workers"]
+    assert (
+        sorted(PARTS)
+        == sorted(ALLOWED)
+        == [
+            "__main__",
+            "cli",
+            "errors",
+            "formats",
+            "identity",
+            "interrupts",
+            "launch",
+            "migrations",
+            "models",
+            "pipeline",
+            "records",
+            "report",
+            "settings",
+            "sources",
+            "store",
+            "summaries",
+            "transactions",
+            "workers",
+        ]
+    )
 
 
 def test_the_parts_import_each_other_without_cycles() -> None:
@@ -195,11 +252,23 @@ def stem(name: str) -> str:
 
 def test_no_two_names_differ_only_by_an_ending() -> None:
     """Among the modules and subpackages of importer/ (the models name tables, the migrations revisions)."""
-    names = sorted({part for module in package_modules() for part in module.split(".")[1:]
-                    if part_of(module) not in ("models", "migrations")})
+    names = sorted(
+        {
+            part
+            for module in package_modules()
+            for part in module.split(".")[1:]
+            if part_of(module) not in ("models", "migrations")
+        }
+    )
     stems: dict[str, list[str]] = {}
     for name in names:
         stems.setdefault(stem(name), []).append(name)
     assert [group for group in stems.values() if len(group) > 1] == []
     assert [stem(name) for name in ("writer", "writing", "parse", "parsing", "report", "reporting")] == [
-        "writ", "writ", "pars", "pars", "report", "report"]
+        "writ",
+        "writ",
+        "pars",
+        "pars",
+        "report",
+        "report",
+    ]

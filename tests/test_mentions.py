@@ -77,8 +77,9 @@ def _qualifies_as_first_written(match: re.Match[str], text: str) -> bool:
 
 
 # Comments built of (word, gap, time, gap): every way a cue, an address or the opening can stand before a time.
-_WORDS = st.sampled_from(["to", "on", "ON", "re", "anon", "Anon at", "@", "photo", "Tó", "x", "£5", "9/11", "10%",
-                          "", "_", "!"])
+_WORDS = st.sampled_from(
+    ["to", "on", "ON", "re", "anon", "Anon at", "@", "photo", "Tó", "x", "£5", "9/11", "10%", "", "_", "!"]
+)
 _GAPS = st.sampled_from(["", " ", "  ", " \n ", ", ", ". "])
 _TIMES = st.sampled_from(["1525", "11 34", "9.11", "20:15", "1999", "2016", "8 24", "0"])
 
@@ -87,9 +88,12 @@ _TIMES = st.sampled_from(["1525", "11 34", "9.11", "20:15", "1999", "2016", "8 2
 @given(st.lists(st.tuples(_WORDS, _GAPS, _TIMES, _GAPS), min_size=1, max_size=12))
 def test_loose_times_are_found_as_the_rule_was_first_written(parts: list[tuple[str, str, str, str]]) -> None:
     text = "".join("".join(part) for part in parts)
-    expected = tuple(MentionRecord(text=m.group(0).strip(), hour=h, minute=mi)
-                     for m in mentions._MENTION.finditer(text) if _qualifies_as_first_written(m, text)
-                     for h, mi in [mentions._hour_minute(m)])
+    expected = tuple(
+        MentionRecord(text=m.group(0).strip(), hour=h, minute=mi)
+        for m in mentions._MENTION.finditer(text)
+        if _qualifies_as_first_written(m, text)
+        for h, mi in [mentions._hour_minute(m)]
+    )
     assert find_mentions(text) == expected
 
 
@@ -141,20 +145,28 @@ def test_a_mention_means_the_earlier_of_two_comments_shown_at_its_time(tmp_path:
     writer could read. Decided by the exact times (an export) and, where the source has none, by reading order (a
     text rendering with displayed times)."""
     export = tmp_path / "export.xml"
-    export.write_text(small_export([
-        ("101", None, "2020-05-01T20:15:00.000+01:00", "First!"),
-        ("102", None, "2020-05-01T21:30:00.000+01:00", "re 20:15 - the first one, surely."),
-        ("103", None, "2020-05-02T20:15:00.000+01:00", "Back a day later, at the same minute."),
-        ("104", "103", "2020-05-02T20:40:00.000+01:00", "Anon@20:15 welcome back"),
-    ]), encoding="utf-8")
+    export.write_text(
+        small_export(
+            [
+                ("101", None, "2020-05-01T20:15:00.000+01:00", "First!"),
+                ("102", None, "2020-05-01T21:30:00.000+01:00", "re 20:15 - the first one, surely."),
+                ("103", None, "2020-05-02T20:15:00.000+01:00", "Back a day later, at the same minute."),
+                ("104", "103", "2020-05-02T20:40:00.000+01:00", "Anon@20:15 welcome back"),
+            ]
+        ),
+        encoding="utf-8",
+    )
     text = tmp_path / "page.txt"
     text.write_text(A_DAY_LATER_AS_TEXT, encoding="utf-8")
     assert run("import", export, text, "--db", db_url).exit_code == 0
-    rows = query(db_url, """SELECT c.blogger_id AS source, c.path, r.mention, t.blogger_id AS target,
+    rows = query(
+        db_url,
+        """SELECT c.blogger_id AS source, c.path, r.mention, t.blogger_id AS target,
                                    t.path AS target_path
                             FROM comment_references r JOIN comments c ON c.id = r.comment_id
                             LEFT JOIN comments t ON t.id = r.target_comment_id
-                            ORDER BY coalesce(c.blogger_id, ''), c.path""")
+                            ORDER BY coalesce(c.blogger_id, ''), c.path""",
+    )
     assert rows == [
         {"source": None, "path": "0002", "mention": "re 20:15", "target": None, "target_path": "0001"},
         {"source": "102", "path": "0002", "mention": "re 20:15", "target": "101", "target_path": "0001"},

@@ -21,8 +21,20 @@ from tests.conftest import REPO, SEEDS, run
 from tests.dbdump import connect, query, tables
 
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
-TABLES = ["authors", "blogs", "comment_references", "comments", "identity_rules", "import_run_counts", "import_runs",
-          "labels", "pending_comments", "post_labels", "posts", "sources"]
+TABLES = [
+    "authors",
+    "blogs",
+    "comment_references",
+    "comments",
+    "identity_rules",
+    "import_run_counts",
+    "import_runs",
+    "labels",
+    "pending_comments",
+    "post_labels",
+    "posts",
+    "sources",
+]
 HEAD = "0010"
 
 
@@ -81,8 +93,7 @@ def test_blogimport_db_commands(db_url: str) -> None:
         "monthly_activity.",
         "0002 -> 0003, Comments keep the time as the page showed it (saved pages and text renderings), to "
         "match mentions against.",
-        "0001 -> 0002, Blogger exports: Blogger ids and URLs, post kind and status, time offsets, waiting "
-        "comments.",
+        "0001 -> 0002, Blogger exports: Blogger ids and URLs, post kind and status, time offsets, waiting comments.",
         "<base> -> 0001, Initial schema: blogs, authors, labels, posts, comments, references, sources, import runs.",
     ]
     assert run("db", "check", "--db", db_url).stdout == "No new upgrade operations detected.\n"
@@ -124,8 +135,9 @@ def test_an_older_database_is_refused_until_upgraded(newer_migrations: Path, db_
     assert run("db", "upgrade", HEAD, "--db", db_url).exit_code == 0
     refused = run("import", SEEDS, "--db", db_url)
     assert refused.exit_code == 1
-    assert refused.stderr == (f"Error: the database is at revision {HEAD}, this blogimport needs 9999: "
-                              "run `blogimport db upgrade` first\n")
+    assert refused.stderr == (
+        f"Error: the database is at revision {HEAD}, this blogimport needs 9999: run `blogimport db upgrade` first\n"
+    )
     assert run("db", "upgrade", "--db", db_url).stdout == "9999 (head)\n"
     assert run("import", SEEDS, "--db", db_url).exit_code == 0
 
@@ -135,8 +147,10 @@ def test_a_newer_database_is_refused(newer_migrations: Path, db_url: str, monkey
     monkeypatch.undo()
     refused = run("import", SEEDS, "--db", db_url)
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert refused.stderr == ("Error: the database is at revision 9999, which this blogimport does not know: "
-                              "it was written by a newer version\n")
+    assert refused.stderr == (
+        "Error: the database is at revision 9999, which this blogimport does not know: "
+        "it was written by a newer version\n"
+    )
 
 
 def test_a_database_that_is_not_ours_is_left_alone(db_url: str) -> None:
@@ -166,24 +180,64 @@ def test_upgrading_a_0001_database_keeps_its_data_and_fills_new_columns(db_url: 
         old = MetaData()
         old.reflect(conn)
         conn.execute(old.tables["blogs"].insert(), [{"id": 1, "key": "default", "created_at": at, "updated_at": at}])
-        conn.execute(old.tables["posts"].insert(), [{
-            "id": 1, "blog_id": 1, "key": "2015-02-07/T", "title": "T", "published_on": date(2015, 2, 7),
-            "body_text": "b", "source_rank": 1, "created_at": at, "updated_at": at}])
-        conn.execute(old.tables["comments"].insert(), [{
-            "id": 1, "post_id": 1, "key": "k", "depth": 0, "path": "0001", "body_text": "c", "is_removed": False,
-            "source_rank": 1, "created_at": at, "updated_at": at}])
-        conn.execute(old.tables["comment_references"].insert(), [
-            {"comment_id": 1, "key": f"{m}:0", "mention": m, "created_at": at, "updated_at": at}
-            for m in ("re 20:15", "Anon 9.11", "1525", "8 24", "Anon at 23:33")])
+        conn.execute(
+            old.tables["posts"].insert(),
+            [
+                {
+                    "id": 1,
+                    "blog_id": 1,
+                    "key": "2015-02-07/T",
+                    "title": "T",
+                    "published_on": date(2015, 2, 7),
+                    "body_text": "b",
+                    "source_rank": 1,
+                    "created_at": at,
+                    "updated_at": at,
+                }
+            ],
+        )
+        conn.execute(
+            old.tables["comments"].insert(),
+            [
+                {
+                    "id": 1,
+                    "post_id": 1,
+                    "key": "k",
+                    "depth": 0,
+                    "path": "0001",
+                    "body_text": "c",
+                    "is_removed": False,
+                    "source_rank": 1,
+                    "created_at": at,
+                    "updated_at": at,
+                }
+            ],
+        )
+        conn.execute(
+            old.tables["comment_references"].insert(),
+            [
+                {"comment_id": 1, "key": f"{m}:0", "mention": m, "created_at": at, "updated_at": at}
+                for m in ("re 20:15", "Anon 9.11", "1525", "8 24", "Anon at 23:33")
+            ],
+        )
     engine.dispose()
     migrate(db_url, "upgrade", "head")
     assert query(db_url, "SELECT mention, mentioned_time FROM comment_references ORDER BY id") == [
-        {"mention": "re 20:15", "mentioned_time": "20:15"}, {"mention": "Anon 9.11", "mentioned_time": "09:11"},
-        {"mention": "1525", "mentioned_time": "15:25"}, {"mention": "8 24", "mentioned_time": "08:24"},
-        {"mention": "Anon at 23:33", "mentioned_time": "23:33"}]
+        {"mention": "re 20:15", "mentioned_time": "20:15"},
+        {"mention": "Anon 9.11", "mentioned_time": "09:11"},
+        {"mention": "1525", "mentioned_time": "15:25"},
+        {"mention": "8 24", "mentioned_time": "08:24"},
+        {"mention": "Anon at 23:33", "mentioned_time": "23:33"},
+    ]
     assert query(db_url, 'SELECT "key", kind, status, blogger_id, updated_at FROM posts') == [
-        {"key": "2015-02-07/T", "kind": "post", "status": "live", "blogger_id": None,
-         "updated_at": "2026-01-01 00:00:00.000000"}]
+        {
+            "key": "2015-02-07/T",
+            "kind": "post",
+            "status": "live",
+            "blogger_id": None,
+            "updated_at": "2026-01-01 00:00:00.000000",
+        }
+    ]
     migrate(db_url, "downgrade", "0001")
     assert query(db_url, "SELECT count(*) AS n FROM comment_references") == [{"n": 5}]
 
@@ -199,8 +253,9 @@ def test_every_table_and_column_is_described_in_the_database(db_url: str) -> Non
         inspector = inspect(engine)
         for table in tables:
             assert inspector.get_table_comment(table.name)["text"] == table.comment
-            assert {c["name"]: c["comment"] for c in inspector.get_columns(table.name)} == \
-                {c.name: c.comment for c in table.columns}
+            assert {c["name"]: c["comment"] for c in inspector.get_columns(table.name)} == {
+                c.name: c.comment for c in table.columns
+            }
     engine.dispose()
 
 
@@ -228,14 +283,19 @@ def test_0007_lets_a_run_end_interrupted_and_downgrading_makes_it_failed(db_url:
     runs = MetaData()
     runs.reflect(engine, only=["import_runs"])
     import_runs = runs.tables["import_runs"]
-    with pytest.raises(DatabaseError), engine.begin() as conn:  # 0006 knows no such status (MariaDB says so with an OperationalError)
+    with (
+        pytest.raises(DatabaseError),
+        engine.begin() as conn,
+    ):  # 0006 knows no such status (MariaDB says so with an OperationalError)
         conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}])
     migrate(db_url, "upgrade", "0007")
     with engine.begin() as conn:
         conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}, {**run_row, "status": "succeeded"}])
     migrate(db_url, "downgrade", "0006")
-    assert query(db_url, "SELECT status FROM import_runs ORDER BY id") == [{"status": "failed"},
-                                                                           {"status": "succeeded"}]
+    assert query(db_url, "SELECT status FROM import_runs ORDER BY id") == [
+        {"status": "failed"},
+        {"status": "succeeded"},
+    ]
     with pytest.raises(DatabaseError), engine.begin() as conn:
         conn.execute(import_runs.insert(), [{**run_row, "status": "interrupted"}])
     engine.dispose()
@@ -250,26 +310,45 @@ def test_0009_takes_the_last_sign_of_life_of_older_runs_as_their_end_or_start(db
     started, finished = datetime(2026, 1, 1, 10), datetime(2026, 1, 1, 10, 5)
     counts = {"sources_imported": 0, "sources_unchanged": 0, "sources_failed": 0}
     with engine.begin() as conn:
-        conn.execute(runs.tables["import_runs"].insert(), [
-            {"started_at": started, "finished_at": finished, "status": "succeeded", **counts},
-            {"started_at": started, "finished_at": None, "status": "running", **counts}])
+        conn.execute(
+            runs.tables["import_runs"].insert(),
+            [
+                {"started_at": started, "finished_at": finished, "status": "succeeded", **counts},
+                {"started_at": started, "finished_at": None, "status": "running", **counts},
+            ],
+        )
     engine.dispose()
     migrate(db_url, "upgrade", "0009")
     assert query(db_url, "SELECT id, heartbeat_at, lease_until FROM import_runs ORDER BY id") == [
         {"id": 1, "heartbeat_at": "2026-01-01 10:05:00.000000", "lease_until": "2026-01-01 10:05:00.000000"},
-        {"id": 2, "heartbeat_at": "2026-01-01 10:00:00.000000", "lease_until": "2026-01-01 10:00:00.000000"}]
+        {"id": 2, "heartbeat_at": "2026-01-01 10:00:00.000000", "lease_until": "2026-01-01 10:00:00.000000"},
+    ]
     assert query(db_url, "SELECT run_id, status, state FROM run_summary ORDER BY run_id") == [
         {"run_id": 1, "status": "succeeded", "state": "succeeded"},
-        {"run_id": 2, "status": "running", "state": "abandoned"}]
+        {"run_id": 2, "status": "running", "state": "abandoned"},
+    ]
     migrate(db_url, "downgrade", "0007")
     engine = connect(db_url)
     assert "run_summary" not in inspect(engine).get_view_names()
     engine.dispose()
     assert query(db_url, "SELECT * FROM import_runs ORDER BY id") == [
-        {"id": 1, "started_at": "2026-01-01 10:00:00.000000", "finished_at": "2026-01-01 10:05:00.000000",
-         "status": "succeeded", **counts, "sources_partial": 0},
-        {"id": 2, "started_at": "2026-01-01 10:00:00.000000", "finished_at": None, "status": "running", **counts,
-         "sources_partial": 0}]
+        {
+            "id": 1,
+            "started_at": "2026-01-01 10:00:00.000000",
+            "finished_at": "2026-01-01 10:05:00.000000",
+            "status": "succeeded",
+            **counts,
+            "sources_partial": 0,
+        },
+        {
+            "id": 2,
+            "started_at": "2026-01-01 10:00:00.000000",
+            "finished_at": None,
+            "status": "running",
+            **counts,
+            "sources_partial": 0,
+        },
+    ]
 
 
 def test_a_schema_creation_cut_short_is_named_as_such(db_url: str) -> None:
@@ -283,9 +362,11 @@ def test_a_schema_creation_cut_short_is_named_as_such(db_url: str) -> None:
     engine.dispose()
     refused = run("import", SEEDS, "--db", db_url)
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert refused.stderr == (f"Error: the database holds 2 of blogimport's {len(models.Base.metadata.tables)} "
-                              "tables (authors, blogs) but no Alembic revision, as a first schema creation stopped "
-                              "half way leaves MySQL and MariaDB; if so, drop them, else use an empty database\n")
+    assert refused.stderr == (
+        f"Error: the database holds 2 of blogimport's {len(models.Base.metadata.tables)} "
+        "tables (authors, blogs) but no Alembic revision, as a first schema creation stopped "
+        "half way leaves MySQL and MariaDB; if so, drop them, else use an empty database\n"
+    )
     assert tables(db_url) == ["authors", "blogs"]
 
 
@@ -298,16 +379,21 @@ def test_0010_rekeys_blogs_keyed_by_a_host_many_blogs_share(db_url: str) -> None
     blogs.reflect(engine, only=["blogs"])
     now = datetime(2026, 1, 1, 10)
     with engine.begin() as conn:
-        conn.execute(blogs.tables["blogs"].insert(), [
-            {"key": "www.blogger.com", "blogger_id": "3113891067179933828", "created_at": now, "updated_at": now},
-            {"key": "draft.blogger.com", "blogger_id": None, "created_at": now, "updated_at": now},
-            {"key": "example.blogspot.com", "blogger_id": "42", "created_at": now, "updated_at": now}])
+        conn.execute(
+            blogs.tables["blogs"].insert(),
+            [
+                {"key": "www.blogger.com", "blogger_id": "3113891067179933828", "created_at": now, "updated_at": now},
+                {"key": "draft.blogger.com", "blogger_id": None, "created_at": now, "updated_at": now},
+                {"key": "example.blogspot.com", "blogger_id": "42", "created_at": now, "updated_at": now},
+            ],
+        )
     engine.dispose()
     alembic(db_url, "upgrade", "0010")
     assert query(db_url, 'SELECT id, "key", blogger_id FROM blogs ORDER BY id') == [
         {"id": 1, "key": "blogger-3113891067179933828", "blogger_id": "3113891067179933828"},
         {"id": 2, "key": "draft.blogger.com", "blogger_id": None},  # no id to key it by: left as it was
-        {"id": 3, "key": "example.blogspot.com", "blogger_id": "42"}]
+        {"id": 3, "key": "example.blogspot.com", "blogger_id": "42"},
+    ]
     assert query(db_url, "SELECT version FROM identity_rules") == [{"version": 2}]
     export = REPO / "tests" / "fixtures" / "formats" / "classic-export_google-blog-converters_2008.xml"
     assert run("import", export, "--db", db_url).exit_code == 0

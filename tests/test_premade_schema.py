@@ -33,8 +33,11 @@ def schema(url: str) -> dict[str, Any]:
     """Everything SQLAlchemy's inspector sees of a database's tables and views, by name."""
     engine = connect(url)
     inspector = inspect(engine)
-    described: dict[str, Any] = {"views": {name: " ".join(inspector.get_view_definition(name).split())
-                                           for name in sorted(inspector.get_view_names())}}
+    described: dict[str, Any] = {
+        "views": {
+            name: " ".join(inspector.get_view_definition(name).split()) for name in sorted(inspector.get_view_names())
+        }
+    }
     for table in sorted(inspector.get_table_names()):
         described[table] = [
             [{key: str(value) for key, value in column.items()} for column in inspector.get_columns(table)],
@@ -64,7 +67,9 @@ def test_a_premade_database_is_the_one_an_import_makes(engine_name: str, db_url:
 
 @pytest.mark.premade_schema
 def test_a_premade_seeded_database_is_the_one_an_import_of_the_seeds_makes(
-    engine_name: str, seeded: str, tmp_path: Path,
+    engine_name: str,
+    seeded: str,
+    tmp_path: Path,
 ) -> None:
     with empty_database(engine_name, tmp_path) as imported:
         assert run("import", SEEDS, "--db", imported).exit_code == 0
@@ -81,7 +86,11 @@ def test_a_premade_seeded_database_is_the_one_an_import_of_the_seeds_makes(
         again = [run("import", SEEDS, "--force", "--db", url).stdout for url in (seeded, imported)]
         assert again[0] == again[1] and "5 imported" in again[0]
         runs = "SELECT id, status, sources_imported FROM import_runs ORDER BY id"
-        assert query(seeded, runs) == query(imported, runs) == [
-            {"id": 1, "status": "succeeded", "sources_imported": 5},
-            {"id": 2, "status": "succeeded", "sources_imported": 5},
-        ]
+        assert (
+            query(seeded, runs)
+            == query(imported, runs)
+            == [
+                {"id": 1, "status": "succeeded", "sources_imported": 5},
+                {"id": 2, "status": "succeeded", "sources_imported": 5},
+            ]
+        )

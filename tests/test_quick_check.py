@@ -46,6 +46,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         def open_source() -> AbstractContextManager[BinaryIO]:
             calls.append(source.locator)
             return source.open()
+
         return replace(source, open=open_source)
 
     monkeypatch.setattr(sources, "discover", lambda paths: [counting(s) for s in discover(paths)])
@@ -63,8 +64,9 @@ def statuses(summary: dict) -> tuple[int, int, int, int]:
 
 
 def changed_rows(summary: dict) -> dict[str, tuple[int, int]]:
-    return {name: (t["inserted"], t["updated"]) for name, t in summary["entities"].items()
-            if t["inserted"] or t["updated"]}
+    return {
+        name: (t["inserted"], t["updated"]) for name, t in summary["entities"].items() if t["inserted"] or t["updated"]
+    }
 
 
 def test_a_rerun_opens_no_unchanged_file(crawl: Path, db_url: str, opened: list[str]) -> None:
@@ -73,7 +75,8 @@ def test_a_rerun_opens_no_unchanged_file(crawl: Path, db_url: str, opened: list[
     assert opened == [str(f) for f in files]  # each read once: hashed and parsed from the same bytes
     first = query(db_url, SOURCES)
     assert [(r["locator"], r["status"], r["file_signature"]) for r in first] == [
-        (str(f), "imported", signature(f)) for f in files]
+        (str(f), "imported", signature(f)) for f in files
+    ]
     opened.clear()
 
     summary = import_json(crawl, "--db", db_url, "--jobs", 1)
@@ -83,7 +86,9 @@ def test_a_rerun_opens_no_unchanged_file(crawl: Path, db_url: str, opened: list[
     assert opened == []
     assert query(db_url, SOURCES) == [{**row, "status": "unchanged"} for row in first]
     assert query(db_url, "SELECT sources_imported, sources_unchanged FROM import_runs ORDER BY id") == [
-        {"sources_imported": 5, "sources_unchanged": 0}, {"sources_imported": 0, "sources_unchanged": 5}]
+        {"sources_imported": 5, "sources_unchanged": 0},
+        {"sources_imported": 0, "sources_unchanged": 5},
+    ]
 
     assert statuses(import_json(crawl, "--db", db_url, "--jobs", 1, "--checksum")) == (0, 5, 0, 0)
     assert opened == [str(f) for f in files]  # hashed, found unchanged, not parsed
@@ -94,7 +99,8 @@ def test_a_rerun_opens_no_unchanged_file(crawl: Path, db_url: str, opened: list[
 
 
 def test_a_touched_file_is_hashed_found_unchanged_and_its_new_signature_kept(
-        crawl: Path, db_url: str, opened: list[str]) -> None:
+    crawl: Path, db_url: str, opened: list[str]
+) -> None:
     import_json(crawl, "--db", db_url, "--jobs", 1)
     first = query(db_url, SOURCES)
     touched = sorted(crawl.iterdir())[2]
@@ -107,8 +113,12 @@ def test_a_touched_file_is_hashed_found_unchanged_and_its_new_signature_kept(
     assert changed_rows(summary) == {}
     assert opened == [str(touched)]
     after = query(db_url, SOURCES)
-    assert after[2] == {"locator": str(touched), "status": "unchanged", "sha256": first[2]["sha256"],
-                        "file_signature": signature(touched)}
+    assert after[2] == {
+        "locator": str(touched),
+        "status": "unchanged",
+        "sha256": first[2]["sha256"],
+        "file_signature": signature(touched),
+    }
     assert after[2]["file_signature"] != first[2]["file_signature"]
     assert after[:2] + after[3:] == [{**row, "status": "unchanged"} for row in first[:2] + first[3:]]
     opened.clear()
@@ -117,7 +127,8 @@ def test_a_touched_file_is_hashed_found_unchanged_and_its_new_signature_kept(
 
 
 def test_an_edit_that_keeps_size_and_time_is_missed_but_checksum_finds_it(
-        crawl: Path, db_url: str, opened: list[str]) -> None:
+    crawl: Path, db_url: str, opened: list[str]
+) -> None:
     import_json(crawl, "--db", db_url, "--jobs", 1)
     page = crawl / "003_98f9d70e718b516f.txt"
     before = signature(page)
@@ -136,15 +147,20 @@ def test_an_edit_that_keeps_size_and_time_is_missed_but_checksum_finds_it(
     assert statuses(found) == (1, 4, 0, 0)
     assert changed_rows(found) == {"comments": (1, 0)}  # the reply as it now reads; the old one is kept
     assert opened == [str(f) for f in sorted(crawl.iterdir())]
-    assert query(db_url, "SELECT count(*) AS n FROM comments WHERE body_text IN (?, ?)", "Oversight?",
-                 "Overnight?") == [{"n": 2}]
+    assert query(
+        db_url, "SELECT count(*) AS n FROM comments WHERE body_text IN (?, ?)", "Oversight?", "Overnight?"
+    ) == [{"n": 2}]
     (row,) = query(db_url, "SELECT status, sha256, file_signature FROM sources WHERE locator = ?", str(page))
-    assert row == {"status": "imported", "sha256": hashlib.sha256(page.read_bytes()).hexdigest(),
-                   "file_signature": before}
+    assert row == {
+        "status": "imported",
+        "sha256": hashlib.sha256(page.read_bytes()).hexdigest(),
+        "file_signature": before,
+    }
 
 
 def test_changed_options_or_format_import_again_despite_an_equal_signature(
-        crawl: Path, db_url: str, opened: list[str]) -> None:
+    crawl: Path, db_url: str, opened: list[str]
+) -> None:
     files = [str(f) for f in sorted(crawl.iterdir())]
     import_json(crawl, "--db", db_url, "--jobs", 1)
     opened.clear()
@@ -154,8 +170,9 @@ def test_changed_options_or_format_import_again_despite_an_equal_signature(
     opened.clear()
     assert statuses(import_json(crawl, "--db", db_url, "--jobs", 1, "--timezone", "Europe/London")) == (0, 5, 0, 0)
     assert opened == []
-    assert statuses(import_json(crawl, "--db", db_url, "--jobs", 1, "--timezone", "Europe/London",
-                                "--format", "text")) == (0, 5, 0, 0)  # the format they were read as
+    assert statuses(
+        import_json(crawl, "--db", db_url, "--jobs", 1, "--timezone", "Europe/London", "--format", "text")
+    ) == (0, 5, 0, 0)  # the format they were read as
     assert opened == []
     result = run("import", files[0], "--db", db_url, "--jobs", 1, "--timezone", "Europe/London", "--format", "html")
     assert (result.exit_code, opened) == (1, files[:1])  # read as a page now: not one
@@ -168,14 +185,16 @@ def test_a_file_written_moments_ago_is_read_again_next_time(tmp_path: Path, db_u
     page = tmp_path / "new.txt"
     shutil.copyfile(FIXTURES / "000_second_crawl.txt", page)  # its modification time is now
     import_json(page, "--db", db_url, "--jobs", 1)
-    assert query(db_url, "SELECT status, file_signature FROM sources") == [{"status": "imported",
-                                                                            "file_signature": None}]
+    assert query(db_url, "SELECT status, file_signature FROM sources") == [
+        {"status": "imported", "file_signature": None}
+    ]
     os.utime(page, ns=(PAST_NS, PAST_NS))  # as it will be, once older
     opened.clear()
     assert statuses(import_json(page, "--db", db_url, "--jobs", 1)) == (0, 1, 0, 0)
     assert opened == [str(page)]
-    assert query(db_url, "SELECT status, file_signature FROM sources") == [{"status": "unchanged",
-                                                                            "file_signature": signature(page)}]
+    assert query(db_url, "SELECT status, file_signature FROM sources") == [
+        {"status": "unchanged", "file_signature": signature(page)}
+    ]
     opened.clear()
     assert statuses(import_json(page, "--db", db_url, "--jobs", 1)) == (0, 1, 0, 0)
     assert opened == []
@@ -194,8 +213,10 @@ def test_zip_members_are_judged_by_their_size_and_crc(tmp_path: Path, db_url: st
 
     def signatures() -> list[dict[str, str]]:
         with zipfile.ZipFile(archive) as zipped:
-            return [{"locator": f"{archive}!{i.filename}", "file_signature": f"{i.file_size}:crc{i.CRC:08x}"}
-                    for i in sorted(zipped.infolist(), key=lambda i: i.filename)]
+            return [
+                {"locator": f"{archive}!{i.filename}", "file_signature": f"{i.file_size}:crc{i.CRC:08x}"}
+                for i in sorted(zipped.infolist(), key=lambda i: i.filename)
+            ]
 
     write({blogs: MISSING_THREAD, comments: EXCERPT})
     assert statuses(import_json(archive, "--db", db_url, "--jobs", 1)) == (2, 0, 0, 0)

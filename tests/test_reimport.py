@@ -28,8 +28,10 @@ def entities(summary: dict, field: str) -> dict[str, int]:
 
 
 # What a later run may not change about a source it saw before.
-SOURCE_FACTS = ("SELECT id, \"key\", locator, sha256, format, size_bytes, error, import_fingerprint, first_run_id, "
-                "created_at FROM sources ORDER BY id")
+SOURCE_FACTS = (
+    'SELECT id, "key", locator, sha256, format, size_bytes, error, import_fingerprint, first_run_id, '
+    "created_at FROM sources ORDER BY id"
+)
 
 
 def rerun_changes_nothing(db_url: str, *args: str) -> dict:
@@ -39,7 +41,8 @@ def rerun_changes_nothing(db_url: str, *args: str) -> dict:
     after = raw_dump(db_url)
     assert set(CONTENT_TABLES) <= set(after)
     assert {t: v for t, v in after.items() if t not in RUN_TABLES} == {
-        t: v for t, v in before.items() if t not in RUN_TABLES}
+        t: v for t, v in before.items() if t not in RUN_TABLES
+    }
     # The run's own records say what happened, and nothing else.
     assert after["import_runs"][0] == before["import_runs"][0]
     assert after["import_run_counts"][: len(before["import_run_counts"])] == before["import_run_counts"]
@@ -53,9 +56,9 @@ def test_second_run_reports_unchanged_and_changes_nothing(seeded: str) -> None:
     summary = rerun_changes_nothing(seeded)
     assert summary["sources"] == {"imported": 0, "unchanged": 5, "partial": 0, "failed": 0}
     assert entities(summary, "inserted") == entities(summary, "updated") == entities(summary, "unchanged") == {}
-    assert query(seeded, "SELECT id, status, sources_imported, sources_unchanged, sources_failed FROM import_runs "
-                         "WHERE id = 2") == [{"id": 2, "status": "succeeded", "sources_imported": 0,
-                                              "sources_unchanged": 5, "sources_failed": 0}]
+    assert query(
+        seeded, "SELECT id, status, sources_imported, sources_unchanged, sources_failed FROM import_runs WHERE id = 2"
+    ) == [{"id": 2, "status": "succeeded", "sources_imported": 0, "sources_unchanged": 5, "sources_failed": 0}]
     assert {r["status"] for r in query(seeded, "SELECT status FROM sources")} == {"unchanged"}
 
 
@@ -63,8 +66,15 @@ def test_forced_reparse_changes_nothing_either(seeded: str) -> None:
     summary = rerun_changes_nothing(seeded, "--force")
     assert summary["sources"] == {"imported": 5, "unchanged": 0, "partial": 0, "failed": 0}
     assert entities(summary, "inserted") == entities(summary, "updated") == {}
-    assert entities(summary, "unchanged") == {"blogs": 5, "authors": 1, "labels": 1, "posts": 7,
-                                              "post_labels": 3, "comments": 96, "comment_references": 13}
+    assert entities(summary, "unchanged") == {
+        "blogs": 5,
+        "authors": 1,
+        "labels": 1,
+        "posts": 7,
+        "post_labels": 3,
+        "comments": 96,
+        "comment_references": 13,
+    }
     assert {r["status"] for r in query(seeded, "SELECT status FROM sources")} == {"imported"}
 
 
@@ -99,11 +109,11 @@ def test_a_second_crawl_adds_exactly_the_new_comment_and_reply(tmp_path: Path, d
     assert entities(summary, "updated") == {}
     after = natural_dump(db_url)
     assert {t: after[t] for t in CONTENT_TABLES if t != "comments"} == {
-        t: before[t] for t in CONTENT_TABLES if t != "comments"}
+        t: before[t] for t in CONTENT_TABLES if t != "comments"
+    }
     added = [row for row in after["comments"] if row not in before["comments"]]
     assert sorted((dict(r)["path"], dict(r)["depth"], dict(r)["body_text"]) for r in added) == [
-        ("0008.0001", 1,
-         "And the relationship takes time, which is the one thing the new providers will not pay for."),
+        ("0008.0001", 1, "And the relationship takes time, which is the one thing the new providers will not pay for."),
         ("0022", 0, "Late to this one, but it is still the best description of the job I have read in years."),
     ]
     assert len(after["comments"]) == 98
@@ -111,9 +121,13 @@ def test_a_second_crawl_adds_exactly_the_new_comment_and_reply(tmp_path: Path, d
     raw_after = raw_dump(db_url)
     assert set(raw_before["comments"]) <= set(raw_after["comments"])
     assert {t: raw_after[t] for t in CONTENT_TABLES if t != "comments"} == {
-        t: raw_before[t] for t in CONTENT_TABLES if t != "comments"}
-    (reply,) = query(db_url, """SELECT c.parent_id = p.id AS under_8, c.thread_id = p.id AS in_thread
+        t: raw_before[t] for t in CONTENT_TABLES if t != "comments"
+    }
+    (reply,) = query(
+        db_url,
+        """SELECT c.parent_id = p.id AS under_8, c.thread_id = p.id AS in_thread
                                 FROM comments c JOIN comments p ON p.path = '0008' AND p.post_id = c.post_id
                                 JOIN posts ON posts.id = c.post_id
-                                WHERE c.path = '0008.0001' AND posts.title = 'Guest Blog 24'""")
+                                WHERE c.path = '0008.0001' AND posts.title = 'Guest Blog 24'""",
+    )
     assert reply == {"under_8": 1, "in_thread": 1}

@@ -64,8 +64,10 @@ def role(engine_name: str, seeded: str) -> Iterator[str]:
 def test_sqlite_has_no_roles(seeded: str) -> None:
     result = run("db", "reporting-role", "reader", "--db", seeded, env={"BLOGIMPORT_REPORTING_PASSWORD": "x"})
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == ("Error: SQLite has no roles: give reporting tools the file read-only instead "
-                             "(sqlite3 -readonly, datasette -i)\n")
+    assert result.stderr == (
+        "Error: SQLite has no roles: give reporting tools the file read-only instead "
+        "(sqlite3 -readonly, datasette -i)\n"
+    )
 
 
 @SERVERS
@@ -155,8 +157,11 @@ def test_the_password_comes_only_from_the_environment(db_url: str) -> None:
     result = run("db", "reporting-role", "reader", "--db", db_url, env={"BLOGIMPORT_REPORTING_PASSWORD": ""})
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines()[-1] == "Error: set BLOGIMPORT_REPORTING_PASSWORD to the password for reader"
-    result = run("db", "reporting-role", "x; DROP TABLE posts", "--db", db_url,
-                 env={"BLOGIMPORT_REPORTING_PASSWORD": "pw"})
+    result = run(
+        "db", "reporting-role", "x; DROP TABLE posts", "--db", db_url, env={"BLOGIMPORT_REPORTING_PASSWORD": "pw"}
+    )
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for 'NAME': not a role name: 'x; DROP TABLE "
-                                              "posts' (letters, digits and _, not starting with a digit)")
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for 'NAME': not a role name: 'x; DROP TABLE "
+        "posts' (letters, digits and _, not starting with a digit)"
+    )

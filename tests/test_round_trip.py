@@ -19,8 +19,10 @@ COMMENT = "Café ☕ — “re” ‘that’ 🙂\nsecond line ✓"
 
 def test_text_of_every_kind_reads_back_identical(tmp_path: Path, db_url: str) -> None:
     page = tmp_path / "unicode.txt"
-    page.write_text(f"Monday, 7 February 2015\n\n{TITLE}\n\n{BODY}\n\n1 comment:\n\n  1. "
-                    + COMMENT.replace("\n", "\n    ") + "\n", encoding="utf-8")
+    page.write_text(
+        f"Monday, 7 February 2015\n\n{TITLE}\n\n{BODY}\n\n1 comment:\n\n  1. " + COMMENT.replace("\n", "\n    ") + "\n",
+        encoding="utf-8",
+    )
     result = run("import", page, "--db", db_url)
     assert result.exit_code == 0, result.output
     assert len(TITLE) == 5000

@@ -27,15 +27,19 @@ from tests.processes import start_import, wait_for_rows, wait_for_sources, wait_
 from tests.test_import_seeds import SEED_ENTITIES
 
 WGDD = FIXTURES / "formats" / "classic-export_wgdd.de_2019.xml"  # 1,069,265 bytes
-SEEDS_LINE = ("5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "
-              "post_labels 3, comments 96, comment_references 13; updated: none")
+SEEDS_LINE = (
+    "5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "
+    "post_labels 3, comments 96, comment_references 13; updated: none"
+)
 
 
 def moments(url: str) -> dict[int, dict[str, str]]:
     """Each run's times as `blogimport runs` prints them (to the second), read from the table."""
     rows = query(url, "SELECT id, started_at, finished_at, heartbeat_at FROM import_runs")
-    return {row["id"]: {name: (row[name] or "-")[:19] for name in ("started_at", "finished_at", "heartbeat_at")}
-            for row in rows}
+    return {
+        row["id"]: {name: (row[name] or "-")[:19] for name in ("started_at", "finished_at", "heartbeat_at")}
+        for row in rows
+    }
 
 
 def runs_lines(url: str, *args: str) -> list[str]:
@@ -61,8 +65,9 @@ def test_runs_lists_the_recent_runs_newest_first(db_url: str, tmp_path: Path) ->
     assert runs_lines(db_url, "--limit", "1") == runs_lines(db_url)[:1]
     # The lease is three minutes from a heartbeat (README and the column descriptions say so).
     (row,) = query(db_url, "SELECT heartbeat_at, lease_until FROM import_runs WHERE id = 1")
-    assert datetime.fromisoformat(row["lease_until"]) - datetime.fromisoformat(row["heartbeat_at"]) == \
-        timedelta(minutes=3)
+    assert datetime.fromisoformat(row["lease_until"]) - datetime.fromisoformat(row["heartbeat_at"]) == timedelta(
+        minutes=3
+    )
 
 
 def test_runs_as_json(seeded: str) -> None:
@@ -70,11 +75,18 @@ def test_runs_as_json(seeded: str) -> None:
     iso = {name: value.replace(" ", "T") + "+00:00" for name, value in row.items()}
     result = run("runs", "--db", seeded, "--json")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert json.loads(result.stdout) == {"runs": [{
-        "id": 1, **iso, "status": "succeeded", "state": "succeeded",
-        "sources": {"imported": 5, "unchanged": 0, "partial": 0, "failed": 0},
-        "entities": SEED_ENTITIES,
-    }]}
+    assert json.loads(result.stdout) == {
+        "runs": [
+            {
+                "id": 1,
+                **iso,
+                "status": "succeeded",
+                "state": "succeeded",
+                "sources": {"imported": 5, "unchanged": 0, "partial": 0, "failed": 0},
+                "entities": SEED_ENTITIES,
+            }
+        ]
+    }
 
 
 def test_the_view_tells_a_run_past_its_lease_on_every_engine(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,22 +96,39 @@ def test_the_view_tells_a_run_past_its_lease_on_every_engine(db_url: str, monkey
     monkeypatch.setenv("PGTZ", "Pacific/Kiritimati")  # UTC+14: a comparison in local time would get both wrong
     now = datetime.now(UTC).replace(tzinfo=None)
     minute = timedelta(minutes=1)
-    run_row = {"started_at": now - 3 * minute, "finished_at": None, "status": "running", "sources_imported": 0,
-               "sources_unchanged": 0, "sources_partial": 0, "sources_failed": 0}
+    run_row = {
+        "started_at": now - 3 * minute,
+        "finished_at": None,
+        "status": "running",
+        "sources_imported": 0,
+        "sources_unchanged": 0,
+        "sources_partial": 0,
+        "sources_failed": 0,
+    }
     engine = connect(db_url)
     tables = MetaData()
     tables.reflect(engine, only=["import_runs"])
     with engine.begin() as conn:
-        conn.execute(tables.tables["import_runs"].insert(), [
-            {**run_row, "heartbeat_at": now - minute, "lease_until": now + minute},
-            {**run_row, "heartbeat_at": now - 2 * minute, "lease_until": now - minute},
-            {**run_row, "status": "interrupted", "finished_at": now - 2 * minute, "heartbeat_at": now - 2 * minute,
-             "lease_until": now - minute}])
+        conn.execute(
+            tables.tables["import_runs"].insert(),
+            [
+                {**run_row, "heartbeat_at": now - minute, "lease_until": now + minute},
+                {**run_row, "heartbeat_at": now - 2 * minute, "lease_until": now - minute},
+                {
+                    **run_row,
+                    "status": "interrupted",
+                    "finished_at": now - 2 * minute,
+                    "heartbeat_at": now - 2 * minute,
+                    "lease_until": now - minute,
+                },
+            ],
+        )
     engine.dispose()
     assert query(db_url, "SELECT run_id, status, state FROM run_summary ORDER BY run_id") == [
         {"run_id": 1, "status": "running", "state": "running"},
         {"run_id": 2, "status": "running", "state": "abandoned"},
-        {"run_id": 3, "status": "interrupted", "state": "interrupted"}]
+        {"run_id": 3, "status": "interrupted", "state": "interrupted"},
+    ]
     at = moments(db_url)
     assert runs_lines(db_url) == [
         f"3\t{at[3]['started_at']}\t{at[3]['finished_at']}\tinterrupted\t0 sources: 0 imported, 0 unchanged, "
@@ -111,7 +140,10 @@ def test_the_view_tells_a_run_past_its_lease_on_every_engine(db_url: str, monkey
 
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"], indirect=True)
 def test_a_killed_import_is_abandoned_while_a_live_one_runs(
-    db_url: str, text_corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    db_url: str,
+    text_corpus: Corpus,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert run("db", "upgrade", "--db", db_url).exit_code == 0
     with monkeypatch.context() as patch:
@@ -144,14 +176,16 @@ def test_a_killed_import_is_abandoned_while_a_live_one_runs(
         os.write(held, SEED_FILES[0].read_bytes())
     finally:
         os.close(held)
-    out, err = live.communicate(timeout=300)
+    _, err = live.communicate(timeout=300)
     assert (live.returncode, err) == (0, ""), err
     assert query(db_url, "SELECT * FROM import_runs WHERE id = 1") == [left]  # the live import left it alone
     lines = runs_lines(db_url)
     at = moments(db_url)
     done = text_corpus.files + 1
-    assert lines[0].startswith(f"2\t{at[2]['started_at']}\t{at[2]['finished_at']}\tsucceeded\t{done} sources: "
-                               f"{done - committed} imported, {committed} unchanged, 0 failed; new: ")
+    assert lines[0].startswith(
+        f"2\t{at[2]['started_at']}\t{at[2]['finished_at']}\tsucceeded\t{done} sources: "
+        f"{done - committed} imported, {committed} unchanged, 0 failed; new: "
+    )
     assert lines[1:] == [f"1\t{at[1]['started_at']}\t-\tabandoned\tlast heartbeat {at[1]['heartbeat_at']}"]
 
 
@@ -170,7 +204,9 @@ def test_a_large_source_extends_the_lease_before_its_transaction(db_url: str, mo
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon", "nan"])
 def test_a_lease_that_is_no_number_of_seconds_is_refused_in_one_line(
-    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    value: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(LEASE_ENV_VAR, value)
     url = f"sqlite:///{tmp_path / 'blog.db'}"

@@ -42,7 +42,7 @@ def test_an_unreachable_server_is_named_without_its_password(args: list[str], ho
 # What each server says to a login it refuses, quoting the user name; the rest of the line is the URL.
 REFUSED_LOGIN = {
     "postgresql": 'connection failed: connection to server at "{host}", port {port} failed: FATAL:  '
-                  'role "***" does not exist',
+    'role "***" does not exist',
     "mysql": "(1045, \"Access denied for user '***'@'{client}' (using password: YES)\")",  # MariaDB and MySQL
 }
 
@@ -59,14 +59,15 @@ def test_a_password_the_server_quotes_is_blanked(engine: str) -> None:
     (line,) = done.stderr.splitlines()
     shown = url.render_as_string(hide_password=True)
     assert shown.startswith(f"{url.drivername}://{SECRET}:***@")  # the user name, not the password, is shown
-    expected = f"Error: cannot open {shown}: " + REFUSED_LOGIN[engine].format(host=admin.host, port=admin.port,
-                                                                             client="CLIENT")
+    expected = f"Error: cannot open {shown}: " + REFUSED_LOGIN[engine].format(
+        host=admin.host, port=admin.port, client="CLIENT"
+    )
     assert re.fullmatch(re.escape(expected).replace("CLIENT", "[^']+"), line), line  # MariaDB names the client
 
 
 @pytest.mark.parametrize("engine", ["postgresql", "mysql"])
 def test_a_working_password_leaves_no_trace(engine: str) -> None:
-    with scratch_database(server_admin_url(engine)) as url, _account_with_password(engine, url) as secret_url:
+    with scratch_database(server_admin_url(engine)) as url, _AccountWithPassword(engine, url) as secret_url:
         outputs = [blogimport(*args, "--db", secret_url) for args in COMMANDS]
         outputs.append(blogimport("import", str(SEEDS), "--json", db_url=secret_url))
         assert [done.returncode for done in outputs] == [0] * len(outputs)
@@ -75,7 +76,7 @@ def test_a_working_password_leaves_no_trace(engine: str) -> None:
         assert "posts: 7" in outputs[1].stdout
 
 
-class _account_with_password:
+class _AccountWithPassword:
     """A database account with the secret password (PostgreSQL's trust login accepts any: a URL with it works)."""
 
     def __init__(self, engine: str, url: str) -> None:

@@ -47,16 +47,40 @@ def client_program(engine_name: str) -> str:
 def sqlite3_command(program: str, url: URL) -> list[str]:
     """Tab-separated rows under a header line; no ~/.sqliterc; stop at the first error."""
     assert url.database, f"no database file in {url!r}"
-    return [program, "-init", os.devnull, "-batch", "-bail", "-header", "-separator", "\t",
-            "-cmd", ".nullvalue NULL", url.database]
+    return [
+        program,
+        "-init",
+        os.devnull,
+        "-batch",
+        "-bail",
+        "-header",
+        "-separator",
+        "\t",
+        "-cmd",
+        ".nullvalue NULL",
+        url.database,
+    ]
 
 
 def psql_command(program: str, url: URL) -> list[str]:
     """Unaligned, tab-separated, NULL as NULL, no row-count footer; no ~/.psqlrc, no password prompt."""
-    command = [program, "-X", "-q", "-w", "-A", "-F", "\t", "-P", "null=NULL", "-P", "footer=off",
-               "-v", "ON_ERROR_STOP=1"]
+    command = [
+        program,
+        "-X",
+        "-q",
+        "-w",
+        "-A",
+        "-F",
+        "\t",
+        "-P",
+        "null=NULL",
+        "-P",
+        "footer=off",
+        "-v",
+        "ON_ERROR_STOP=1",
+    ]
     command += server_address_options(url, host="-h", port="-p", user="-U")
-    return command + ["-d", str(url.database), "-f", "-"]
+    return [*command, "-d", str(url.database), "-f", "-"]
 
 
 def mariadb_command(program: str, url: URL) -> list[str]:
@@ -66,7 +90,7 @@ def mariadb_command(program: str, url: URL) -> list[str]:
     if isinstance(charset, str):
         command.append(f"--default-character-set={charset}")
     command += server_address_options(url, host="-h", port="-P", user="-u")
-    return command + [str(url.database)]
+    return [*command, str(url.database)]
 
 
 def server_address_options(url: URL, host: str, port: str, user: str) -> list[str]:
@@ -99,8 +123,16 @@ def password_environment(db_url: str) -> dict[str, str]:
 
 
 def run_client(command: list[str], sql: str, environment: dict[str, str]) -> str:
-    completed = subprocess.run(command, input=sql, capture_output=True, text=True, encoding="utf-8",
-                               env=environment, timeout=CLIENT_TIMEOUT_SECONDS, check=False)
+    completed = subprocess.run(
+        command,
+        input=sql,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        timeout=CLIENT_TIMEOUT_SECONDS,
+        check=False,
+    )
     assert completed.returncode == 0, f"{command[0]} exited {completed.returncode}: {completed.stderr}"
     assert not completed.stderr.strip(), f"{command[0]} complained: {completed.stderr}"
     return completed.stdout
@@ -142,8 +174,10 @@ def test_readme_search_through_the_real_client(engine_name: str, client_program:
     assert client_table(output) == markdown_rows(SEARCH_SHOWN)
 
 
-DESCRIBE = {"postgresql": ("\\d+ {table}", "Column", "Description"),
-            "mysql": ("SHOW FULL COLUMNS FROM {table};", "Field", "Comment")}
+DESCRIBE = {
+    "postgresql": ("\\d+ {table}", "Column", "Description"),
+    "mysql": ("SHOW FULL COLUMNS FROM {table};", "Field", "Comment"),
+}
 
 
 @pytest.mark.parametrize("engine_name", ["postgresql", "mysql"])

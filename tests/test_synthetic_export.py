@@ -122,8 +122,11 @@ def test_counts_match_what_write_export_returns(export: Export) -> None:
     # Each kind of entry occurs, so the other tests are not vacuous.
     assert all(found.values()), found
     assert Counter(entry.kind for entry in export.entries) == {
-        "template": 1, "settings": len(export.of_kind("settings")), "post": found["posts"],
-        "comment": found["comments"]}
+        "template": 1,
+        "settings": len(export.of_kind("settings")),
+        "post": found["posts"],
+        "comment": found["comments"],
+    }
 
 
 def test_entries_come_in_the_real_files_order(export: Export) -> None:
@@ -180,8 +183,10 @@ def test_every_comment_belongs_to_a_published_post_and_totals_agree(export: Expo
         assert not post.draft
         assert comment.in_reply_to["href"] == post.links["alternate"]
         post_id = post_id_of(post.atom_id)
-        assert comment.links["self"] == f"{FEEDS}/{export.counts['blog_id']}/{post_id}/comments/default/" \
-                                        f"{post_id_of(comment.atom_id)}"
+        assert (
+            comment.links["self"] == f"{FEEDS}/{export.counts['blog_id']}/{post_id}/comments/default/"
+            f"{post_id_of(comment.atom_id)}"
+        )
         assert "blogger.displayTime" in comment.properties
         assert comment.published > post.published
         per_post[post.atom_id] += 1

@@ -19,11 +19,37 @@ THR = "{http://purl.org/syndication/thread/1.0}"
 BLOG = "tag:blogger.com,1999:blog-4131419324726672281"
 
 # The element order of the real Takeout file (blogger-formats.md §2.4, §2.5); "category*" is zero or more labels.
-POST_SHAPE = ["id", "blogger:type", "blogger:status", "author", "title", "content", "blogger:metaDescription",
-              "blogger:created", "published", "updated", "blogger:location", "category*", "blogger:filename",
-              "link", "enclosure", "blogger:trashed"]
-COMMENT_SHAPE = ["id", "blogger:parent", "blogger:inReplyTo", "blogger:type", "blogger:status", "author", "content",
-                 "blogger:created", "published", "updated", "blogger:trashed"]
+POST_SHAPE = [
+    "id",
+    "blogger:type",
+    "blogger:status",
+    "author",
+    "title",
+    "content",
+    "blogger:metaDescription",
+    "blogger:created",
+    "published",
+    "updated",
+    "blogger:location",
+    "category*",
+    "blogger:filename",
+    "link",
+    "enclosure",
+    "blogger:trashed",
+]
+COMMENT_SHAPE = [
+    "id",
+    "blogger:parent",
+    "blogger:inReplyTo",
+    "blogger:type",
+    "blogger:status",
+    "author",
+    "content",
+    "blogger:created",
+    "published",
+    "updated",
+    "blogger:trashed",
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +70,11 @@ def entries(takeout: ET.Element) -> dict[str, ET.Element]:
 
 def kind(entry: ET.Element) -> str:
     """The classic kind (post, page, comment, settings, template)."""
-    (term,) = [c.get("term") for c in entry.findall(f"{A}category")
-               if c.get("scheme") == "http://schemas.google.com/g/2005#kind"]
+    (term,) = [
+        c.get("term")
+        for c in entry.findall(f"{A}category")
+        if c.get("scheme") == "http://schemas.google.com/g/2005#kind"
+    ]
     return term.rpartition("#")[2]
 
 
@@ -81,8 +110,11 @@ def test_counts_by_type(entries: dict[str, ET.Element]) -> None:
 
 
 def test_drafts_are_the_classic_drafts(classic: ET.Element, entries: dict[str, ET.Element]) -> None:
-    classic_drafts = {e.findtext(f"{A}id") for e in classic.findall(f"{A}entry")
-                      if kind(e) in ("post", "page") and e.findtext(f"{APP}control/{APP}draft") == "yes"}
+    classic_drafts = {
+        e.findtext(f"{A}id")
+        for e in classic.findall(f"{A}entry")
+        if kind(e) in ("post", "page") and e.findtext(f"{APP}control/{APP}draft") == "yes"
+    }
     drafts = {i for i, e in entries.items() if e.findtext(f"{B}status") == "DRAFT"}
     assert len(classic_drafts) == 17  # 11 posts and 6 pages
     assert drafts == classic_drafts
@@ -132,8 +164,11 @@ def test_labels(classic: ET.Element, entries: dict[str, ET.Element]) -> None:
     assert {c.get("scheme") for c in categories} == {BLOG}
     for entry in classic.findall(f"{A}entry"):
         if kind(entry) in ("post", "page"):
-            labels = [c.get("term") for c in entry.findall(f"{A}category")
-                      if c.get("scheme") == "http://www.blogger.com/atom/ns#"]
+            labels = [
+                c.get("term")
+                for c in entry.findall(f"{A}category")
+                if c.get("scheme") == "http://www.blogger.com/atom/ns#"
+            ]
             converted = entries[entry.findtext(f"{A}id")]
             assert [c.get("term") for c in converted.findall(f"{A}category")] == labels
 
@@ -168,8 +203,9 @@ def test_anonymous_authors(entries: dict[str, ET.Element]) -> None:
     assert len(anonymous) == 12
     assert all(a.findtext(f"{A}name") == "Anonymous" and a.find(f"{A}uri") is None for a in anonymous)
     # Two commenters gave a name but no URL: no uri, and still BLOGGER by the converter's rule.
-    named_without_uri = [a.findtext(f"{A}name") for a in authors
-                         if a.find(f"{A}uri") is None and a.findtext(f"{B}type") == "BLOGGER"]
+    named_without_uri = [
+        a.findtext(f"{A}name") for a in authors if a.find(f"{A}uri") is None and a.findtext(f"{B}type") == "BLOGGER"
+    ]
     assert sorted(named_without_uri) == ["Daniel", "Mats Lundqvist"]
 
 
@@ -242,11 +278,11 @@ def test_hand_made_export_escaping_and_edge_cases() -> None:
     out = classic_to_takeout(HAND_MADE.encode())
     takeout = ET.fromstring(out)
     assert takeout.findtext(f"{A}id") == "tag:blogger.com,1999:blog-42"
-    assert takeout.findtext(f"{A}title") == "Tom & Jerry's \"blog\""
+    assert takeout.findtext(f"{A}title") == 'Tom & Jerry\'s "blog"'
     comment, page = takeout.findall(f"{A}entry")  # 9 < 100: numeric order, settings dropped
 
     assert page.findtext(f"{B}type") == "PAGE" and page.findtext(f"{B}status") == "DRAFT"
-    assert [c.get("term") for c in page.findall(f"{A}category")] == ["Landauer's & <Co> \"quoted\""]
+    assert [c.get("term") for c in page.findall(f"{A}category")] == ['Landauer\'s & <Co> "quoted"']
     assert page.findtext(f"{A}title") == "A <b> & c"
     assert page.findtext(f"{A}content") == "<p>x &amp; y</p>"
     assert page.findtext(f"{B}filename") == ""

@@ -266,19 +266,23 @@ def test_a_date_line_with_nothing_after_it_is_a_parse_error() -> None:
 def test_comments_in_a_layout_we_cannot_read_are_an_error_not_a_loss() -> None:
     with pytest.raises(ParseError) as caught:
         parse_text("Monday, 7 February 2015\n\nT\n\nB\n\n3 comments:\n\nOfer06 October, 2014 10:09\nHi\n")
-    assert str(caught.value) == ("fixture.txt:9: comments in a layout not supported: not numbered ('  1. ...'), no "
-                                 "Reply/Delete controls, no 'said...' lines")
+    assert str(caught.value) == (
+        "fixture.txt:9: comments in a layout not supported: not numbered ('  1. ...'), no "
+        "Reply/Delete controls, no 'said...' lines"
+    )
 
 
 def test_damaged_utf8_is_refused_with_the_line_of_the_first_broken_byte() -> None:
     with pytest.raises(UnsupportedFormat) as caught:
-        parse_bytes("Monday, 7 February 2015\n\nT\u2019s\nT\xff\n".encode().replace(b"\xc3\xbf", b"\xff"),
-                    "damaged.txt")
+        parse_bytes(
+            "Monday, 7 February 2015\n\nT\u2019s\nT\xff\n".encode().replace(b"\xc3\xbf", b"\xff"), "damaged.txt"
+        )
     assert str(caught.value) == "damaged.txt:4: not UTF-8 text (invalid start byte: 0xff)"
 
 
-@pytest.mark.parametrize("name", ["Émile Zola", "Łukasz Nowak", "Дмитрий Орлов", "Jose\u0301 A\u0301lvarez",
-                                  "Ǆemal Bijedić"])
+@pytest.mark.parametrize(
+    "name", ["Émile Zola", "Łukasz Nowak", "Дмитрий Орлов", "Jose\u0301 A\u0301lvarez", "Ǆemal Bijedić"]
+)
 def test_a_guest_post_signed_in_any_cased_script_is_by_its_signer(name: str) -> None:
     (post,) = parse_text(f"Monday, 7 February 2015\n\nGuest Blog 9\n\nThe body.\n\n{name}\n")
     assert post.author == AuthorRecord(name=name)
@@ -291,8 +295,10 @@ def test_a_guest_post_whose_last_line_is_no_name_has_no_author(last: str) -> Non
 
 
 def test_numbers_in_other_digits_are_text_not_the_page_s_structure() -> None:
-    source = ("Monday, 7 February 2015\n\nTitle\n\nMonday, 1\u0667 February 2015\n\u0663 comments:\n\n"
-              "1 comment:\n\n  1. A list:\n    \u0661. first\n    \u0662. second\n")
+    source = (
+        "Monday, 7 February 2015\n\nTitle\n\nMonday, 1\u0667 February 2015\n\u0663 comments:\n\n"
+        "1 comment:\n\n  1. A list:\n    \u0661. first\n    \u0662. second\n"
+    )
     (post,) = parse_text(source)
     assert (post.body_text, post.declared_comment_count) == ("Monday, 1\u0667 February 2015\n\u0663 comments:", 1)
     assert post.comments == (CommentRecord(position=1, body_text="A list:\n\u0661. first\n\u0662. second"),)
@@ -308,10 +314,14 @@ def test_the_largest_number_a_database_column_holds_is_read_and_leading_zeros_ar
     ("lines", "message"),
     [
         ("2147483648 comments:\n\n  1. Hi\n", "fixture.txt:7: comment count 2147483648 is larger than any page shows"),
-        ("1 comment:\n\n  99999999999999999999. Hi\n",
-         "fixture.txt:9: comment number 99999999999999999999 is larger than any page shows"),
-        ("1 comment:\n\n  1. Hi\n\n    " + "7" * 5000 + ". A reply\n",
-         "fixture.txt:11: comment number 77777777777777777777… (5,000 digits) is larger than any page shows"),
+        (
+            "1 comment:\n\n  99999999999999999999. Hi\n",
+            "fixture.txt:9: comment number 99999999999999999999 is larger than any page shows",
+        ),
+        (
+            "1 comment:\n\n  1. Hi\n\n    " + "7" * 5000 + ". A reply\n",
+            "fixture.txt:11: comment number 77777777777777777777… (5,000 digits) is larger than any page shows",
+        ),
     ],
 )
 def test_a_number_no_page_shows_is_refused_with_its_line(lines: str, message: str) -> None:

@@ -36,8 +36,13 @@ from tests.render import render_page
 # enough that the file runs in a few seconds on one core. BLOGIMPORT_PROPERTY_EXAMPLES=N hunts further: N fresh
 # random examples per test.
 _HUNT = int(os.environ.get("BLOGIMPORT_PROPERTY_EXAMPLES", "0"))
-PROPERTY = settings(derandomize=not _HUNT, database=None, deadline=None, max_examples=_HUNT or 150,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    derandomize=not _HUNT,
+    database=None,
+    deadline=None,
+    max_examples=_HUNT or 150,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # ---------------------------------------------------------------------------------------------------------------
 # What the text form reserves: lines that mean something to a reader of a rendering, stated here from
@@ -113,8 +118,9 @@ def _expressible_top_comment(body: str) -> bool:
     last_item = max((i for i, line in enumerate(rest) if _ITEM_TEXT.fullmatch(line)), default=None)
     if last_item is None:
         return True
-    return any(line.strip() and not line.startswith("  ") and not _ITEM_TEXT.fullmatch(line)
-               for line in rest[last_item + 1 :])
+    return any(
+        line.strip() and not line.startswith("  ") and not _ITEM_TEXT.fullmatch(line) for line in rest[last_item + 1 :]
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -126,24 +132,68 @@ _CHAR = st.characters(exclude_categories=("Cs",), exclude_characters="\r\n\x00")
 
 # Lines that mean something in a rendering, or nearly do: these put the parser's line rules to the test, which
 # random characters would almost never do. Where one cannot stand, the rules above leave it out.
-_MEANINGFUL = st.sampled_from([
-    "Saturday, 7 February 2015", "Monday, December 17, 2007", "Monday 30 November 2015", "Saturday, 07 February 2015",
-    "Monday, 31 February 2015", "Monday, 1٧ February 2015", "Saturday, 7 February 2015 was a Saturday",
-    "Showing posts with label x. Show all posts", "22 comments:", "٣ comments:", "No comments:", "1 comment:",
-    "One comment:", "17 COMMENTS:", "comments:",
-    "Post a Comment", "Newer Post", "Older Posts", "Home", "Newer Posts Older Posts Home", "Home improvements",
-    "Subscribe to: Post Comments (Atom)", "ReplyDelete", "Replies", "Delete", "Reply", "Replying", "Deleted",
-    "ReplyDeleteThis comment has been removed by the author.", "This comment has been removed by the author.",
-    "This post has been removed by a blog administrator.", "1.", "3. a list item", "12. twelve", "١٢. twelve",
-    "٣. Arabic-Indic three", "1) not an item", "Ofer06 October, 2014 10:09", "Anonymous said...", "said...",
-    "re 20:15", "Anon@00:25", "• a bullet", "--oo00oo--", "Labels: probation, groupwork", "Guest Blog 9",
-    "Andy Green", "“Curly” ‘quotes’ £46 🙂 👍🏽 👨‍👩‍👧", "漢字, Ελληνικά, עברית, العربية", "e\u0301\u0323 Zalgo z̷̢͓a̶l̵g̸o",
-])
+_MEANINGFUL = st.sampled_from(
+    [
+        "Saturday, 7 February 2015",
+        "Monday, December 17, 2007",
+        "Monday 30 November 2015",
+        "Saturday, 07 February 2015",
+        "Monday, 31 February 2015",
+        "Monday, 1٧ February 2015",
+        "Saturday, 7 February 2015 was a Saturday",
+        "Showing posts with label x. Show all posts",
+        "22 comments:",
+        "٣ comments:",
+        "No comments:",
+        "1 comment:",
+        "One comment:",
+        "17 COMMENTS:",
+        "comments:",
+        "Post a Comment",
+        "Newer Post",
+        "Older Posts",
+        "Home",
+        "Newer Posts Older Posts Home",
+        "Home improvements",
+        "Subscribe to: Post Comments (Atom)",
+        "ReplyDelete",
+        "Replies",
+        "Delete",
+        "Reply",
+        "Replying",
+        "Deleted",
+        "ReplyDeleteThis comment has been removed by the author.",
+        "This comment has been removed by the author.",
+        "This post has been removed by a blog administrator.",
+        "1.",
+        "3. a list item",
+        "12. twelve",
+        "١٢. twelve",
+        "٣. Arabic-Indic three",
+        "1) not an item",
+        "Ofer06 October, 2014 10:09",
+        "Anonymous said...",
+        "said...",
+        "re 20:15",
+        "Anon@00:25",
+        "• a bullet",
+        "--oo00oo--",
+        "Labels: probation, groupwork",
+        "Guest Blog 9",
+        "Andy Green",
+        "“Curly” ‘quotes’ £46 🙂 👍🏽 👨‍👩‍👧",
+        "漢字, Ελληνικά, עברית, العربية",
+        "e\u0301\u0323 Zalgo z̷̢͓a̶l̵g̸o",
+    ]
+)
 _INDENT = st.sampled_from(["", "", "", "", " ", "  ", "    ", "      ", "\t", "\u3000", "\xa0"])
 # A line: any characters, or a meaningful one, maybe indented. Trailing whitespace is not kept (every renderer
 # trims it, and so does the parser): it is left out.
-_LINE = st.builds(lambda indent, line: (indent + line).rstrip(), _INDENT,
-                  st.one_of(st.text(_CHAR, max_size=30), st.text(_CHAR, max_size=30), _MEANINGFUL))
+_LINE = st.builds(
+    lambda indent, line: (indent + line).rstrip(),
+    _INDENT,
+    st.one_of(st.text(_CHAR, max_size=30), st.text(_CHAR, max_size=30), _MEANINGFUL),
+)
 # A text of lines, blank ones among them (runs of them too), its first line indented or not. Blank lines before
 # and after it are layout, not kept: left out.
 _TEXT = st.lists(_LINE, max_size=8).map(lambda lines: "\n".join(lines).strip("\n"))
@@ -159,8 +209,11 @@ _LABEL = st.one_of(st.text(_CHAR, min_size=1, max_size=30), _MEANINGFUL)
 # A signature is a name: two to five words, each a capital letter (of any cased script) and then letters and
 # marks. Names in scripts without capitals (Chinese, Arabic, ...) are not signatures: nothing tells them from the
 # last line of a post, which is why the parser wants the capitals.
-_NAME_WORD = st.builds(str.__add__, st.characters(categories=("Lu", "Lt")),
-                       st.text(st.characters(categories=("L", "M")), min_size=1, max_size=8))
+_NAME_WORD = st.builds(
+    str.__add__,
+    st.characters(categories=("Lu", "Lt")),
+    st.text(st.characters(categories=("L", "M")), min_size=1, max_size=8),
+)
 _NAME = st.lists(_NAME_WORD, min_size=2, max_size=5).map(" ".join)
 
 
@@ -173,11 +226,14 @@ def _comments(draw: st.DrawFn, top: bool) -> tuple[CommentRecord, ...]:
     count = draw(st.integers(0, 4 if top else 3))
     # The numbers as shown: usually 1, 2, 3 with gaps where comments were deleted; any number can be shown, up to
     # the largest a database column holds (the parser refuses a page with a larger one).
-    positions = draw(st.one_of(
-        st.lists(st.integers(1, 3), min_size=count, max_size=count).map(
-            lambda steps: [sum(steps[: i + 1]) for i in range(len(steps))]),
-        st.lists(st.integers(0, text.MAX_NUMBER), min_size=count, max_size=count),
-    ))
+    positions = draw(
+        st.one_of(
+            st.lists(st.integers(1, 3), min_size=count, max_size=count).map(
+                lambda steps: [sum(steps[: i + 1]) for i in range(len(steps))]
+            ),
+            st.lists(st.integers(0, text.MAX_NUMBER), min_size=count, max_size=count),
+        )
+    )
     return tuple(
         CommentRecord(body_text=draw(bodies), position=position, replies=draw(_comments(False)) if top else ())
         for position in positions
@@ -194,8 +250,9 @@ class Post:
 
 @st.composite
 def _posts(draw: st.DrawFn, label: str | None) -> Post:
-    title = draw(st.one_of(_ONE_LINE, st.just(""), _ONE_LINE.map(lambda t: f"Guest Blog {t}".strip()))
-                 .filter(_expressible_title))
+    title = draw(
+        st.one_of(_ONE_LINE, st.just(""), _ONE_LINE.map(lambda t: f"Guest Blog {t}".strip())).filter(_expressible_title)
+    )
     signature = draw(st.none() | _NAME.filter(_expressible_body))
     paragraphs = draw(st.lists(_TEXT.filter(_expressible_body), max_size=4))
     body = "\n\n".join([*paragraphs, *([signature] if signature else [])]).strip("\n")
@@ -249,8 +306,12 @@ def _expected_author(post: Post, blog_author: str | None) -> AuthorRecord | None
 
 
 def _derived(comment: CommentRecord) -> CommentRecord:
-    return replace(comment, is_removed=identity.is_removed_marker(comment.body_text),
-                   mentions=find_mentions(comment.body_text), replies=tuple(map(_derived, comment.replies)))
+    return replace(
+        comment,
+        is_removed=identity.is_removed_marker(comment.body_text),
+        mentions=find_mentions(comment.body_text),
+        replies=tuple(map(_derived, comment.replies)),
+    )
 
 
 def _parse(data: bytes, locator: str, options: ParseOptions = ParseOptions()) -> list[PostRecord]:
@@ -262,8 +323,12 @@ def _parse(data: bytes, locator: str, options: ParseOptions = ParseOptions()) ->
 @PROPERTY
 @given(_pages())
 def test_any_blog_rendered_as_text_parses_back_the_same(page: Page) -> None:
-    rendering = render_page([post.record for post in page.posts], label=page.label,
-                            headers=[post.header for post in page.posts], controls=page.controls)
+    rendering = render_page(
+        [post.record for post in page.posts],
+        label=page.label,
+        headers=[post.header for post in page.posts],
+        controls=page.controls,
+    )
     parsed = _parse(rendering.encode("utf-8"), "generated.txt", ParseOptions(blog_author=page.blog_author))
     expected = [_expected(post, page.blog_author) for post in page.posts]
     assert len(parsed) == len(expected)
@@ -292,21 +357,30 @@ _RANDOM_BYTES = st.binary(max_size=12)
 _EDIT_LINE = st.one_of(_LINE, _MEANINGFUL).map(lambda line: line.encode("utf-8"))
 # Numbers as a page could show them, beyond any a database column holds, beyond what int() reads (4300 digits),
 # with leading zeros, negative, in another script.
-_NUMBER = st.one_of(st.integers(0, 10**12).map(str), st.integers(4290, 4310).map(lambda digits: "7" * digits),
-                    st.integers(4290, 4310).map(lambda zeros: "0" * zeros + "7"),
-                    st.text("0123456789", min_size=1, max_size=30), st.just("-1"), st.just("٣")).map(str.encode)
+_NUMBER = st.one_of(
+    st.integers(0, 10**12).map(str),
+    st.integers(4290, 4310).map(lambda digits: "7" * digits),
+    st.integers(4290, 4310).map(lambda zeros: "0" * zeros + "7"),
+    st.text("0123456789", min_size=1, max_size=30),
+    st.just("-1"),
+    st.just("٣"),
+).map(str.encode)
 _INDEX = st.integers(0, 10**6)
-_EDITS = st.lists(st.one_of(
-    st.builds(Edit, st.just("delete"), _INDEX, st.integers(1, 40)),
-    st.builds(Edit, st.just("insert"), _INDEX, st.just(0), _EDIT_LINE),
-    st.builds(Edit, st.just("duplicate"), _INDEX, st.integers(1, 40)),
-    st.builds(Edit, st.just("swap"), _INDEX, _INDEX),
-    st.builds(Edit, st.just("indent"), _INDEX, st.integers(-6, 6)),
-    st.builds(Edit, st.just("number"), _INDEX, st.just(0), _NUMBER),
-    st.builds(Edit, st.just("characters"), _INDEX, _INDEX, st.text(_CHAR, min_size=1, max_size=8).map(str.encode)),
-    st.builds(Edit, st.just("bytes"), _INDEX, st.just(0), _RANDOM_BYTES),
-    st.builds(Edit, st.just("truncate"), _INDEX),
-), min_size=1, max_size=6)
+_EDITS = st.lists(
+    st.one_of(
+        st.builds(Edit, st.just("delete"), _INDEX, st.integers(1, 40)),
+        st.builds(Edit, st.just("insert"), _INDEX, st.just(0), _EDIT_LINE),
+        st.builds(Edit, st.just("duplicate"), _INDEX, st.integers(1, 40)),
+        st.builds(Edit, st.just("swap"), _INDEX, _INDEX),
+        st.builds(Edit, st.just("indent"), _INDEX, st.integers(-6, 6)),
+        st.builds(Edit, st.just("number"), _INDEX, st.just(0), _NUMBER),
+        st.builds(Edit, st.just("characters"), _INDEX, _INDEX, st.text(_CHAR, min_size=1, max_size=8).map(str.encode)),
+        st.builds(Edit, st.just("bytes"), _INDEX, st.just(0), _RANDOM_BYTES),
+        st.builds(Edit, st.just("truncate"), _INDEX),
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 def _edited(data: bytes, edits: list[Edit]) -> bytes:
@@ -328,7 +402,7 @@ def _edited(data: bytes, edits: list[Edit]) -> bytes:
         elif edit.kind == "number":  # in a line that has one: the date line, "22 comments:", "  3. " items
             numbered = [n for n, line in enumerate(lines) if re.search(rb"[0-9]", line)] or [i]
             i = numbered[edit.at % len(numbered)]
-            lines[i] = re.sub(rb"[0-9]+", lambda _: edit.data, lines[i], count=1)
+            lines[i] = re.sub(rb"[0-9]+", lambda _, data=edit.data: data, lines[i], count=1)
         elif edit.kind == "characters":
             at = edit.other % (len(lines[i]) + 1)
             lines[i] = lines[i][:at] + edit.data + lines[i][at:]

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, inspect, select
 
-from blogimport.models.views import VIEWS, author_activity, comment_threads, monthly_activity, post_summary, reply_chains
+from blogimport.models.views import (
+    VIEWS,
+    author_activity,
+    comment_threads,
+    monthly_activity,
+    post_summary,
+    reply_chains,
+)
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import connect, plain, query
 from tests.test_exports import small_export
@@ -26,15 +33,22 @@ SEED_POSTS = [
     ("TR - 'Read All About It!'", "2019-01-28", None, 22, 10, 12, 22),
     ("The Reality", "2019-05-21", "groupwork", 0, 0, 0, None),
 ]
-ID_COLUMNS = {"post_id": "posts", "comment_id": "comments", "thread_id": "comments", "parent_id": "comments",
-              "root_comment_id": "comments", "author_id": "authors"}
+ID_COLUMNS = {
+    "post_id": "posts",
+    "comment_id": "comments",
+    "thread_id": "comments",
+    "parent_id": "comments",
+    "root_comment_id": "comments",
+    "author_id": "authors",
+}
 
 
 def rows(url: str, view: Table, *order: Any) -> list[dict[str, Any]]:
     engine = connect(url)
     with engine.connect() as conn:
-        result = [{k: plain(v) for k, v in row.items()} for row in conn.execute(select(view).order_by(*order))
-                  .mappings()]
+        result = [
+            {k: plain(v) for k, v in row.items()} for row in conn.execute(select(view).order_by(*order)).mappings()
+        ]
     engine.dispose()
     return result
 
@@ -43,10 +57,24 @@ def test_post_summary_on_the_seeds(seeded: str) -> None:
     ids = {row["title"]: row["id"] for row in query(seeded, "SELECT id, title FROM posts")}
     author = {"Guest Blog 68": "Andy Green"}
     assert rows(seeded, post_summary, post_summary.c.published_on) == [
-        {"post_id": ids[title], "blog": "default", "title": title, "published_on": day, "url": None, "kind": "post",
-         "status": "live", "author": author.get(title), "labels": labels, "comments": comments, "replies": replies,
-         "threads": threads, "removed": 0, "first_comment_at": None, "last_comment_at": None,
-         "declared_comment_count": declared}
+        {
+            "post_id": ids[title],
+            "blog": "default",
+            "title": title,
+            "published_on": day,
+            "url": None,
+            "kind": "post",
+            "status": "live",
+            "author": author.get(title),
+            "labels": labels,
+            "comments": comments,
+            "replies": replies,
+            "threads": threads,
+            "removed": 0,
+            "first_comment_at": None,
+            "last_comment_at": None,
+            "declared_comment_count": declared,
+        }
         for title, day, labels, comments, replies, threads, declared in SEED_POSTS
     ]
 
@@ -65,30 +93,48 @@ def test_comment_threads_read_as_each_seed_does(seeded: str) -> None:
             found = page.find(beginning, where)
             assert found >= where, f"{title} {comment['path']}: {beginning!r} not after the comment before it"
             where = found + len(beginning)
-        assert [c["replies"] for c in comments if c["depth"] == 0] == \
-            [sum(1 for r in comments if r["parent_id"] == c["comment_id"]) for c in comments if c["depth"] == 0]
+        assert [c["replies"] for c in comments if c["depth"] == 0] == [
+            sum(1 for r in comments if r["parent_id"] == c["comment_id"]) for c in comments if c["depth"] == 0
+        ]
 
 
 def test_author_and_monthly_activity_on_the_seeds(seeded: str) -> None:
     (author_id,) = [row["id"] for row in query(seeded, "SELECT id FROM authors")]
     assert rows(seeded, author_activity) == [
-        {"author_id": author_id, "blog": "default", "author": "Andy Green", "profile_url": None, "posts": 1,
-         "comments": 0, "replies_written": 0, "replies_received": 0, "first_seen": None, "last_seen": None}]
+        {
+            "author_id": author_id,
+            "blog": "default",
+            "author": "Andy Green",
+            "profile_url": None,
+            "posts": 1,
+            "comments": 0,
+            "replies_written": 0,
+            "replies_received": 0,
+            "first_seen": None,
+            "last_seen": None,
+        }
+    ]
     assert rows(seeded, monthly_activity, monthly_activity.c.month) == [
         {"blog": "default", "month": day[:7], "posts": 1, "comments": comments, "commenters": 0}
-        for _, day, _, comments, *_ in SEED_POSTS]
+        for _, day, _, comments, *_ in SEED_POSTS
+    ]
 
 
 def chain_export(folder: Path) -> Path:
     """Comment 102 answers 101 by its time, 103 answers 102 so, 104 replies to 103: a chain of four."""
     export = folder / "chain.xml"
-    export.write_text(small_export([
-        ("101", None, "2020-05-01T20:15:00.000+01:00", "Who is running this?"),
-        ("102", None, "2020-05-01T21:00:00.000+01:00", "re 20:15 - nobody knows."),
-        ("103", None, "2020-05-01T21:30:00.000+01:00", "@21:00 someone must."),
-        ("104", "103", "2020-05-01T21:40:00.000+01:00", "Agreed."),
-        ("105", None, "2020-05-01T22:00:00.000+01:00", "A new subject."),
-    ]), encoding="utf-8")
+    export.write_text(
+        small_export(
+            [
+                ("101", None, "2020-05-01T20:15:00.000+01:00", "Who is running this?"),
+                ("102", None, "2020-05-01T21:00:00.000+01:00", "re 20:15 - nobody knows."),
+                ("103", None, "2020-05-01T21:30:00.000+01:00", "@21:00 someone must."),
+                ("104", "103", "2020-05-01T21:40:00.000+01:00", "Agreed."),
+                ("105", None, "2020-05-01T22:00:00.000+01:00", "A new subject."),
+            ]
+        ),
+        encoding="utf-8",
+    )
     return export
 
 
@@ -124,10 +170,12 @@ def natural_views(url: str) -> dict[str, list[tuple[Any, ...]]]:
     posts = {r["id"]: (blogs[r["blog_id"]], r["key"]) for r in query(url, 'SELECT id, blog_id, "key" FROM posts')}
     identities = {
         "posts": posts,
-        "comments": {r["id"]: (*posts[r["post_id"]], r["path"]) for r in query(url, "SELECT id, post_id, path "
-                                                                                     "FROM comments")},
-        "authors": {r["id"]: (blogs[r["blog_id"]], r["key"]) for r in query(url, 'SELECT id, blog_id, "key" '
-                                                                                 "FROM authors")},
+        "comments": {
+            r["id"]: (*posts[r["post_id"]], r["path"]) for r in query(url, "SELECT id, post_id, path FROM comments")
+        },
+        "authors": {
+            r["id"]: (blogs[r["blog_id"]], r["key"]) for r in query(url, 'SELECT id, blog_id, "key" FROM authors')
+        },
     }
 
     def natural(column: str, value: Any) -> Any:
@@ -136,15 +184,23 @@ def natural_views(url: str) -> dict[str, list[tuple[Any, ...]]]:
         table = ID_COLUMNS.get(column)
         return identities[table][value] if table and value is not None else value
 
-    return {name: sorted((tuple((c, natural(c, v)) for c, v in row.items()) for row in rows(url, view)), key=repr)
-            for name, view in VIEWS.tables.items() if name != "run_summary"}  # its rows say when imports ran
+    return {
+        name: sorted((tuple((c, natural(c, v)) for c, v in row.items()) for row in rows(url, view)), key=repr)
+        for name, view in VIEWS.tables.items()
+        if name != "run_summary"
+    }  # its rows say when imports ran
 
 
 def test_every_view_gives_the_same_rows_on_every_engine(server_db_url: str, tmp_path: Path) -> None:
     formats = FIXTURES / "formats"
-    inputs = [SEEDS, formats / "classic-export_wgdd.de_2019.xml", formats / "takeout-2018ns_epistemic-forge_excerpt.atom",
-              *sorted(formats.glob("html_*.html")), *sorted(FIXTURES.glob("text-*.txt")),
-              chain_export(tmp_path)]
+    inputs = [
+        SEEDS,
+        formats / "classic-export_wgdd.de_2019.xml",
+        formats / "takeout-2018ns_epistemic-forge_excerpt.atom",
+        *sorted(formats.glob("html_*.html")),
+        *sorted(FIXTURES.glob("text-*.txt")),
+        chain_export(tmp_path),
+    ]
     reference = f"sqlite:///{tmp_path / 'reference.db'}"
     for url in (reference, server_db_url):
         assert run("import", *inputs, "--db", url).exit_code == 0

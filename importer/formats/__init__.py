@@ -27,7 +27,7 @@ def parse(fmt: str, stream: BinaryIO, locator: str, options: ParseOptions) -> Do
         document: Document = parser.parse(stream, locator, options)
     except SourceError:
         raise
-    except Exception as error:  # noqa: BLE001 - a parser bug must not cost the user the rest of the run
+    except Exception as error:  # a parser bug must not cost the user the rest of the run
         raise _parser_bug(locator, error) from error
     return replace(document, entries=_guarded(document.entries, locator))
 
@@ -42,7 +42,7 @@ def _guarded(entries: Iterable[Entry], locator: str) -> Iterator[Entry]:
         yield from entries
     except SourceError:
         raise
-    except Exception as error:  # noqa: BLE001 - see parse()
+    except Exception as error:  # see parse()
         raise _parser_bug(locator, error) from error
 
 

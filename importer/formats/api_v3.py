@@ -52,17 +52,23 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
     entries = tuple(_entry(item, zone, locator) for item in items)
     posts = [entry for entry in entries if isinstance(entry, PostRecord)]
     page = FeedPage(
-        kind=LISTS.get(kind) or ITEMS[kind], entries=len(entries), next_page_token=_text(response, "nextPageToken"),
+        kind=LISTS.get(kind) or ITEMS[kind],
+        entries=len(entries),
+        next_page_token=_text(response, "nextPageToken"),
         summary_only=any(post.body_missing for post in posts),
-        comment_totals=tuple((post.blogger_id, post.declared_comment_count) for post in posts
-                             if post.blogger_id and post.declared_comment_count is not None))
+        comment_totals=tuple(
+            (post.blogger_id, post.declared_comment_count)
+            for post in posts
+            if post.blogger_id and post.declared_comment_count is not None
+        ),
+    )
     return Document(format="api_v3", kind="api", blog=_blog(items), entries=entries, feed=page)
 
 
 def _items(response: Mapping[str, Any], locator: str) -> list[Mapping[str, Any]]:
     items = response.get("items", [])  # an empty page has no "items" at all
     if not isinstance(items, list):
-        raise ParseError(locator, f"{response['kind']}: \"items\" is not a list")
+        raise ParseError(locator, f'{response["kind"]}: "items" is not a list')
     return [item for item in items if isinstance(item, dict)]
 
 
@@ -90,7 +96,9 @@ def _post(item: Mapping[str, Any], zone: ZoneInfo | None, locator: str) -> PostR
         edited_at=_moment(item, "updated", zone, locator)[0] if _text(item, "updated") else None,
         url=_text(item, "url"),
         author=_author(item),
-        labels=tuple(dict.fromkeys(label.strip() for label in labels if isinstance(label, str) and label.strip())),
+        labels=tuple(
+            dict.fromkeys(label.strip() for label in labels or () if isinstance(label, str) and label.strip())
+        ),
         labels_complete=True,
         declared_comment_count=numbers.count(_text(replies, "totalItems")),
         blogger_id=_id(item, locator),
@@ -102,7 +110,7 @@ def _post(item: Mapping[str, Any], zone: ZoneInfo | None, locator: str) -> PostR
 
 def _comment(item: Mapping[str, Any], zone: ZoneInfo | None, locator: str) -> Entry:
     post = _text(item.get("post") or {}, "id")
-    if not numbers.is_blogger_id(post):
+    if post is None or not numbers.is_blogger_id(post):
         return SkippedEntry("comment without a post")
     parent = _text(item.get("inReplyTo") or {}, "id")
     published, offset = _moment(item, "published", zone, locator)
@@ -116,17 +124,18 @@ def _comment(item: Mapping[str, Any], zone: ZoneInfo | None, locator: str) -> En
         mentions=find_mentions(body),
         blogger_id=_id(item, locator),
     )
-    return LooseComment(post_blogger_id=post, parent_blogger_id=parent if numbers.is_blogger_id(parent) else None,
-                        comment=comment)
+    return LooseComment(
+        post_blogger_id=post, parent_blogger_id=parent if numbers.is_blogger_id(parent) else None, comment=comment
+    )
 
 
 def _blog(items: list[Mapping[str, Any]]) -> BlogRecord:
     """The blog every item names, and its home from a post's URL (comments carry none)."""
-    blog_id = next((_text(item.get("blog") or {}, "id") for item in items if _text(item.get("blog") or {}, "id")),
-                   None)
+    blog_id = next((_text(item.get("blog") or {}, "id") for item in items if _text(item.get("blog") or {}, "id")), None)
     urls = (urlsplit(_text(item, "url") or "") for item in items)
-    home = next((f"{url.scheme}://{url.netloc}/" for url in urls if url.scheme in ("http", "https") and url.netloc),
-                None)
+    home = next(
+        (f"{url.scheme}://{url.netloc}/" for url in urls if url.scheme in ("http", "https") and url.netloc), None
+    )
     return BlogRecord(blogger_id=blog_id if numbers.is_blogger_id(blog_id) else None, url=home)
 
 
@@ -153,8 +162,7 @@ def _moment(item: Mapping[str, Any], name: str, zone: ZoneInfo | None, locator: 
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ParseError(locator, f"{item.get('kind')} {_text(item, 'id')}: {name} is not a time: {text!r}") \
-            from None
+        raise ParseError(locator, f"{item.get('kind')} {_text(item, 'id')}: {name} is not a time: {text!r}") from None
     if moment.tzinfo is None:
         raise ParseError(locator, f"{item.get('kind')} {_text(item, 'id')}: {name} has no UTC offset: {text!r}")
     if text.endswith(("Z", "z")):

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, cast
 from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,6 @@ from blogimport.records import (
     PostRecord,
     SkippedEntry,
 )
-
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://purl.org/atom/app#}"
@@ -68,14 +67,19 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
     """The export's blog, then its entries as they are read."""
     events = _events(stream, locator)
     feed = _read_feed(events, locator, options)
-    return Document(format="atom", kind="takeout" if feed.takeout else "classic", blog=feed.blog,
-                    entries=_entries(events, feed, locator))
+    return Document(
+        format="atom",
+        kind="takeout" if feed.takeout else "classic",
+        blog=feed.blog,
+        entries=_entries(events, feed, locator),
+    )
 
 
 def _events(stream: BinaryIO, locator: str) -> Iterator[tuple[str, object]]:
     with xml_errors(locator):
-        yield from SafeElementTree.iterparse(stream, events=("start-ns", "start", "end"), forbid_dtd=True,
-                                             forbid_entities=True, forbid_external=True)
+        yield from SafeElementTree.iterparse(
+            stream, events=("start-ns", "start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
 
 
 @contextmanager
@@ -87,11 +91,11 @@ def xml_errors(locator: str) -> Iterator[None]:
         reason = _POSITION.sub("", str(error))
         raise ParseError(locator, f"not well-formed XML: {reason}", line=error.position[0]) from None
     except defusedxml.DTDForbidden:
-        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has") \
-            from None
+        raise ParseError(locator, "refused: the XML declares a DTD (<!DOCTYPE>), which no Blogger file has") from None
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
-        raise ParseError(locator, "refused: the XML declares entities (an entity-expansion or external-entity "
-                                  "attack?)") from None
+        raise ParseError(
+            locator, "refused: the XML declares entities (an entity-expansion or external-entity attack?)"
+        ) from None
 
 
 def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: ParseOptions) -> _Feed:
@@ -100,9 +104,9 @@ def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: Pars
     root: Element | None = None
     for event, item in events:
         if event == "start-ns":
-            namespaces.add(item[1])  # type: ignore[index]
+            namespaces.add(cast(tuple[str, str], item)[1])  # (prefix, URI)
         elif event == "start" and root is None:
-            root = item  # type: ignore[assignment]
+            root = cast(Element, item)
             if root.tag != f"{ATOM}feed":
                 raise ParseError(locator, f"not an Atom feed: the document is <{local(root.tag)}>")
         elif event == "start" and item.tag == f"{ATOM}entry":  # type: ignore[attr-defined]
@@ -111,26 +115,38 @@ def _read_feed(events: Iterator[tuple[str, object]], locator: str, options: Pars
         raise ParseError(locator, "empty XML document")
     home = link(root, "alternate")
     blog_id = BLOG_ID.search(root.findtext(f"{ATOM}id") or "")
-    blog = BlogRecord(blogger_id=blog_id[1] if blog_id else None, url=home,
-                      title=(root.findtext(f"{ATOM}title") or "").strip() or None)
+    blog = BlogRecord(
+        blogger_id=blog_id[1] if blog_id else None,
+        url=home,
+        title=(root.findtext(f"{ATOM}title") or "").strip() or None,
+    )
     zone = ZoneInfo(options.timezone) if options.timezone else None
     return _Feed(root=root, blog=blog, takeout=BLOGGER[1:-1] in namespaces, zone=zone)
 
 
 def _entries(events: Iterator[tuple[str, object]], feed: _Feed, locator: str) -> Iterator[Entry]:
     for event, item in events:
-        if event == "end" and item.tag == f"{ATOM}entry":  # type: ignore[attr-defined]
-            entry: Element = item  # type: ignore[assignment]
-            yield _takeout_entry(entry, feed, locator) if entry.find(f"{BLOGGER}type") is not None \
+        if event == "end" and (entry := cast(Element, item)).tag == f"{ATOM}entry":  # an end event's item: its element
+            yield (
+                _takeout_entry(entry, feed, locator)
+                if entry.find(f"{BLOGGER}type") is not None
                 else _classic_entry(entry, feed, locator)
+            )
             feed.root.clear()  # what is read is dropped: memory stays flat however long the export
 
 
 # -- classic ----------------------------------------------------------------------------------------------------
 
+
 def _classic_entry(entry: Element, feed: _Feed, locator: str) -> Entry:
-    kind = next((c.get("term", "").rsplit("#", 1)[-1] for c in entry.iterfind(f"{ATOM}category")
-                 if c.get("scheme") == KIND_SCHEME), "")
+    kind = next(
+        (
+            c.get("term", "").rsplit("#", 1)[-1]
+            for c in entry.iterfind(f"{ATOM}category")
+            if c.get("scheme") == KIND_SCHEME
+        ),
+        "",
+    )
     if kind in ("post", "page"):
         return classic_post(entry, kind, locator)
     if kind == "comment":
@@ -168,13 +184,18 @@ def classic_comment(entry: Element, locator: str) -> Entry:
     parent = _LAST_NUMBER.search(link(entry, "related") or "")
     published = _time(entry, f"{ATOM}published", locator)
     properties = {p.get("name"): p.get("value") for p in entry.iterfind(f"{GD}extendedProperty")}
-    comment = _comment(entry, published, _offset(published), properties.get("blogger.contentRemoved") == "true",
-                       locator)
-    return LooseComment(post_blogger_id=post[1], parent_blogger_id=parent[1] if parent else None,
-                        comment=replace(comment, display_time=properties.get("blogger.displayTime")))
+    comment = _comment(
+        entry, published, _offset(published), properties.get("blogger.contentRemoved") == "true", locator
+    )
+    return LooseComment(
+        post_blogger_id=post[1],
+        parent_blogger_id=parent[1] if parent else None,
+        comment=replace(comment, display_time=properties.get("blogger.displayTime")),
+    )
 
 
 # -- Takeout (2018 namespace) -------------------------------------------------------------------------------------
+
 
 def _takeout_entry(entry: Element, feed: _Feed, locator: str) -> Entry:
     kind = (entry.findtext(f"{BLOGGER}type") or "").strip().upper()
@@ -215,8 +236,9 @@ def _takeout_comment(entry: Element, feed: _Feed, locator: str) -> Entry:
     # A top-level comment's inReplyTo is unverified: missing, empty and the post itself all mean "no parent".
     parent_id = parent[1] if parent and parent[1] != post[1] else None
     published, offset = _zoned(_takeout_published(entry, locator), feed.zone)
-    return LooseComment(post_blogger_id=post[1], parent_blogger_id=parent_id,
-                        comment=_comment(entry, published, offset, False, locator))
+    return LooseComment(
+        post_blogger_id=post[1], parent_blogger_id=parent_id, comment=_comment(entry, published, offset, False, locator)
+    )
 
 
 def _takeout_published(entry: Element, locator: str) -> datetime:
@@ -227,6 +249,7 @@ def _takeout_published(entry: Element, locator: str) -> datetime:
 
 
 # -- shared -------------------------------------------------------------------------------------------------------
+
 
 def _comment(entry: Element, published: datetime, offset: int | None, removed: bool, locator: str) -> CommentRecord:
     body = html_to_text(entry.findtext(f"{ATOM}content") or "")
@@ -256,11 +279,11 @@ def _time(entry: Element, tag: str, locator: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> is not a time: "
-                                  f"{text!r}") from None
+        raise ParseError(
+            locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> is not a time: {text!r}"
+        ) from None
     if moment.tzinfo is None:
-        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> has no UTC offset: "
-                                  f"{text!r}")
+        raise ParseError(locator, f"entry {entry.findtext(f'{ATOM}id')}: <{local(tag)}> has no UTC offset: {text!r}")
     return moment
 
 
@@ -269,7 +292,7 @@ def _edited(entry: Element, locator: str) -> datetime | None:
 
 
 def _offset(moment: datetime) -> int:
-    return int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    return int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]  # aware: _time's and _zoned's
 
 
 def _zoned(moment: datetime, zone: ZoneInfo | None) -> tuple[datetime, int | None]:

@@ -25,10 +25,12 @@ _MONTH_NAMES = {
     12: "december dec dezember décembre decembre diciembre dicembre dez dezembro",
 }
 MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
-WEEKDAYS = set("""monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
+WEEKDAYS = set(
+    """monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag
 freitag samstag sonnabend sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles
 jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica maandag dinsdag woensdag
-donderdag vrijdag zaterdag zondag segunda-feira terça-feira quarta-feira quinta-feira sexta-feira""".split())
+donderdag vrijdag zaterdag zondag segunda-feira terça-feira quarta-feira quinta-feira sexta-feira""".split()
+)
 
 _WORD = r"([^\W\d_]+)"
 _PATTERNS = (

@@ -38,8 +38,7 @@ _PAGE_LABEL = re.compile(r"/search/label/([^/?#]+)")  # the label page a label f
 
 def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()) -> Document:
     with atom.xml_errors(locator):
-        root = SafeElementTree.fromstring(stream.read(), forbid_dtd=True, forbid_entities=True,
-                                          forbid_external=True)
+        root = SafeElementTree.fromstring(stream.read(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     return read(root, "feed_atom", locator)
 
 
@@ -53,8 +52,7 @@ def read(root: Element, fmt: str, locator: str) -> Document:
         raise ParseError(locator, f"not an Atom feed: the document is <{atom.local(root.tag)}>")
     kind = _kind(root)
     entries = tuple(_entry(entry, kind, locator) for entry in root.iterfind(f"{ATOM}entry"))
-    return Document(format=fmt, kind="feed", blog=_blog(root, kind), entries=entries,
-                    feed=_page(root, kind, entries))
+    return Document(format=fmt, kind="feed", blog=_blog(root, kind), entries=entries, feed=_page(root, kind, entries))
 
 
 def _kind(root: Element) -> str:
@@ -88,8 +86,11 @@ def _blog(root: Element, kind: str) -> BlogRecord:
     ids = [root.findtext(f"{ATOM}id") or "", *(e.findtext(f"{ATOM}id") or "" for e in root.iterfind(f"{ATOM}entry"))]
     found = next((match[1] for match in map(atom.BLOG_ID.search, ids) if match), None)
     addresses = [atom.link(root, "alternate"), atom.link(root, FEED_REL)]
-    homes = [f"{parts.scheme}://{parts.netloc}/" for parts in map(urlsplit, filter(None, addresses))
-             if parts.scheme in ("http", "https") and parts.netloc]
+    homes = [
+        f"{parts.scheme}://{parts.netloc}/"
+        for parts in map(urlsplit, filter(None, addresses))
+        if parts.scheme in ("http", "https") and parts.netloc
+    ]
     # One post's comments feed is titled "Comments on <blog>: <post>": not the blog's title.
     title = None if _ONE_POST.search(ids[0].strip()) else (root.findtext(f"{ATOM}title") or "").strip() or None
     return BlogRecord(blogger_id=found, url=homes[0] if homes else None, title=title)
@@ -110,8 +111,11 @@ def _page(root: Element, kind: str, entries: tuple[Entry, ...]) -> FeedPage:
         post_blogger_id=one_post[1] if one_post else None,
         updated=_moment(root.findtext(f"{ATOM}updated")),
         summary_only=any(post.body_missing for post in posts),
-        comment_totals=tuple((post.blogger_id, post.declared_comment_count) for post in posts
-                             if post.blogger_id and post.declared_comment_count is not None),
+        comment_totals=tuple(
+            (post.blogger_id, post.declared_comment_count)
+            for post in posts
+            if post.blogger_id and post.declared_comment_count is not None
+        ),
     )
 
 

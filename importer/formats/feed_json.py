@@ -40,7 +40,7 @@ MAX_DEPTH = 64  # a feed nests five deep; anything near Python's recursion limit
 def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()) -> Document:
     document = load(stream.read(), locator)
     if not isinstance(document, dict) or not isinstance(document.get("feed", document.get("entry")), dict):
-        raise ParseError(locator, "JSON, but not a Blogger feed: no \"feed\" (or \"entry\") object at the top")
+        raise ParseError(locator, 'JSON, but not a Blogger feed: no "feed" (or "entry") object at the top')
     name = "feed" if "feed" in document else "entry"
     namespaces = {**KNOWN_NAMESPACES, **_declared(document[name])}
     return feed_atom.read(_element(name, document[name], namespaces, 0, locator), "feed_json", locator)
@@ -62,8 +62,11 @@ def load(data: bytes, locator: str) -> Any:
 
 def _declared(feed: dict[str, Any]) -> dict[str, str]:
     """The namespaces the feed declares (`"xmlns$gd": "http://..."`)."""
-    return {key.split("$", 1)[1]: value for key, value in feed.items()
-            if key.startswith("xmlns$") and isinstance(value, str)}
+    return {
+        key.split("$", 1)[1]: value
+        for key, value in feed.items()
+        if key.startswith("xmlns$") and isinstance(value, str)
+    }
 
 
 def _element(key: str, value: dict[str, Any], namespaces: dict[str, str], depth: int, locator: str) -> Element:
@@ -79,8 +82,9 @@ def _element(key: str, value: dict[str, Any], namespaces: dict[str, str], depth:
         elif isinstance(item, dict):
             element.append(_element(name, item, namespaces, depth + 1, locator))
         elif isinstance(item, list):
-            element.extend(_element(name, member, namespaces, depth + 1, locator)
-                           for member in item if isinstance(member, dict))
+            element.extend(
+                _element(name, member, namespaces, depth + 1, locator) for member in item if isinstance(member, dict)
+            )
         elif item is not None:
             element.set(_name(name, namespaces) if "$" in name else name, _text(item))
     return element

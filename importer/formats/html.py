@@ -72,11 +72,16 @@ def _candidates(root: Tag) -> list[Tag]:
 
 def _main(candidates: list[Tag], page: _Page) -> Tag:
     """The post the page is about: the one it links to as itself, else the one with the page's heading."""
+
     def about(element: Tag) -> tuple[bool, bool, bool]:
-        itself = (page.post_id is not None and html_post.post_id(element) == page.post_id) or \
-            (page.url is not None and _same_page(html_post.permalink(element), page.url))
-        heading = html_post.own_one(element, "h1") is not None or \
-            "blogPost" in str(element.get("itemprop", "")) or html_post.own_one(element, "[itemprop~=blogPost]")
+        itself = (page.post_id is not None and html_post.post_id(element) == page.post_id) or (
+            page.url is not None and _same_page(html_post.permalink(element), page.url)
+        )
+        heading = (
+            html_post.own_one(element, "h1") is not None
+            or "blogPost" in str(element.get("itemprop", ""))
+            or html_post.own_one(element, "[itemprop~=blogPost]")
+        )
         return itself, bool(heading), bool(html_post.body(element))
 
     return max(candidates, key=about)  # the first of the best: reading order breaks ties
@@ -118,8 +123,9 @@ def _title(element: Tag, soup: BeautifulSoup, page: _Page) -> str:
         return found
     if page.listing:
         return ""
-    return _attr(soup, "meta[property='og:title']", "content") or (soup.title.get_text(strip=True)
-                                                                    if soup.title else "")
+    return _attr(soup, "meta[property='og:title']", "content") or (
+        soup.title.get_text(strip=True) if soup.title else ""
+    )
 
 
 def _post_url(element: Tag, page: _Page) -> str | None:
@@ -134,11 +140,20 @@ def _count(post: PostRecord) -> int:
 
 # -- the page -----------------------------------------------------------------------------------------------------
 
+
 def _page(soup: BeautifulSoup, data: bytes, context: dict[str, str], post_count: int) -> _Page:
-    url = next((address for address in (_attr(soup, "link[rel=canonical]", "href"),
-                                        _attr(soup, "meta[property='og:url']", "content"),
-                                        context.get("canonicalUrl"))
-                if address and address.startswith(("http://", "https://"))), None)
+    url = next(
+        (
+            address
+            for address in (
+                _attr(soup, "link[rel=canonical]", "href"),
+                _attr(soup, "meta[property='og:url']", "content"),
+                context.get("canonicalUrl"),
+            )
+            if address and address.startswith(("http://", "https://"))
+        ),
+        None,
+    )
     url = url.replace("?m=1", "") if url else None
     parts = urlsplit(url) if url else None
     home = f"{parts.scheme}://{parts.netloc}/" if parts and parts.netloc else context.get("canonicalHomepageUrl")
@@ -151,8 +166,9 @@ def _page(soup: BeautifulSoup, data: bytes, context: dict[str, str], post_count:
     title = _attr(soup, "meta[property='og:site_name']", "content") or context.get("title")
     blog = BlogRecord(blogger_id=_blog_id(soup, data, context), url=home or None, title=title or None)
     post_id = context.get("postId")
-    return _Page(url=url, blog=blog, label=label, listing=listing,
-                 post_id=post_id if numbers.is_blogger_id(post_id) else None)
+    return _Page(
+        url=url, blog=blog, label=label, listing=listing, post_id=post_id if numbers.is_blogger_id(post_id) else None
+    )
 
 
 def _blog_id(soup: BeautifulSoup, data: bytes, context: dict[str, str]) -> str | None:

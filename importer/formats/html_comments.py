@@ -34,8 +34,7 @@ _COMMENT_MARKUP = "li.comment, .comment-block, .comment-content, dt.comment-auth
 _DECLARED = re.compile(r"^\s*([0-9]+)")
 
 
-def comments(soup: BeautifulSoup, post_url: str | None, post_author: AuthorRecord | None
-             ) -> tuple[CommentRecord, ...]:
+def comments(soup: BeautifulSoup, post_url: str | None, post_author: AuthorRecord | None) -> tuple[CommentRecord, ...]:
     """The page's comments, replies inside their comment, in reading order."""
     area = comment_area(soup)
     items = area.find_all("li", class_="comment")
@@ -53,8 +52,10 @@ def comment_area(soup: BeautifulSoup) -> Tag:
 def declared_count(soup: BeautifulSoup) -> int | None:
     """The number of comments the page says the post has: a 2017+ theme's data-num-comments, a Google blog's
     comment counter, or the heading "7 comments:" (any language; a heading without a number says nothing)."""
-    for css, attribute in (("#comments[data-num-comments]", "data-num-comments"),
-                           (".cmt_count_iframe_holder[data-count]", "data-count")):
+    for css, attribute in (
+        ("#comments[data-num-comments]", "data-num-comments"),
+        (".cmt_count_iframe_holder[data-count]", "data-count"),
+    ):
         node = soup.select_one(css)
         if node is not None:
             return numbers.count(str(node.get(attribute, "")).strip())
@@ -76,8 +77,8 @@ def shortfall(soup: BeautifulSoup, declared: int | None, read: int) -> tuple[str
 
 # -- the threaded layout ------------------------------------------------------------------------------------------
 
-def _threads(items: list[Tag], post_url: str | None, post_author: AuthorRecord | None
-             ) -> tuple[CommentRecord, ...]:
+
+def _threads(items: list[Tag], post_url: str | None, post_author: AuthorRecord | None) -> tuple[CommentRecord, ...]:
     tops: list[Tag] = []
     replies: dict[int, list[Tag]] = {}
     for li in items:
@@ -86,9 +87,15 @@ def _threads(items: list[Tag], post_url: str | None, post_author: AuthorRecord |
             tops.append(li)
         else:
             replies.setdefault(id(thread), []).append(li)
-    return tuple(_threaded(li, post_url, post_author, tuple(
-        _threaded(reply, post_url, post_author, ()) for reply in replies.get(id(li), [])))
-        for li in tops)
+    return tuple(
+        _threaded(
+            li,
+            post_url,
+            post_author,
+            tuple(_threaded(reply, post_url, post_author, ()) for reply in replies.get(id(li), [])),
+        )
+        for li in tops
+    )
 
 
 def _outermost(li: Tag) -> Tag:
@@ -100,8 +107,9 @@ def _outermost(li: Tag) -> Tag:
     return thread
 
 
-def _threaded(li: Tag, post_url: str | None, post_author: AuthorRecord | None,
-              replies: tuple[CommentRecord, ...]) -> CommentRecord:
+def _threaded(
+    li: Tag, post_url: str | None, post_author: AuthorRecord | None, replies: tuple[CommentRecord, ...]
+) -> CommentRecord:
     block = li.find(class_="comment-block", recursive=False) or li
     cite = block.select_one("cite.user")
     link = cite.select_one("a[href]") if cite else None
@@ -112,11 +120,19 @@ def _threaded(li: Tag, post_url: str | None, post_author: AuthorRecord | None,
     content = block.select_one(".comment-content")
     removed = content is not None and content.select_one(".deleted-comment") is not None
     element_ids = [str(li.get("id", "")), str(block.get("id", ""))]
-    return _comment(element_ids, AuthorRecord(name or "Anonymous", profile), block.select_one(".datetime a[href]"),
-                    content, removed, replies, post_url)
+    return _comment(
+        element_ids,
+        AuthorRecord(name or "Anonymous", profile),
+        block.select_one(".datetime a[href]"),
+        content,
+        removed,
+        replies,
+        post_url,
+    )
 
 
 # -- the old flat layout ------------------------------------------------------------------------------------------
+
 
 def _flat(dt: Tag, post_url: str | None) -> CommentRecord:
     """A comment of the old flat layout: <dt> names the author, then a body <dd> and a footer <dd> with the time."""
@@ -127,14 +143,23 @@ def _flat(dt: Tag, post_url: str | None) -> CommentRecord:
     author = AuthorRecord(name or "Anonymous", str(link["href"]) if link else None)
     time_link = footer.find("a", href=_SHOW_COMMENT) if isinstance(footer, Tag) else None
     removed = isinstance(body, Tag) and body.select_one(".deleted-comment") is not None
-    return _comment([str(dt.get("id", ""))], author, time_link, body if isinstance(body, Tag) else None, removed,
-                    (), post_url)
+    return _comment(
+        [str(dt.get("id", ""))], author, time_link, body if isinstance(body, Tag) else None, removed, (), post_url
+    )
 
 
 # -- one comment --------------------------------------------------------------------------------------------------
 
-def _comment(element_ids: list[str], author: AuthorRecord, time_link: Tag | None, content: Tag | None,
-             removed: bool, replies: tuple[CommentRecord, ...], post_url: str | None) -> CommentRecord:
+
+def _comment(
+    element_ids: list[str],
+    author: AuthorRecord,
+    time_link: Tag | None,
+    content: Tag | None,
+    removed: bool,
+    replies: tuple[CommentRecord, ...],
+    post_url: str | None,
+) -> CommentRecord:
     body = html_to_text(content.decode_contents() if content is not None else "")
     href = str(time_link["href"]) if time_link is not None else ""
     millis = _SHOW_COMMENT.search(unquote(href))

@@ -37,7 +37,7 @@ def is_aside(node: Tag, within: Tag | None = None) -> bool:
     for element in (node, *node.parents):
         if element is within or element.name is None or element.name == "[document]":
             return False
-        classes = element.get("class") or []
+        classes: str | list[str] = element.get("class") or []
         if "widget" in classes and "Blog" not in classes:
             return True
         if _ASIDE.search(" ".join([*classes, str(element.get("id", ""))])):
@@ -64,8 +64,9 @@ def title(element: Tag) -> str | None:
 
 def published(element: Tag) -> tuple[datetime | None, int | None, date | None]:
     """(exact time, its UTC offset, the date the blog shows). Exact when the template says it in ISO 8601."""
-    values = [node.get("title") or node.get("content") or node.get("datetime") or "" for node in own(element,
-                                                                                                    _ISO_DATES)]
+    values = [
+        node.get("title") or node.get("content") or node.get("datetime") or "" for node in own(element, _ISO_DATES)
+    ]
     for value in [*values, str(linked_data(element).get("datePublished", ""))]:
         try:
             moment = datetime.fromisoformat(str(value).strip())
@@ -90,8 +91,8 @@ def author(element: Tag) -> AuthorRecord | None:
         if name:
             return AuthorRecord(name=name, profile_url=str(href) if href and str(href).startswith("http") else None)
     person = linked_data(element).get("author")
-    name = person.get("name") if isinstance(person, dict) else None
-    return AuthorRecord(name=name.strip()) if isinstance(name, str) and name.strip() else None
+    given = person.get("name") if isinstance(person, dict) else None
+    return AuthorRecord(name=given.strip()) if isinstance(given, str) and given.strip() else None
 
 
 def labels(element: Tag) -> list[str]:

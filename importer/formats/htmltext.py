@@ -14,10 +14,26 @@ from lxml import etree, html
 
 # Marks put between text while walking the tree, resolved into newlines at the end.
 _BR, _BLOCK, _PARAGRAPH = "\x00", "\x01", "\x02"
-_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table", "hr",
-               "figure"}
-_BLOCKS = _PARAGRAPHS | {"div", "li", "dt", "dd", "tr", "section", "article", "header", "footer", "aside",
-                         "nav", "figcaption", "address", "center", "form", "fieldset", "main"}
+_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table", "hr", "figure"}
+_BLOCKS = _PARAGRAPHS | {
+    "div",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "figcaption",
+    "address",
+    "center",
+    "form",
+    "fieldset",
+    "main",
+}
 _NOT_TEXT = {"script", "style", "noscript", "template", "head", "title", "iframe", "object"}
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _MARKS = re.compile(r"[\x00\x01\x02][ \x00\x01\x02]*")  # starts with a mark, so re can skip text quickly

@@ -72,8 +72,10 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
     labels = tuple(m["label"] for line in lines[: dated[0][0]] if (m := _LABEL_PAGE.match(line.text.strip())))
     labels = tuple(dict.fromkeys(labels))  # the status line is often rendered twice
     spans = _spans([i for i, _ in dated], len(lines))
-    posts = tuple(_parse_post(lines[s:e], day, run_on, labels, options, locator)
-                  for (s, e), (_, (day, run_on)) in zip(spans, dated, strict=True))
+    posts = tuple(
+        _parse_post(lines[s:e], day, run_on, labels, options, locator)
+        for (s, e), (_, (day, run_on)) in zip(spans, dated, strict=True)
+    )
     return Document(format="text", entries=posts)
 
 
@@ -88,7 +90,7 @@ def _date_of(text: str) -> tuple[date, str] | None:
     indented = text[:1].isspace()
     text = text.strip()
     for pattern in _DATE_LINES:
-        if (m := pattern.match(text)) and (not (rest := text[m.end():]) or (not indented and _runs_on(rest))):
+        if (m := pattern.match(text)) and (not (rest := text[m.end() :]) or (not indented and _runs_on(rest))):
             try:
                 return datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date(), rest.strip()
             except ValueError:  # "31 February": not a date line
@@ -103,8 +105,9 @@ def _runs_on(rest: str) -> bool:
     return rest[0].isalpha() or (rest[0] == " " and rest[1:2].isupper())
 
 
-def _parse_post(block: list[_Line], published_on: date, run_on: str, labels: tuple[str, ...], options: ParseOptions,
-                locator: str) -> PostRecord:
+def _parse_post(
+    block: list[_Line], published_on: date, run_on: str, labels: tuple[str, ...], options: ParseOptions, locator: str
+) -> PostRecord:
     content = _before_footer(block[1:])
     if run_on:  # the text ran into the date line: an untitled post whose body starts there
         content = [_Line(block[0].number, run_on), *content]
@@ -167,8 +170,11 @@ def _parse_comments(lines: list[_Line], locator: str) -> tuple[CommentRecord, ..
         return text_layouts.said_comments(texts)
     if text_layouts.has_control_words(texts):
         return text_layouts.control_word_comments(texts)
-    raise ParseError(locator, "comments in a layout not supported: not numbered ('  1. ...'), no Reply/Delete "
-                              "controls, no 'said...' lines", line=first.number)
+    raise ParseError(
+        locator,
+        "comments in a layout not supported: not numbered ('  1. ...'), no Reply/Delete controls, no 'said...' lines",
+        line=first.number,
+    )
 
 
 def _numbered_comments(lines: list[_Line], top: int, locator: str) -> tuple[CommentRecord, ...]:
@@ -188,8 +194,11 @@ def _parse_thread(lines: list[_Line], indent: int, locator: str) -> CommentRecor
     reply_indent = indent + INDENT_STEP
     rest = lines[1:]
     own_last = max(
-        (i for i, line in enumerate(rest)
-         if not line.blank and not _item(line, reply_indent) and line.indent < reply_indent + INDENT_STEP),
+        (
+            i
+            for i, line in enumerate(rest)
+            if not line.blank and not _item(line, reply_indent) and line.indent < reply_indent + INDENT_STEP
+        ),
         default=-1,
     )
     starts = [i for i in range(own_last + 1, len(rest)) if _item(rest[i], reply_indent)]
@@ -238,7 +247,7 @@ def _is_control(line: _Line) -> bool:
 
 def _join(lines: list[_Line], dedent: int) -> str:
     """The lines as text: each dedented by up to `dedent` spaces, outer blank lines dropped."""
-    texts = [line.text[min(line.indent, dedent):] for line in lines]
+    texts = [line.text[min(line.indent, dedent) :] for line in lines]
     return "\n".join(texts).strip("\n")
 
 
@@ -258,7 +267,11 @@ def _is_signature(line: str) -> bool:
 
 
 def _is_name_word(word: str, punctuation: str) -> bool:
-    return bool(word) and unicodedata.category(word[0]) in ("Lu", "Lt") and all(
-        char.isalnum() or char == "_" or char in punctuation or unicodedata.category(char).startswith("M")
-        for char in word[1:]
+    return (
+        bool(word)
+        and unicodedata.category(word[0]) in ("Lu", "Lt")
+        and all(
+            char.isalnum() or char == "_" or char in punctuation or unicodedata.category(char).startswith("M")
+            for char in word[1:]
+        )
     )

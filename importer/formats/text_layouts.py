@@ -23,7 +23,7 @@ from blogimport.records import AuthorRecord, CommentRecord
 
 _MONTH = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?"
-_DATE = (rf"(?:\d{{1,2}}\.?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})")
+_DATE = rf"(?:\d{{1,2}}\.?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
 _WEEKDAY = "(?:(?:" + "|".join(sorted(map(re.escape, WEEKDAYS), key=len, reverse=True)) + r"),?\s+)?"
 _WHEN = rf"{_WEEKDAY}{_DATE}(?:,?\s+(?:at\s+|um\s+|à\s+|a las\s+|alle\s+|om\s+)?{_CLOCK})?"
 # "Ofer06 October, 2014 10:09": a name, then a date (and time) to the end of the line.
@@ -112,7 +112,7 @@ def _split_controls(lines: list[str]) -> list[str]:
         text = line.strip()
         while match := _CONTROL.match(text):
             out.append(match[1])
-            text = text[match.end():].strip()
+            text = text[match.end() :].strip()
         if text or not line.strip():  # a line that held only control words leaves no blank line
             out.append(text)
     return out

@@ -29,20 +29,20 @@ QUERIES = {
         "title": "A post's comments in reading order",
         "description": "Every comment on one post, threads and replies as the blog shows them.",
         "sql": "SELECT path, depth, author, published_at, display_time, replies, body_text\n"
-               "FROM comment_threads\nWHERE post_id = :post_id\nORDER BY path",
+        "FROM comment_threads\nWHERE post_id = :post_id\nORDER BY path",
     },
     "most_discussed": {
         "title": "Most discussed posts",
         "description": "Posts by number of comments, replies included.",
         "sql": "SELECT title, published_on, comments, threads, replies, labels, url\n"
-               "FROM post_summary\nORDER BY comments DESC, published_on\nLIMIT 50",
+        "FROM post_summary\nORDER BY comments DESC, published_on\nLIMIT 50",
     },
     "commenter_history": {
         "title": "A commenter's history",
         "description": "Everything one author wrote in comments, oldest first, with the post it is on.",
         "sql": "SELECT ct.published_at, ct.display_time, ct.post_title, ct.path, ct.replies, ct.body_text\n"
-               "FROM comment_threads ct\nJOIN posts p ON p.id = ct.post_id\nWHERE ct.author = :author\n"
-               "ORDER BY p.published_on, ct.post_id, ct.path",
+        "FROM comment_threads ct\nJOIN posts p ON p.id = ct.post_id\nWHERE ct.author = :author\n"
+        "ORDER BY p.published_on, ct.post_id, ct.path",
     },
 }
 
@@ -56,14 +56,16 @@ def metadata(database: str = DEFAULT_DATABASE) -> dict[str, Any]:
     return {
         "title": "blogimport",
         "description": "A Blogger blog as tables: posts, comments and their threads, authors, labels, and views "
-                       "for reports.",
+        "for reports.",
         "databases": {database: {"tables": tables, "queries": QUERIES}},
     }
 
 
 def _describe(table: Table) -> dict[str, Any]:
-    return {"description": _plain(table.comment),
-            "columns": {column.name: _plain(column.comment) for column in table.columns}}
+    return {
+        "description": _plain(table.comment),
+        "columns": {column.name: _plain(column.comment) for column in table.columns},
+    }
 
 
 def _plain(description: str | None) -> str:
@@ -76,11 +78,17 @@ def as_text(database: str = DEFAULT_DATABASE) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m blogimport.report.datasette", description=(
-        "Print Datasette's metadata (JSON) for a blogimport database on stdout; writes no file."))
-    parser.add_argument("name", nargs="?", default=DEFAULT_DATABASE, metavar="NAME",
-                        help=f"the database as Datasette names it, its file name without .db (default: "
-                             f"{DEFAULT_DATABASE})")
+    parser = argparse.ArgumentParser(
+        prog="python -m blogimport.report.datasette",
+        description=("Print Datasette's metadata (JSON) for a blogimport database on stdout; writes no file."),
+    )
+    parser.add_argument(
+        "name",
+        nargs="?",
+        default=DEFAULT_DATABASE,
+        metavar="NAME",
+        help=f"the database as Datasette names it, its file name without .db (default: {DEFAULT_DATABASE})",
+    )
     sys.stdout.write(as_text(parser.parse_args(argv).name))
     return 0
 

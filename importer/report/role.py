@@ -40,8 +40,9 @@ def grant_reporting_role(engine: Engine, role: str, password: str, host: str = "
     check_role_name(role)
     dialect = engine.dialect.name
     if dialect == "sqlite":
-        raise ReportingRoleError("SQLite has no roles: give reporting tools the file read-only instead "
-                                 "(sqlite3 -readonly, datasette -i)")
+        raise ReportingRoleError(
+            "SQLite has no roles: give reporting tools the file read-only instead (sqlite3 -readonly, datasette -i)"
+        )
     with engine.begin() as conn:
         if dialect == "postgresql":
             return _postgresql(conn, role, password)
@@ -66,12 +67,15 @@ def _postgresql(conn: Connection, role: str, password: str) -> Granted:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema_q} GRANT SELECT ON TABLES TO {quoted}",
     ):
         conn.exec_driver_sql(statement)
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     # Before PostgreSQL 15 every role may create tables in schema public; only the database's owner can stop it.
-    if conn.execute(text("SELECT has_schema_privilege(:role, :schema, 'CREATE')"),
-                    {"role": role, "schema": schema}).scalar_one():
-        warnings = (f"{role} can still create tables in schema {schema}, as every role can there: "
-                    f"REVOKE CREATE ON SCHEMA {schema_q} FROM PUBLIC to stop it",)
+    if conn.execute(
+        text("SELECT has_schema_privilege(:role, :schema, 'CREATE')"), {"role": role, "schema": schema}
+    ).scalar_one():
+        warnings = (
+            f"{role} can still create tables in schema {schema}, as every role can there: "
+            f"REVOKE CREATE ON SCHEMA {schema_q} FROM PUBLIC to stop it",
+        )
     return Granted(role, database, warnings)
 
 
@@ -91,8 +95,14 @@ def _mysql(conn: Connection, role: str, password: str, host: str) -> Granted:
     ):
         conn.execute(text(statement), account)
     # Grants on single tables (and their columns) are kept apart from the database's: take those back too.
-    granted_tables = conn.execute(text("SELECT Table_name FROM mysql.tables_priv WHERE User = :role AND Host = :host "
-                                       "AND Db = :database"), {**account, "database": database}).scalars().all()
+    granted_tables = (
+        conn.execute(
+            text("SELECT Table_name FROM mysql.tables_priv WHERE User = :role AND Host = :host AND Db = :database"),
+            {**account, "database": database},
+        )
+        .scalars()
+        .all()
+    )
     for table in granted_tables:
         table_q = conn.dialect.identifier_preparer.quote(table)
         conn.execute(text(f"REVOKE ALL PRIVILEGES ON {database_q}.{table_q} FROM :role@:host"), account)

@@ -23,14 +23,19 @@ EXCERPT_CHARS = 100
 # "This row's text holds the words", per engine and table; the expressions are exactly those the indexes were
 # built on (migration 0005), or the engine would not use them.
 MATCH = {
-    "sqlite": {"posts": "p.id IN (SELECT rowid FROM search_posts WHERE search_posts MATCH :query)",
-               "comments": "c.id IN (SELECT rowid FROM search_comments WHERE search_comments MATCH :query)"},
-    "postgresql": {"posts": "to_tsvector('simple', translate(coalesce(p.title, '') || ' ' || p.body_text, "
-                            "'/@.<>&', '      ')) @@ to_tsquery('simple', :query)",
-                   "comments": "to_tsvector('simple', translate(c.body_text, '/@.<>&', '      ')) "
-                               "@@ to_tsquery('simple', :query)"},
-    "mysql": {"posts": "MATCH (p.title, p.body_text) AGAINST (:query IN BOOLEAN MODE)",
-              "comments": "MATCH (c.body_text) AGAINST (:query IN BOOLEAN MODE)"},
+    "sqlite": {
+        "posts": "p.id IN (SELECT rowid FROM search_posts WHERE search_posts MATCH :query)",
+        "comments": "c.id IN (SELECT rowid FROM search_comments WHERE search_comments MATCH :query)",
+    },
+    "postgresql": {
+        "posts": "to_tsvector('simple', translate(coalesce(p.title, '') || ' ' || p.body_text, "
+        "'/@.<>&', '      ')) @@ to_tsquery('simple', :query)",
+        "comments": "to_tsvector('simple', translate(c.body_text, '/@.<>&', '      ')) @@ to_tsquery('simple', :query)",
+    },
+    "mysql": {
+        "posts": "MATCH (p.title, p.body_text) AGAINST (:query IN BOOLEAN MODE)",
+        "comments": "MATCH (c.body_text) AGAINST (:query IN BOOLEAN MODE)",
+    },
 }
 # MySQL's index leaves out words shorter than innodb_ft_min_token_size (3 unless the server says otherwise):
 # those words are looked for in the text itself, slower but the same answer.
@@ -46,8 +51,10 @@ FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN authors a ON a.id = c
 WHERE {match} ORDER BY p.published_on, c.post_id, c.path{limit}
 """
 # How many match, when LIMIT cut the list short (every comment has its post: no join needed).
-COUNT = {"posts": "SELECT count(*) FROM posts p WHERE {match}",
-         "comments": "SELECT count(*) FROM comments c WHERE {match}"}
+COUNT = {
+    "posts": "SELECT count(*) FROM posts p WHERE {match}",
+    "comments": "SELECT count(*) FROM comments c WHERE {match}",
+}
 
 
 class SearchError(ImporterError):
@@ -104,20 +111,46 @@ def search(engine: Engine, phrase: str, limit: int | None = None) -> Found:
         conditions, parameters = _conditions(conn, dialect, words)
         posts_sql = text(POSTS.format(match=conditions["posts"], limit=clause)).columns(published_on=Date)
         comments_sql = text(COMMENTS.format(match=conditions["comments"], limit=clause)).columns(
-            published_at=UTCDateTime)
+            published_at=UTCDateTime
+        )
         posts = conn.execute(posts_sql, {**parameters, "limit": limit}).mappings().all()
         comments = conn.execute(comments_sql, {**parameters, "limit": limit}).mappings().all()
-        matching = [_matching(conn, table, conditions[table], parameters, len(rows), limit)
-                    for table, rows in (("posts", posts), ("comments", comments))]
-    hits = [Hit("post", row["id"], row["id"], row["title"], row["published_on"], None, None,
-                excerpt(row["body_text"], words[0])) for row in posts]
-    hits += [Hit("comment", row["id"], row["post_id"], row["post_title"], row["published_at"], row["author"],
-                 row["path"], excerpt(row["body_text"], words[0])) for row in comments]
+        matching = [
+            _matching(conn, table, conditions[table], parameters, len(rows), limit)
+            for table, rows in (("posts", posts), ("comments", comments))
+        ]
+    hits = [
+        Hit(
+            "post",
+            row["id"],
+            row["id"],
+            row["title"],
+            row["published_on"],
+            None,
+            None,
+            excerpt(row["body_text"], words[0]),
+        )
+        for row in posts
+    ]
+    hits += [
+        Hit(
+            "comment",
+            row["id"],
+            row["post_id"],
+            row["post_title"],
+            row["published_at"],
+            row["author"],
+            row["path"],
+            excerpt(row["body_text"], words[0]),
+        )
+        for row in comments
+    ]
     return Found(hits, *matching)
 
 
-def _matching(conn: Connection, table: str, match: str, parameters: dict[str, Any], shown: int,
-              limit: int | None) -> int:
+def _matching(
+    conn: Connection, table: str, match: str, parameters: dict[str, Any], shown: int, limit: int | None
+) -> int:
     """How many rows of `table` match: those shown, unless the limit may have left some out."""
     if limit is None or shown < limit:
         return shown
@@ -145,5 +178,5 @@ def excerpt(body: str, word: str) -> str:
     flat = " ".join(body.split())
     found = re.search(rf"(?<!\w){re.escape(word)}", flat, re.IGNORECASE)
     start = max(0, (found.start() if found else 0) - EXCERPT_CHARS // 3)
-    piece = flat[start:start + EXCERPT_CHARS]
+    piece = flat[start : start + EXCERPT_CHARS]
     return ("…" if start else "") + piece + ("…" if start + EXCERPT_CHARS < len(flat) else "")

@@ -6,7 +6,18 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from blogimport.models import Author, Blog, Comment, CommentReference, ImportRun, Label, PendingComment, Post, PostLabel, Source
+from blogimport.models import (
+    Author,
+    Blog,
+    Comment,
+    CommentReference,
+    ImportRun,
+    Label,
+    PendingComment,
+    Post,
+    PostLabel,
+    Source,
+)
 
 
 def collect_stats(engine: Engine) -> dict[str, Any]:

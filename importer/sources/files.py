@@ -161,20 +161,28 @@ def file_signature(path: Path) -> str | None:
 def _zip_members(archive: Path) -> list[Source]:
     with zipfile.ZipFile(archive) as zipped:
         # By name, as zipped.open finds them: of a name written twice, the last.
-        feeds = {info.filename: info for info in zipped.infolist()
-                 if not info.is_dir() and info.filename.rsplit("/", 1)[-1] == TAKEOUT_FEED}
+        feeds = {
+            info.filename: info
+            for info in zipped.infolist()
+            if not info.is_dir() and info.filename.rsplit("/", 1)[-1] == TAKEOUT_FEED
+        }
 
     def opener(name: str, info: zipfile.ZipInfo) -> Callable[[], AbstractContextManager[BinaryIO]]:
         @contextmanager
         def open_member() -> Iterator[BinaryIO]:
             if info.file_size > max(MAX_EXPANSION * info.compress_size, SMALL_MEMBER):
                 times = info.file_size / max(info.compress_size, 1)
-                raise UnsupportedFormat(f"{archive}!{name}", f"refused: it would expand {times:,.0f} times its "
-                                                             f"compressed size, as a zip bomb does")
+                raise UnsupportedFormat(
+                    f"{archive}!{name}",
+                    f"refused: it would expand {times:,.0f} times its compressed size, as a zip bomb does",
+                )
             with zipfile.ZipFile(archive) as zipped, zipped.open(name) as member:
-                yield member  # type: ignore[misc]
+                yield member  # type: ignore[misc]  # a ZipExtFile, a binary stream; typeshed says IO[bytes]
+
         return open_member
 
     # The CRC-32 of the member's content, from the archive's directory: a zip's modification times say little.
-    return [Source(locator=f"{archive}!{name}", open=opener(name, info),
-                   signature=f"{info.file_size}:crc{info.CRC:08x}") for name, info in sorted(feeds.items())]
+    return [
+        Source(locator=f"{archive}!{name}", open=opener(name, info), signature=f"{info.file_size}:crc{info.CRC:08x}")
+        for name, info in sorted(feeds.items())
+    ]

@@ -59,7 +59,7 @@ def _json(start: bytes, locator: str) -> str | None:
     """A JSON or JSONP feed, or an API v3 response: by the shape of its start, never its name."""
     start = _JSONP_COMMENT.sub(b"", start, count=1)
     call = _JSONP_CALL.match(start)
-    body = start[call.end():] if call else start
+    body = start[call.end() :] if call else start
     if not re.match(rb'\{\s*(?:"|\}|\Z)', body):
         return None  # text that begins with a brace is still text
     if _API_KIND.search(body):

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, timedelta
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import RowMapping, bindparam, delete, select, update
 
 from blogimport import identity
 from blogimport.formats.mentions import clock_of, find_mentions
@@ -22,8 +23,15 @@ from blogimport.store import runs, sql
 from blogimport.store.rows import Field, Writer, author_id, author_rows
 
 COMMENT_FIELDS: tuple[Field, ...] = (
-    ("position", "path"), "author_id", "published_at", "utc_offset_minutes", "display_time",
-    ("body_text", "is_removed"), "source_rank", "blogger_id", "url",
+    ("position", "path"),
+    "author_id",
+    "published_at",
+    "utc_offset_minutes",
+    "display_time",
+    ("body_text", "is_removed"),
+    "source_rank",
+    "blogger_id",
+    "url",
 )
 Siblings = tuple[Mapping[str, Any] | None, Sequence[CommentRecord]]  # (parent row or None, comments under it)
 
@@ -37,15 +45,21 @@ def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], auth
     if new_post and (ids := sql.allocate_ids(writer.conn, table, sum(map(_tree_size, groups)))) is not None:
         written = _save_new_trees(writer, post_id, groups, authors, ids)
     else:
-        written = _save_levels(writer, post_id, groups, authors, [] if new_post else
-                               list(sql.rows_by_key(writer.conn, table, scope).values()))
+        written = _save_levels(
+            writer,
+            post_id,
+            groups,
+            authors,
+            [] if new_post else list(sql.rows_by_key(writer.conn, table, scope).values()),
+        )
     _save_mentions(writer, written)
     if any(before for _, _, before in written) or any(r.published_at or r.display_time for r, _, _ in written):
         resolve_mentions(writer, post_id)  # without a time anywhere, no mention can point anywhere
 
 
-def _save_levels(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int],
-                 existing: list[dict[str, Any]]) -> list[tuple[CommentRecord, int, bool]]:
+def _save_levels(
+    writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int], existing: list[dict[str, Any]]
+) -> list[tuple[CommentRecord, int, bool]]:
     """Each level written, then read back for the ids its replies point at. Returns (record, its row id, stored
     before) of every comment."""
     table, scope = Comment.__table__, {"post_id": post_id}
@@ -58,14 +72,18 @@ def _save_levels(writer: Writer, post_id: int, groups: Sequence[Siblings], autho
         if any(row["parent_id"] is None for _, row in planned):
             _own_threads(writer, post_id)
         stored = sql.rows_by_key(writer.conn, table, scope, keys, ("id", "path", "thread_id", "depth"))
-        written += [(record, stored[key]["id"], key in stored_before)
-                    for (record, _), key in zip(planned, keys, strict=True)]
-        level = [(stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies]
+        written += [
+            (record, stored[key]["id"], key in stored_before) for (record, _), key in zip(planned, keys, strict=True)
+        ]
+        level = [
+            (stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies
+        ]
     return written
 
 
-def _save_new_trees(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int],
-                    ids: Iterator[int]) -> list[tuple[CommentRecord, int, bool]]:
+def _save_new_trees(
+    writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int], ids: Iterator[int]
+) -> list[tuple[CommentRecord, int, bool]]:
     """Comments of a post that had none, with ids handed out beforehand: every row knows its parent's and its
     thread's id before anything is written, so the whole tree goes in one bulk insert, read back never."""
     table, scope = Comment.__table__, {"post_id": post_id}
@@ -81,16 +99,21 @@ def _save_new_trees(writer: Writer, post_id: int, groups: Sequence[Siblings], au
         stored = {row["key"]: row for row in inserts}
         rows += inserts
         written += [(record, stored[key]["id"], False) for (record, _), key in zip(planned, keys, strict=True)]
-        level = [(stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies]
+        level = [
+            (stored[key], record.replies) for (record, _), key in zip(planned, keys, strict=True) if record.replies
+        ]
     sql.insert_rows(writer.conn, table, rows)  # parents before their replies, as the foreign keys want
     return written
 
 
-def _planned(writer: Writer, level: Sequence[Siblings], authors: Mapping[str, int]
-             ) -> list[tuple[CommentRecord, dict[str, Any]]]:
-    return [(record, row) for parent, siblings in level
-            for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank, writer.placing),
-                                   strict=True)]
+def _planned(
+    writer: Writer, level: Sequence[Siblings], authors: Mapping[str, int]
+) -> list[tuple[CommentRecord, dict[str, Any]]]:
+    return [
+        (record, row)
+        for parent, siblings in level
+        for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank, writer.placing), strict=True)
+    ]
 
 
 def _tree_size(group: Siblings) -> int:
@@ -101,63 +124,83 @@ def _tree_size(group: Siblings) -> int:
     return count
 
 
-def _rows(siblings: Sequence[CommentRecord], parent: Mapping[str, Any] | None, authors: Mapping[str, int],
-          rank: int, placing: Mapping[str, int]) -> list[dict[str, Any]]:
+def _rows(
+    siblings: Sequence[CommentRecord],
+    parent: Mapping[str, Any] | None,
+    authors: Mapping[str, int],
+    rank: int,
+    placing: Mapping[str, int],
+) -> list[dict[str, Any]]:
     keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
     numbers = _path_numbers(siblings)
     rows = []
     for number, key, record in zip(numbers, keys, siblings, strict=True):
         part = f"{number:04d}"
-        rows.append({
-            "key": key,
-            "parent_id": parent["id"] if parent else None,
-            "thread_id": parent["thread_id"] if parent else None,  # a new top-level comment: its own id, later
-            "depth": parent["depth"] + 1 if parent else 0,
-            "position": record.position,
-            "path": f"{parent['path']}.{part}" if parent else part,
-            "author_id": author_id(record.author, authors),
-            "published_at": record.published_at,
-            "utc_offset_minutes": record.utc_offset_minutes,
-            "display_time": record.display_time,
-            "body_text": record.body_text,
-            "is_removed": record.is_removed,
-            "source_rank": placing.get(record.blogger_id or "", rank),  # a waiting comment keeps its source's
-            "blogger_id": record.blogger_id,
-            "url": record.url,
-        })
+        rows.append(
+            {
+                "key": key,
+                "parent_id": parent["id"] if parent else None,
+                "thread_id": parent["thread_id"] if parent else None,  # a new top-level comment: its own id, later
+                "depth": parent["depth"] + 1 if parent else 0,
+                "position": record.position,
+                "path": f"{parent['path']}.{part}" if parent else part,
+                "author_id": author_id(record.author, authors),
+                "published_at": record.published_at,
+                "utc_offset_minutes": record.utc_offset_minutes,
+                "display_time": record.display_time,
+                "body_text": record.body_text,
+                "is_removed": record.is_removed,
+                "source_rank": placing.get(record.blogger_id or "", rank),  # a waiting comment keeps its source's
+                "blogger_id": record.blogger_id,
+                "url": record.url,
+            }
+        )
     return rows
 
 
 def _path_numbers(siblings: Sequence[CommentRecord]) -> list[int]:
     """Each comment's step in its path: the number the page shows (its gaps are deleted comments), unless the
     numbers go back or repeat; then the place on the page, so that ORDER BY path stays the reading order."""
-    shown = [record.position for record in siblings]
-    if all(a is not None and b is not None and a < b for a, b in zip(shown, shown[1:])) and None not in shown:
-        return shown  # type: ignore[return-value]
+    shown = [record.position for record in siblings if record.position is not None]
+    if len(shown) == len(siblings) and all(a < b for a, b in pairwise(shown)):
+        return shown
     return list(range(1, len(siblings) + 1))
 
 
 def _own_threads(writer: Writer, post_id: int) -> None:
     """A new top-level comment is its own thread; its id exists only once it is written."""
     table = Comment.__table__
-    stmt = sql.cached(("own_threads",), lambda: update(table).where(
-        table.c.post_id == bindparam("b_post"), table.c.parent_id.is_(None), table.c.thread_id.is_(None)
-    ).values(thread_id=table.c.id))
+    stmt = sql.cached(
+        ("own_threads",),
+        lambda: (
+            update(table)
+            .where(table.c.post_id == bindparam("b_post"), table.c.parent_id.is_(None), table.c.thread_id.is_(None))
+            .values(thread_id=table.c.id)
+        ),
+    )
     writer.conn.execute(stmt, {"b_post": post_id})
 
 
 # -- mentions ---------------------------------------------------------------------------------------------------
+
 
 def _save_mentions(writer: Writer, comments: Sequence[tuple[CommentRecord, int, bool]]) -> None:
     """A comment stored before may have its mentions stored too; a new one cannot."""
     table = CommentReference.__table__
     for stored_before in (True, False):
         rows = [
-            {"comment_id": comment_id, "key": key, "mention": mention.text,
-             "mentioned_time": f"{mention.hour:02d}:{mention.minute:02d}", "target_comment_id": None}
-            for record, comment_id, before in comments if before == stored_before
-            for key, mention in zip(identity.reference_keys([m.text for m in record.mentions]), record.mentions,
-                                    strict=True)
+            {
+                "comment_id": comment_id,
+                "key": key,
+                "mention": mention.text,
+                "mentioned_time": f"{mention.hour:02d}:{mention.minute:02d}",
+                "target_comment_id": None,
+            }
+            for record, comment_id, before in comments
+            if before == stored_before
+            for key, mention in zip(
+                identity.reference_keys([m.text for m in record.mentions]), record.mentions, strict=True
+            )
         ]
         if stored_before:
             writer.insert_new(table, rows, ("comment_id", "key"), timestamps=True)
@@ -165,11 +208,19 @@ def _save_mentions(writer: Writer, comments: Sequence[tuple[CommentRecord, int, 
             writer.insert_fresh(table, rows)
 
 
-_POST_COMMENTS = select(Comment.id, Comment.thread_id, Comment.path, Comment.published_at, Comment.utc_offset_minutes,
-                        Comment.display_time).where(Comment.post_id == bindparam("post"))
-_POST_REFERENCES = select(CommentReference.id, CommentReference.comment_id, CommentReference.mentioned_time,
-                          CommentReference.target_comment_id).join(Comment, Comment.id == CommentReference.comment_id
-                                                                   ).where(Comment.post_id == bindparam("post"))
+_POST_COMMENTS = select(
+    Comment.id, Comment.thread_id, Comment.path, Comment.published_at, Comment.utc_offset_minutes, Comment.display_time
+).where(Comment.post_id == bindparam("post"))
+_POST_REFERENCES = (
+    select(
+        CommentReference.id,
+        CommentReference.comment_id,
+        CommentReference.mentioned_time,
+        CommentReference.target_comment_id,
+    )
+    .join(Comment, Comment.id == CommentReference.comment_id)
+    .where(Comment.post_id == bindparam("post"))
+)
 
 
 def resolve_mentions(writer: Writer, post_id: int) -> None:
@@ -189,8 +240,9 @@ def resolve_mentions(writer: Writer, post_id: int) -> None:
     writer.counts["comment_references"].updated += len(changes)
 
 
-def _target(source: Any, time: str, comments: Mapping[int, Any], shown: Mapping[int, tuple[int, int] | None]
-            ) -> int | None:
+def _target(
+    source: Any, time: str, comments: Mapping[int, Any], shown: Mapping[int, tuple[int, int] | None]
+) -> int | None:
     hour, minute = map(int, time.split(":"))
     # A 12-hour display shows 8:41 for 08:41 and 20:41 alike.
     wanted = {(h, minute) for h in ({hour % 12, hour % 12 + 12} if 1 <= hour <= 12 else {hour})}
@@ -220,6 +272,7 @@ def _shown_clock(row: Any) -> tuple[int, int] | None:
 
 # -- comments that wait for their post -----------------------------------------------------------------------
 
+
 def park(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> None:
     """Keep an export's comments in pending_comments until the source is read and they can be placed."""
     if not loose:
@@ -227,34 +280,46 @@ def park(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> None:
     table = PendingComment.__table__
     rows = [_pending_row(writer, blog_id, item) for item in loose]
     writer.counts.parked += len(rows)
-    stored = sql.existing_pairs(writer.conn, table, [(writer.source_id, r["blogger_id"]) for r in rows],
-                                ("source_id", "blogger_id"))
-    writer.counts["pending_comments"].inserted += sum((writer.source_id, r["blogger_id"]) not in stored
-                                                      for r in rows)
+    stored = sql.existing_pairs(
+        writer.conn, table, [(writer.source_id, r["blogger_id"]) for r in rows], ("source_id", "blogger_id")
+    )
+    writer.counts["pending_comments"].inserted += sum((writer.source_id, r["blogger_id"]) not in stored for r in rows)
     sql.upsert(writer.conn, table, rows, ["source_id", "blogger_id"])
 
 
 def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, Any]:
     comment = item.comment
     return {
-        "blog_id": blog_id, "source_id": writer.source_id, "blogger_id": comment.blogger_id,
-        "post_blogger_id": item.post_blogger_id, "parent_blogger_id": item.parent_blogger_id,
-        "body_text": comment.body_text, "author_name": comment.author.name if comment.author else None,
+        "blog_id": blog_id,
+        "source_id": writer.source_id,
+        "blogger_id": comment.blogger_id,
+        "post_blogger_id": item.post_blogger_id,
+        "parent_blogger_id": item.parent_blogger_id,
+        "body_text": comment.body_text,
+        "author_name": comment.author.name if comment.author else None,
         "author_profile_url": comment.author.profile_url if comment.author else None,
-        "published_at": comment.published_at, "utc_offset_minutes": comment.utc_offset_minutes,
-        "display_time": comment.display_time, "url": comment.url, "is_removed": comment.is_removed,
-        "source_rank": writer.rank, "created_at": writer.now,
+        "published_at": comment.published_at,
+        "utc_offset_minutes": comment.utc_offset_minutes,
+        "display_time": comment.display_time,
+        "url": comment.url,
+        "is_removed": comment.is_removed,
+        "source_rank": writer.rank,
+        "created_at": writer.now,
     }
 
 
 _ANY_PENDING = select(PendingComment.id).where(PendingComment.blog_id == bindparam("blog")).limit(1)
 # Partial only for comments that waited: a source partial for what it lacks (a page that declares more comments
 # than it shows) stays so, whatever comes later.
-_SOURCES_DONE = update(Source).where(
-    Source.status == "partial",
-    Source.error.like(f"%{runs.WAITING_END}"),
-    ~select(PendingComment.id).where(PendingComment.source_id == Source.id).exists(),
-).values(status="imported", error=None, updated_at=bindparam("now"))
+_SOURCES_DONE = (
+    update(Source)
+    .where(
+        Source.status == "partial",
+        Source.error.like(f"%{runs.WAITING_END}"),
+        ~select(PendingComment.id).where(PendingComment.source_id == Source.id).exists(),
+    )
+    .values(status="imported", error=None, updated_at=bindparam("now"))
+)
 
 
 def place_waiting(writer: Writer, blog_id: int) -> None:
@@ -264,31 +329,43 @@ def place_waiting(writer: Writer, blog_id: int) -> None:
         return  # nothing waits: the usual case, asked in one look-up
     pending = PendingComment.__table__
     posts = writer.conn.execute(
-        select(Post.id, Post.blogger_id).distinct()
+        select(Post.id, Post.blogger_id)
+        .distinct()
         .join(pending, (pending.c.blog_id == Post.blog_id) & (pending.c.post_blogger_id == Post.blogger_id))
-        .where(Post.blog_id == blog_id)).all()
+        .where(Post.blog_id == blog_id)
+    ).all()
     for post in posts:
         _place_for_post(writer, blog_id, post.id, post.blogger_id)
     writer.conn.execute(_SOURCES_DONE, {"now": writer.now})
 
 
-_PENDING_FOR_POST = select(PendingComment.__table__).where(PendingComment.blog_id == bindparam("blog"),
-                                                          PendingComment.post_blogger_id == bindparam("post"))
+_PENDING_FOR_POST = select(PendingComment.__table__).where(
+    PendingComment.blog_id == bindparam("blog"), PendingComment.post_blogger_id == bindparam("post")
+)
 _PLACED = delete(PendingComment).where(PendingComment.id.in_(bindparam("ids", expanding=True)))
 
 
 def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id: str) -> None:
     rows = writer.conn.execute(_PENDING_FOR_POST, {"blog": blog_id, "post": post_blogger_id}).mappings().all()
     best = _one_per_comment(rows)
-    stored = {} if post_id in writer.new_posts else {row["blogger_id"]: row for row in sql.rows_by_key(
-        writer.conn, Comment.__table__, {"post_id": post_id}, columns=("id", "path", "thread_id", "depth",
-                                                                       "blogger_id")).values()
-        if row["blogger_id"]}
+    stored = (
+        {}
+        if post_id in writer.new_posts
+        else {
+            row["blogger_id"]: row
+            for row in sql.rows_by_key(
+                writer.conn,
+                Comment.__table__,
+                {"post_id": post_id},
+                columns=("id", "path", "thread_id", "depth", "blogger_id"),
+            ).values()
+            if row["blogger_id"]
+        }
+    )
     groups, placed = _forest(best, post_blogger_id, stored)
     if not groups:
         return
-    authors = writer.ensure(Author.__table__, {"blog_id": blog_id},
-                            author_rows(_author(best[bid]) for bid in placed))
+    authors = writer.ensure(Author.__table__, {"blog_id": blog_id}, author_rows(_author(best[bid]) for bid in placed))
     # Placed by whichever source brought the post, a comment still ranks as the source it came from: else the
     # order of the sources would decide which version of it wins.
     writer.placing = {bid: best[bid]["source_rank"] for bid in placed}
@@ -302,16 +379,17 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     writer.counts["pending_comments"].deleted += len(done)
 
 
-def _one_per_comment(rows: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def _one_per_comment(rows: Sequence[RowMapping]) -> dict[str, Mapping[Any, Any]]:
     """The same comment parked by two sources (Takeout's two feeds, or two exports): keep the richer copy."""
-    best: dict[str, Mapping[str, Any]] = {}
+    best: dict[str, Mapping[Any, Any]] = {}
     for row in sorted(rows, key=lambda r: (RICHNESS[r["source_rank"]], len(r["body_text"]), r["body_text"])):
         best[row["blogger_id"]] = row
     return best
 
 
-def _forest(rows: Mapping[str, Mapping[str, Any]], post_blogger_id: str,
-            stored: Mapping[str, Mapping[str, Any]]) -> tuple[list[Siblings], set[str]]:
+def _forest(
+    rows: Mapping[str, Mapping[str, Any]], post_blogger_id: str, stored: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[Siblings], set[str]]:
     """Comment trees hanging from the post or from stored comments, siblings in the order they were posted;
     and the ids placed. Comments whose parent is nowhere (or in a cycle) are left out: they keep waiting."""
     children: dict[str | None, list[Mapping[str, Any]]] = defaultdict(list)
@@ -336,9 +414,16 @@ def _forest(rows: Mapping[str, Mapping[str, Any]], post_blogger_id: str,
 
 def _record(row: Mapping[str, Any], replies: tuple[CommentRecord, ...]) -> CommentRecord:
     return CommentRecord(
-        body_text=row["body_text"], author=_author(row), published_at=row["published_at"],
-        utc_offset_minutes=row["utc_offset_minutes"], display_time=row["display_time"], is_removed=row["is_removed"],
-        mentions=find_mentions(row["body_text"]), replies=replies, blogger_id=row["blogger_id"], url=row["url"],
+        body_text=row["body_text"],
+        author=_author(row),
+        published_at=row["published_at"],
+        utc_offset_minutes=row["utc_offset_minutes"],
+        display_time=row["display_time"],
+        is_removed=row["is_removed"],
+        mentions=find_mentions(row["body_text"]),
+        replies=replies,
+        blogger_id=row["blogger_id"],
+        url=row["url"],
     )
 
 

@@ -32,11 +32,22 @@ from blogimport.records import (
     SourceRecord,
 )
 from blogimport.store import comments, runs, sql
-from blogimport.store.rows import Field, Writer, author_id, author_rows, changed, merge
+from blogimport.store.rows import Writer, author_id, author_rows, changed, merge
 
-POST_FIELDS: tuple[Field, ...] = (
-    "author_id", "title", "published_on", "published_at", "utc_offset_minutes", "edited_at", "url", "body_text",
-    "declared_comment_count", "source_rank", "blogger_id", "kind", "status",
+POST_FIELDS: tuple[str, ...] = (
+    "author_id",
+    "title",
+    "published_on",
+    "published_at",
+    "utc_offset_minutes",
+    "edited_at",
+    "url",
+    "body_text",
+    "declared_comment_count",
+    "source_rank",
+    "blogger_id",
+    "kind",
+    "status",
 )
 WRITTEN_POST_FIELDS = (*POST_FIELDS, "key", "labels_as_of")
 BATCH = 100  # entries written per round: bounds memory on a large export
@@ -50,8 +61,9 @@ class BlogConflict(Exception):
     """The source's blog id is not that of the blog row its key names: two blogs, which must not become one."""
 
 
-def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Document, blog_key: str | None
-                ) -> tuple[SourceRecord, Counts]:
+def save_source(
+    conn: Connection, run_id: int, seen: SourceRecord, document: Document, blog_key: str | None
+) -> tuple[SourceRecord, Counts]:
     """One parsed source, in the caller's transaction: its row in `sources`, its document's rows, and its row again
     as partial when some of its comments wait for their post or parent comment, or it holds less than it says it
     does; a remark on a complete source (document.note) is kept with it. A source of another blog than the one its
@@ -66,8 +78,7 @@ def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Doc
     waiting = _waiting(conn, source_id)
     if document.shortfall or waiting:
         # What the source lacks is said before what waits: it outlasts the waiting (runs.waiting_note).
-        seen = replace(seen, status="partial", waiting=waiting,
-                       error=document.shortfall or runs.waiting_note(waiting))
+        seen = replace(seen, status="partial", waiting=waiting, error=document.shortfall or runs.waiting_note(waiting))
     elif document.note:
         seen = replace(seen, error=document.note)
     if seen.error:
@@ -75,8 +86,7 @@ def save_source(conn: Connection, run_id: int, seen: SourceRecord, document: Doc
     return seen, counts
 
 
-def save_document(conn: Connection, document: Document, blog_key: str | None, now: datetime,
-                  source_id: int) -> Counts:
+def save_document(conn: Connection, document: Document, blog_key: str | None, now: datetime, source_id: int) -> Counts:
     """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all."""
     writer = Writer(conn, now, document.source_rank, source_id)
     blog_id = save_blog(writer, document.blog, blog_key)
@@ -97,8 +107,9 @@ def _nothing_imported(counts: Counts) -> str | None:
     silently); None when it yielded some, or held nothing but settings (an empty blog is no failure)."""
     if counts.parked or any(sum(vars(counts[name]).values()) for name in ("posts", "comments")):
         return None
-    skipped = {name: tally.skipped for name, tally in counts.tallies.items()
-               if tally.skipped and name not in NOT_CONTENT}
+    skipped = {
+        name: tally.skipped for name, tally in counts.tallies.items() if tally.skipped and name not in NOT_CONTENT
+    }
     if not skipped:
         return None
     listed = ", ".join(f"{name} {number}" for name, number in sorted(skipped.items()))
@@ -119,6 +130,7 @@ def _batches(entries: Iterable[Entry]) -> Iterator[list[Entry]]:
 
 # -- blogs ------------------------------------------------------------------------------------------------------
 
+
 def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None) -> int:
     """The blog's row: --blog names it; else its Blogger id finds it; else its own host (identity.blog_name), or
     'default'. A row found by its key that has another Blogger id is another blog: BlogConflict."""
@@ -131,13 +143,21 @@ def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None)
     row = row or writer.one(table, key=key)
     if row is not None and blog.blogger_id and row["blogger_id"] and row["blogger_id"] != blog.blogger_id:
         named = "--blog" if explicit_key else "its address"
-        raise BlogConflict(f"refused: its blog id {blog.blogger_id} is not that of the blog {row['key']!r} that "
-                           f"{named} names (blog id {row['blogger_id']}); a blog id never changes")
+        raise BlogConflict(
+            f"refused: its blog id {blog.blogger_id} is not that of the blog {row['key']!r} that "
+            f"{named} names (blog id {row['blogger_id']}); a blog id never changes"
+        )
     if row is None:
-        values = {"key": key, "blogger_id": blog.blogger_id, "url": blog.url, "title": blog.title,
-                  "created_at": writer.now, "updated_at": writer.now}
+        values = {
+            "key": key,
+            "blogger_id": blog.blogger_id,
+            "url": blog.url,
+            "title": blog.title,
+            "created_at": writer.now,
+            "updated_at": writer.now,
+        }
         writer.counts["blogs"].inserted += 1
-        return int(writer.conn.execute(insert(table).values(values)).inserted_primary_key[0])
+        return sql.inserted_id(writer.conn.execute(insert(table).values(values)))
     _enrich_blog(writer, row, blog, None if explicit_key else key)
     return int(row["id"])
 
@@ -145,8 +165,12 @@ def save_blog(writer: Writer, blog: BlogRecord | None, explicit_key: str | None)
 def _enrich_blog(writer: Writer, row: Mapping[str, Any], blog: BlogRecord, derived_key: str | None) -> None:
     values = {name: _greater(row[name], getattr(blog, name)) for name in ("url", "title")}
     values["blogger_id"] = row["blogger_id"] or blog.blogger_id  # given once, never changed (save_blog refuses)
-    if (derived_key and row["key"].startswith("blogger-") and not derived_key.startswith("blogger-")
-            and writer.one(Blog.__table__, key=derived_key) is None):
+    if (
+        derived_key
+        and row["key"].startswith("blogger-")
+        and not derived_key.startswith("blogger-")
+        and writer.one(Blog.__table__, key=derived_key) is None
+    ):
         values["key"] = derived_key  # once a source names the host, it is the better key
     if all(row[name] == value for name, value in values.items()):
         writer.counts["blogs"].unchanged += 1
@@ -157,13 +181,15 @@ def _enrich_blog(writer: Writer, row: Mapping[str, Any], blog: BlogRecord, deriv
 
 # -- posts ------------------------------------------------------------------------------------------------------
 
+
 def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> None:
     if not posts:
         return
     scope = {"blog_id": blog_id}
     in_posts = [c for post in posts for top in post.comments for c in _thread(top)]
-    authors = writer.ensure(Author.__table__, scope, author_rows([p.author for p in posts] +
-                                                                 [c.author for c in in_posts]))
+    authors = writer.ensure(
+        Author.__table__, scope, author_rows([p.author for p in posts] + [c.author for c in in_posts])
+    )
     labels = writer.ensure(Label.__table__, scope, _label_rows(posts))
     for post in posts:
         post_id, old_labels_as_of = save_post(writer, blog_id, post, authors)
@@ -172,8 +198,9 @@ def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> Non
             comments.save_comments(writer, post_id, [(None, post.comments)], authors)
 
 
-def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]
-              ) -> tuple[int, datetime | None]:
+def save_post(
+    writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]
+) -> tuple[int, datetime | None]:
     """Insert or merge one post; returns its id and its label time from before."""
     table = Post.__table__
     row = {"blog_id": blog_id, **_post_row(post, authors, writer.rank)}
@@ -184,13 +211,14 @@ def save_post(writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[s
     merged["key"] = _claim_post_key(writer, blog_id, merged, old["id"] if old else None)
     if old is None:
         writer.counts["posts"].inserted += 1
-        post_id = int(writer.conn.execute(_INSERT_POST, merged).inserted_primary_key[0])
+        post_id = sql.inserted_id(writer.conn.execute(_INSERT_POST, merged))
         writer.new_posts.add(post_id)
         return post_id, None
     if changed(old, merged, WRITTEN_POST_FIELDS):
         writer.counts["posts"].updated += 1
-        sql.update_by_id(writer.conn, table, [{**merged, "id": old["id"], "updated_at": writer.now}],
-                         WRITTEN_POST_FIELDS)
+        sql.update_by_id(
+            writer.conn, table, [{**merged, "id": old["id"], "updated_at": writer.now}], WRITTEN_POST_FIELDS
+        )
     else:
         writer.counts["posts"].unchanged += 1
     return int(old["id"]), old_as_of
@@ -226,8 +254,10 @@ def _claim_post_key(writer: Writer, blog_id: int, post: Mapping[str, Any], own_i
 
 # -- labels -----------------------------------------------------------------------------------------------------
 
-def save_labels(writer: Writer, post_id: int, post: PostRecord, old_as_of: datetime | None,
-                labels: Mapping[str, int]) -> None:
+
+def save_labels(
+    writer: Writer, post_id: int, post: PostRecord, old_as_of: datetime | None, labels: Mapping[str, int]
+) -> None:
     """An export's complete label set, if not older than the last one, replaces the post's labels; a label page
     only adds, and only while no export has spoken. Any order of the same sources ends with the same labels."""
     wanted = {labels[identity.label_key(name)] for name in post.labels}
@@ -239,8 +269,12 @@ def save_labels(writer: Writer, post_id: int, post: PostRecord, old_as_of: datet
             writer.counts["post_labels"].deleted += len(gone)
     elif old_as_of is not None:
         return
-    writer.insert_new(table, [{"post_id": post_id, "label_id": label} for label in sorted(wanted)],
-                      ("post_id", "label_id"), timestamps=False)
+    writer.insert_new(
+        table,
+        [{"post_id": post_id, "label_id": label} for label in sorted(wanted)],
+        ("post_id", "label_id"),
+        timestamps=False,
+    )
 
 
 def _labels_replace(post: PostRecord, old_as_of: datetime | None) -> bool:
@@ -250,6 +284,7 @@ def _labels_replace(post: PostRecord, old_as_of: datetime | None) -> bool:
 
 
 # -- rows from records ------------------------------------------------------------------------------------------
+
 
 def _post_row(post: PostRecord, authors: Mapping[str, int], rank: int) -> dict[str, Any]:
     rank = SOURCE_RANK["bodiless"] if post.body_missing else rank  # an empty body never wins over a real one

@@ -7,7 +7,8 @@ rules that alters any key bumps that version and comes with an Alembic revision 
         rekey(op.get_bind(), version=2)  # the new IDENTITY_VERSION, written as a number
 
 It runs in the migration's transaction, so a database is re-keyed whole or not at all, and an import refuses the
-database until it has run (blogimport.store.schema). Each key is made as the importer makes it, from what the row stores:
+database until it has run (blogimport.store.schema). Each key is made as the importer makes it, from what the row
+stores:
 
     blogs                the stored key normalised anew: it is the name it was made from (--blog, host, 'blogger-ID');
                          a host shared by many blogs gives way to 'blogger-ID' (identity.rekeyed_blog_name)
@@ -34,16 +35,16 @@ the database instead of duplicating its rows.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 
 from blogimport import identity
 from blogimport.store.sql import chunks
 
-Row = Mapping[str, Any]
+Row = RowMapping  # as the database gives it
 MakeKeys = Callable[[Sequence[Row]], list[str]]  # rows of one scope -> their new keys, in the same order
 _PARKED = "\x1frekey "  # prefix of the key a row holds for a moment while another row takes its key
 _TYPES = {"published_on": sa.Date()}  # read as a date on every engine (SQLite stores text)
@@ -55,16 +56,31 @@ class RekeyConflict(RuntimeError):
 
 def rekey(conn: Connection, version: int) -> None:
     """Make every natural key again with the current rules, and record `version` as the rules the keys follow."""
-    _rekey(conn, "blogs", None, ["key", "blogger_id"],
-           lambda rows: [identity.blog_key(identity.rekeyed_blog_name(r["key"], r["blogger_id"])) for r in rows])
+    _rekey(
+        conn,
+        "blogs",
+        None,
+        ["key", "blogger_id"],
+        lambda rows: [identity.blog_key(identity.rekeyed_blog_name(r["key"], r["blogger_id"])) for r in rows],
+    )
     _rekey(conn, "sources", None, ["locator"], lambda rows: [identity.source_key(r["locator"]) for r in rows])
-    _rekey(conn, "authors", "blog_id", ["name", "profile_url"],
-           lambda rows: [identity.author_key(r["name"], r["profile_url"]) for r in rows])
+    _rekey(
+        conn,
+        "authors",
+        "blog_id",
+        ["name", "profile_url"],
+        lambda rows: [identity.author_key(r["name"], r["profile_url"]) for r in rows],
+    )
     _rekey(conn, "labels", "blog_id", ["name"], lambda rows: [identity.label_key(r["name"]) for r in rows])
     _rekey(conn, "posts", "blog_id", ["published_on", "title", "body_text", "blogger_id"], _post_keys)
     _rekey(conn, "comments", "post_id", ["parent_id", "depth", "path", "body_text", "blogger_id"], _comment_keys)
-    _rekey(conn, "comment_references", "comment_id", ["mention"],
-           lambda rows: identity.reference_keys([r["mention"] for r in rows]))
+    _rekey(
+        conn,
+        "comment_references",
+        "comment_id",
+        ["mention"],
+        lambda rows: identity.reference_keys([r["mention"] for r in rows]),
+    )
     rules = sa.table("identity_rules", sa.column("version"))
     conn.execute(sa.delete(rules))
     conn.execute(sa.insert(rules).values(version=version))
@@ -77,8 +93,10 @@ def _post_keys(rows: Sequence[Row]) -> list[str]:
         sharing[key].append(row)
     holders = {key: min(group, key=_blogger_order)["id"] for key, group in sharing.items()}
     # Two posts without a Blogger id that now share a key are one post: a conflict, which the caller finds.
-    return [key if holders[key] == row["id"] or not row["blogger_id"] else identity.suffixed(key, row["blogger_id"])
-            for row, key in zip(rows, plain, strict=True)]
+    return [
+        key if holders[key] == row["id"] or not row["blogger_id"] else identity.suffixed(key, row["blogger_id"])
+        for row, key in zip(rows, plain, strict=True)
+    ]
 
 
 def _blogger_order(row: Row) -> tuple[bool, int]:
@@ -95,8 +113,13 @@ def _comment_keys(rows: Sequence[Row]) -> list[str]:
     for (_, parent), group in sorted(siblings.items(), key=lambda item: item[0][0]):
         parent_key = None if parent is None else new[parent]
         plain = sorted((r for r in group if not _suffixed(r)), key=lambda r: (r["path"], r["id"]))
-        new.update(zip((r["id"] for r in plain), identity.comment_keys(parent_key, [r["body_text"] for r in plain]),
-                       strict=True))
+        new.update(
+            zip(
+                (r["id"] for r in plain),
+                identity.comment_keys(parent_key, [r["body_text"] for r in plain]),
+                strict=True,
+            )
+        )
         for row in group:
             if _suffixed(row):  # its Blogger id makes it unique, and finds it: never a text's key to match
                 own = identity.comment_keys(parent_key, [row["body_text"]])[0]
@@ -105,7 +128,8 @@ def _comment_keys(rows: Sequence[Row]) -> list[str]:
 
 
 def _suffixed(comment: Row) -> bool:
-    """Keyed '~' and its Blogger id: a Blogger comment whose key another Blogger comment held (blogimport.store.rows)."""
+    """Keyed '~' and its Blogger id: a Blogger comment whose key another Blogger comment held
+    (blogimport.store.rows)."""
     return bool(comment["blogger_id"]) and comment["key"].endswith(f"~{comment['blogger_id']}")
 
 
@@ -139,8 +163,10 @@ def _moves(name: str, scope: str | None, rows: Sequence[Row], keys: list[str]) -
     if shared:
         ids = [row["id"] for row, key in zip(rows, keys, strict=True) if key == shared[0]]
         where = f" of {scope} {rows[0][scope]}" if scope else ""
-        raise RekeyConflict(f"the identity rules now give {name} {ids}{where} the same key {shared[0]!r}: "
-                            "a revision must merge them before re-keying")
+        raise RekeyConflict(
+            f"the identity rules now give {name} {ids}{where} the same key {shared[0]!r}: "
+            "a revision must merge them before re-keying"
+        )
     return [(row["id"], row["key"], key) for row, key in zip(rows, keys, strict=True) if row["key"] != key]
 
 

@@ -28,6 +28,7 @@ from blogimport.store import sql
 
 # -- merging two versions of a row --------------------------------------------------------------------------------
 
+
 def precedence(row: Mapping[str, Any]) -> tuple[int, int, str]:
     body = row["body_text"]
     return RICHNESS[row["source_rank"]], len(body), fingerprint(body)
@@ -56,6 +57,7 @@ def changed(old: Mapping[str, Any], new: Mapping[str, Any], fields: Sequence[Fie
 
 # -- writing ------------------------------------------------------------------------------------------------------
 
+
 class Writer:
     """Writes the rows of one source, in its transaction, and counts what it did."""
 
@@ -79,8 +81,11 @@ class Writer:
         known = {key: self.ids[(*where, key)] for key in rows if (*where, key) in self.ids}
         asked = [key for key in rows if key not in known]
         existing = sql.rows_by_key(self.conn, table, scope, asked, columns=("id",)) if asked else {}
-        missing = [{**scope, **rows[key], "created_at": self.now, "updated_at": self.now}
-                   for key in asked if key not in existing]
+        missing = [
+            {**scope, **rows[key], "created_at": self.now, "updated_at": self.now}
+            for key in asked
+            if key not in existing
+        ]
         sql.insert_missing(self.conn, table, missing, [*scope, "key"])
         self.counts[table.name].add(Tally(inserted=len(missing), unchanged=len(existing) + len(known)))
         if missing:
@@ -103,8 +108,14 @@ class Writer:
         sql.insert_rows(self.conn, table, [{**row, "created_at": self.now, "updated_at": self.now} for row in rows])
         self.counts[table.name].inserted += len(rows)
 
-    def write(self, table: Table, scope: Mapping[str, Any], rows: Sequence[dict[str, Any]], fields: Sequence[Field],
-              existing: Iterable[Mapping[str, Any]]) -> list[str]:
+    def write(
+        self,
+        table: Table,
+        scope: Mapping[str, Any],
+        rows: Sequence[dict[str, Any]],
+        fields: Sequence[Field],
+        existing: Iterable[Mapping[str, Any]],
+    ) -> list[str]:
         """Insert new rows, merge found ones and write those the merge changes. Returns the key each row is
         stored under: a row found by its Blogger id keeps the key it has."""
         keys, inserts, updates = self.merge_rows(table, scope, rows, fields, existing)
@@ -112,9 +123,14 @@ class Writer:
         sql.update_by_id(self.conn, table, updates, field_names(fields))
         return keys
 
-    def merge_rows(self, table: Table, scope: Mapping[str, Any], rows: Sequence[dict[str, Any]],
-                   fields: Sequence[Field], existing: Iterable[Mapping[str, Any]]
-                   ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    def merge_rows(
+        self,
+        table: Table,
+        scope: Mapping[str, Any],
+        rows: Sequence[dict[str, Any]],
+        fields: Sequence[Field],
+        existing: Iterable[Mapping[str, Any]],
+    ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
         """What `write` would write, without writing it: (the key of each row, rows to insert, rows to update)."""
         index = _Index(existing)
         tally = self.counts[table.name]
@@ -137,7 +153,8 @@ class Writer:
                 updates.append({**merged, "updated_at": self.now})
                 tally.updated += 1
             old.update(merged)  # a later repeat in the same source merges with this version
-        return [index.match(row)["key"] for row in rows], inserts, updates  # type: ignore[index]
+        keys = [index.match(row)["key"] for row in rows]  # type: ignore[index]  # each row was matched or added above
+        return keys, inserts, updates
 
 
 class _Index:
@@ -174,8 +191,12 @@ def author_rows(authors: Iterable[AuthorRecord | None]) -> dict[str, dict[str, A
     for a in authors:
         if a is not None:
             key = identity.author_key(a.name, a.profile_url)
-            rows[key] = {"key": key, "name": identity.normalise(a.name), "profile_url": a.profile_url,
-                         "blogger_profile_id": identity.profile_id(a.profile_url)}
+            rows[key] = {
+                "key": key,
+                "name": identity.normalise(a.name),
+                "profile_url": a.profile_url,
+                "blogger_profile_id": identity.profile_id(a.profile_url),
+            }
     return rows
 
 

@@ -48,8 +48,11 @@ class Heartbeat:
     last: float = field(default_factory=time.monotonic)  # when the last one was written
 
     def beat(self, conn: Connection, now: datetime, longer: timedelta = timedelta()) -> None:
-        conn.execute(update(ImportRun).where(ImportRun.id == self.run_id)
-                     .values(heartbeat_at=now, lease_until=now + self.lease + longer))
+        conn.execute(
+            update(ImportRun)
+            .where(ImportRun.id == self.run_id)
+            .values(heartbeat_at=now, lease_until=now + self.lease + longer)
+        )
         self.last = time.monotonic()
 
     def beat_if_due(self, conn: Connection, now: datetime) -> None:
@@ -59,9 +62,17 @@ class Heartbeat:
 
 def start_run(conn: Connection, now: datetime) -> Heartbeat:
     lease = configured_lease()
-    values = {"started_at": now, "status": "running", "sources_imported": 0, "sources_unchanged": 0,
-              "sources_partial": 0, "sources_failed": 0, "heartbeat_at": now, "lease_until": now + lease}
-    return Heartbeat(int(conn.execute(insert(ImportRun).values(values)).inserted_primary_key[0]), lease)
+    values = {
+        "started_at": now,
+        "status": "running",
+        "sources_imported": 0,
+        "sources_unchanged": 0,
+        "sources_partial": 0,
+        "sources_failed": 0,
+        "heartbeat_at": now,
+        "lease_until": now + lease,
+    }
+    return Heartbeat(sql.inserted_id(conn.execute(insert(ImportRun).values(values))), lease)
 
 
 def configured_lease() -> timedelta:
@@ -91,10 +102,13 @@ def extend_lease(engine: Engine, heartbeat: Heartbeat, size_bytes: int | None) -
         # Another writer held SQLite past its wait: the source's own commit will say the run is alive.
 
 
-def finish_run(conn: Connection, run_id: int, status: str, statuses: Mapping[str, int], counts: Counts,
-               now: datetime) -> None:
+def finish_run(
+    conn: Connection, run_id: int, status: str, statuses: Mapping[str, int], counts: Counts, now: datetime
+) -> None:
     conn.execute(
-        update(ImportRun).where(ImportRun.id == run_id).values(
+        update(ImportRun)
+        .where(ImportRun.id == run_id)
+        .values(
             finished_at=now,
             status=status,
             sources_imported=statuses.get("imported", 0),
@@ -119,25 +133,48 @@ class LastImport(NamedTuple):
 def last_imports(conn: Connection) -> dict[str, LastImport]:
     """Each source's last import, by source key, where that import was complete (partial and failed ones are tried
     again)."""
-    query = (select(Source.key, Source.import_fingerprint, Source.sha256, Source.format, Source.file_signature)
-             .where(Source.status.in_(("imported", "unchanged"))))
-    return {row.key: LastImport(*row[1:]) for row in conn.execute(query)}
+    query = select(Source.key, Source.import_fingerprint, Source.sha256, Source.format, Source.file_signature).where(
+        Source.status.in_(("imported", "unchanged"))
+    )
+    found = {}
+    for key, fingerprint, sha256, fmt, signature in conn.execute(query):
+        if fingerprint and sha256 and fmt:  # a complete import has all three; without them, a source is read again
+            found[key] = LastImport(fingerprint, sha256, fmt, signature)
+    return found
 
 
 # The error column is left as it is: a source found unchanged was imported whole last time, so it holds nothing
 # or the remark made then ("comments not on the page"), which is still true.
-_UNCHANGED = update(Source).where(Source.key == bindparam("b_key")).values(
-    status="unchanged", locator=bindparam("b_locator"), file_signature=bindparam("b_signature"),
-    last_run_id=bindparam("b_run"), updated_at=bindparam("b_now"))
+_UNCHANGED = (
+    update(Source)
+    .where(Source.key == bindparam("b_key"))
+    .values(
+        status="unchanged",
+        locator=bindparam("b_locator"),
+        file_signature=bindparam("b_signature"),
+        last_run_id=bindparam("b_run"),
+        updated_at=bindparam("b_now"),
+    )
+)
 
 
 def record_unchanged(conn: Connection, run_id: int, sources: list[SourceRecord], now: datetime) -> None:
     """Sources skipped because their content was imported before: only their status, signature (a file touched
     but not changed has a new one) and last run change."""
     for chunk in sql.chunks(sources):
-        conn.execute(_UNCHANGED, [{"b_key": identity.source_key(source.locator), "b_locator": source.locator,
-                                   "b_signature": source.signature, "b_run": run_id, "b_now": now}
-                                  for source in chunk])
+        conn.execute(
+            _UNCHANGED,
+            [
+                {
+                    "b_key": identity.source_key(source.locator),
+                    "b_locator": source.locator,
+                    "b_signature": source.signature,
+                    "b_run": run_id,
+                    "b_now": now,
+                }
+                for source in chunk
+            ],
+        )
 
 
 def record_source(conn: Connection, run_id: int, source: SourceRecord, now: datetime) -> int:
@@ -147,23 +184,34 @@ def record_source(conn: Connection, run_id: int, source: SourceRecord, now: date
     table = Source.__table__
     complete = source.sha256 and source.import_fingerprint  # nothing to keep from before: no need to look
     old = None if complete else sql.find_one(conn, table, key=key)
-    known = old if old else {"sha256": None, "format": None, "size_bytes": None, "file_signature": None,
-                             "import_fingerprint": None}
+    known = (
+        old
+        if old
+        else {"sha256": None, "format": None, "size_bytes": None, "file_signature": None, "import_fingerprint": None}
+    )
     values: dict[str, Any] = {
-        "key": key, "locator": source.locator, "status": source.status, "error": source.error,
-        "sha256": source.sha256 or known["sha256"], "format": source.format if source.sha256 else known["format"],
+        "key": key,
+        "locator": source.locator,
+        "status": source.status,
+        "error": source.error,
+        "sha256": source.sha256 or known["sha256"],
+        "format": source.format if source.sha256 else known["format"],
         "size_bytes": source.size_bytes if source.sha256 else known["size_bytes"],
         "file_signature": source.signature if source.sha256 else known["file_signature"],
         "import_fingerprint": source.import_fingerprint or known["import_fingerprint"],
-        "first_run_id": run_id, "last_run_id": run_id, "created_at": now, "updated_at": now,
+        "first_run_id": run_id,
+        "last_run_id": run_id,
+        "created_at": now,
+        "updated_at": now,
     }
     return sql.upsert_one(conn, table, values, ["key"], keep=["first_run_id"])
 
 
 def refreshed(conn: Connection, source: SourceRecord) -> SourceRecord:
     """The source as it stands now: a later source of the run may have placed its waiting comments."""
-    row = conn.execute(select(Source.id, Source.status, Source.error)
-                       .where(Source.key == identity.source_key(source.locator))).one()
+    row = conn.execute(
+        select(Source.id, Source.status, Source.error).where(Source.key == identity.source_key(source.locator))
+    ).one()
     waiting = conn.execute(select(func.count()).where(PendingComment.source_id == row.id)).scalar_one()
     return replace(source, status=row.status, error=row.error, waiting=int(waiting))
 
@@ -199,7 +247,16 @@ def recent_runs(engine: Engine, limit: int) -> list[RunSummary]:
         counts = {row["run_id"]: Counts() for row in rows}
         for tally in conn.execute(select(table).where(table.c.run_id.in_(list(counts)))).mappings():
             counts[tally["run_id"]].tallies[tally["entity"]] = Tally(**{name: tally[name] for name in vars(Tally())})
-    return [RunSummary(row["run_id"], row["started_at"], row["finished_at"], row["heartbeat_at"], row["status"],
-                       row["state"], {name: row[f"sources_{name}"] for name in SOURCE_STATUSES},
-                       counts[row["run_id"]])
-            for row in rows]
+    return [
+        RunSummary(
+            row["run_id"],
+            row["started_at"],
+            row["finished_at"],
+            row["heartbeat_at"],
+            row["status"],
+            row["state"],
+            {name: row[f"sources_{name}"] for name in SOURCE_STATUSES},
+            counts[row["run_id"]],
+        )
+        for row in rows
+    ]

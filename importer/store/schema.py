@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from importlib import resources
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,8 +73,11 @@ def ensure_schema(engine: Engine, url: DatabaseURL) -> None:
 def _state(conn: Connection) -> tuple[set[str], set[str]]:
     """(the revisions the database is at, its tables but Alembic's own, which `downgrade base` leaves)."""
     tables = set(inspect(conn).get_table_names())
-    current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) \
-        if "alembic_version" in tables else set()
+    current = (
+        set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        if "alembic_version" in tables
+        else set()
+    )
     return current, tables - {"alembic_version"}
 
 
@@ -87,11 +90,15 @@ def _check_identity_rules(conn: Connection) -> None:
         return
     made = ", ".join(map(str, stored)) or "none"
     if all(version < ours for version in stored):
-        raise SchemaError(f"the database's natural keys were made by identity rules {made}, this blogimport makes "
-                          f"{ours}: run `blogimport db upgrade` first, which re-keys them")
-    raise SchemaError(f"the database's natural keys were made by identity rules {made}, newer than this "
-                      f"blogimport's {ours}: run `blogimport db upgrade` with the blogimport that made "
-                      "them, and import with it")
+        raise SchemaError(
+            f"the database's natural keys were made by identity rules {made}, this blogimport makes "
+            f"{ours}: run `blogimport db upgrade` first, which re-keys them"
+        )
+    raise SchemaError(
+        f"the database's natural keys were made by identity rules {made}, newer than this "
+        f"blogimport's {ours}: run `blogimport db upgrade` with the blogimport that made "
+        "them, and import with it"
+    )
 
 
 @contextmanager
@@ -103,8 +110,10 @@ def _schema_lock(url: DatabaseURL) -> Iterator[Connection]:
     try:
         with engine.connect() as conn:
             if mysql:  # a named lock belongs to the session: taken before the transaction, released after it
-                conn.execute(text("SELECT GET_LOCK(:name, :seconds)"), {"name": "blogimport_schema",
-                                                                       "seconds": SQLITE_BUSY_SECONDS})
+                conn.execute(
+                    text("SELECT GET_LOCK(:name, :seconds)"),
+                    {"name": "blogimport_schema", "seconds": SQLITE_BUSY_SECONDS},
+                )
                 conn.commit()
             try:
                 with conn.begin():
@@ -125,16 +134,20 @@ def _refuse(config: Config, current: set[str], heads: set[str], tables: set[str]
 
         ours = set(models.Base.metadata.tables)
         if tables <= ours:  # MySQL and MariaDB commit each CREATE TABLE: a first creation cut short leaves some
-            raise SchemaError(f"the database holds {len(tables)} of blogimport's {len(ours)} tables "
-                              f"({', '.join(sorted(tables))}) but no Alembic revision, as a first schema creation "
-                              "stopped half way leaves MySQL and MariaDB; if so, drop them, else use an empty database")
+            raise SchemaError(
+                f"the database holds {len(tables)} of blogimport's {len(ours)} tables "
+                f"({', '.join(sorted(tables))}) but no Alembic revision, as a first schema creation "
+                "stopped half way leaves MySQL and MariaDB; if so, drop them, else use an empty database"
+            )
         raise SchemaError("the database has tables but no Alembic revision: it is not a blogimport database")
     from alembic.script import ScriptDirectory
 
     known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
     have, want = ", ".join(sorted(current)), ", ".join(sorted(heads))
     if current <= known:
-        raise SchemaError(f"the database is at revision {have}, this blogimport needs {want}: "
-                          "run `blogimport db upgrade` first")
-    raise SchemaError(f"the database is at revision {have}, which this blogimport does not know: "
-                      "it was written by a newer version")
+        raise SchemaError(
+            f"the database is at revision {have}, this blogimport needs {want}: run `blogimport db upgrade` first"
+        )
+    raise SchemaError(
+        f"the database is at revision {have}, which this blogimport does not know: it was written by a newer version"
+    )

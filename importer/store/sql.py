@@ -10,13 +10,19 @@ import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, func, select, update
+from sqlalchemy import Connection, CursorResult, Executable, Table, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
 from blogimport import interrupts
+
+if TYPE_CHECKING:  # for types only: an import loads its engine's dialect module alone (_insert)
+    import psycopg
+    from sqlalchemy.dialects.mysql import Insert as MySQLInsert
+    from sqlalchemy.dialects.postgresql import Insert as PostgreSQLInsert
+    from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 
 DIALECT_MODULES = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
 CHUNK = 500  # rows per IN list or statement: far below every engine's parameter limit
@@ -32,14 +38,24 @@ def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
     statement = _STATEMENTS.get(key)
     if statement is None:
         statement = _STATEMENTS[key] = build()
-    return statement  # type: ignore[no-any-return]
+    return statement
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id the row an INSERT of one row wrote was given."""
+    key = result.inserted_primary_key
+    if key is None:  # only for a statement that inserted no row: a bug here, never the data's
+        raise ValueError("the INSERT reported no primary key")
+    return int(key[0])
 
 
 def find_one(conn: Connection, table: Table, **where: Any) -> dict[str, Any] | None:
     """The row whose columns have these values, or None."""
     names = tuple(sorted(where))
-    query = cached(("one", table.name, names), lambda: select(table).where(
-        *(table.c[name] == bindparam(f"w_{name}") for name in names)))
+    query = cached(
+        ("one", table.name, names),
+        lambda: select(table).where(*(table.c[name] == bindparam(f"w_{name}") for name in names)),
+    )
     row = conn.execute(query, {f"w_{name}": value for name, value in where.items()}).mappings().first()
     return dict(row) if row else None
 
@@ -56,18 +72,20 @@ def insert_missing(conn: Connection, table: Table, rows: Sequence[Mapping[str, A
     """Insert rows whose unique columns are new; rows that already exist are left exactly as they are."""
     if not rows:
         return
-    stmt = cached(("insert_missing", conn.dialect.name, table.name, tuple(unique)),
-                  lambda: _insert_missing(conn, table, unique))
+    stmt = cached(
+        ("insert_missing", conn.dialect.name, table.name, tuple(unique)), lambda: _insert_missing(conn, table, unique)
+    )
     for chunk in chunks(rows):
         conn.execute(stmt, chunk)
 
 
 def _insert_missing(conn: Connection, table: Table, unique: Sequence[str]) -> Insert:
-    stmt = _insert(conn, table)
     if conn.dialect.name in ("mysql", "mariadb"):
         # A no-op update, not INSERT IGNORE: IGNORE would also swallow real errors such as truncation.
         first = unique[0]
-        return stmt.on_duplicate_key_update({first: stmt.inserted[first]})
+        mysql_insert: MySQLInsert = _insert(conn, table)
+        return mysql_insert.on_duplicate_key_update({first: mysql_insert.inserted[first]})
+    stmt: PostgreSQLInsert | SQLiteInsert = _insert(conn, table)
     return stmt.on_conflict_do_nothing(index_elements=list(unique))
 
 
@@ -86,54 +104,69 @@ def _copy(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> 
     driver's connection, inside the transaction; its errors are raised as SQLAlchemy's, as an INSERT's would be."""
     names = tuple(rows[0])
     quote = conn.dialect.identifier_preparer.quote
-    statement = (f"COPY {conn.dialect.identifier_preparer.format_table(table)} "
-                 f"({', '.join(quote(name) for name in names)}) FROM STDIN")
+    statement = (
+        f"COPY {conn.dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(name) for name in names)}) FROM STDIN"
+    )
     # The columns' own conversions (aware times to naive UTC), which an INSERT would apply.
     converters = [table.c[name].type.bind_processor(conn.dialect) for name in names]
     values_of = itemgetter(*names)
     dbapi = conn.dialect.loaded_dbapi
+    # COPY is psycopg's own, beyond DB-API: its connection, as the driver made it (a PostgreSQL engine's is one).
+    driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
     interrupts.check()  # the engine's check before a statement does not see this one, sent past it
     try:
-        with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([value if convert is None or value is None else convert(value)
-                                for convert, value in zip(converters, values_of(row), strict=True)])
+                copy.write_row(
+                    [
+                        value if convert is None or value is None else convert(value)
+                        for convert, value in zip(converters, values_of(row), strict=True)
+                    ]
+                )
     except dbapi.Error as error:
         if interrupted := interrupts.hidden_in(error):  # as the engine does (blogimport.store.db)
             raise interrupted from None
         raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=conn.dialect) from error
 
 
-def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], unique: Sequence[str],
-           keep: Sequence[str] = ()) -> None:
+def upsert(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], unique: Sequence[str], keep: Sequence[str] = ()
+) -> None:
     """Insert rows, or overwrite the row with the same unique columns (all columns but id, created_at, `keep`)."""
     if not rows:
         return
     kept = {"id", "created_at", *unique, *keep}
     columns = tuple(c for c in rows[0] if c not in kept)
-    stmt = cached(("upsert", conn.dialect.name, table.name, tuple(unique), columns),
-                  lambda: _upsert(conn, table, unique, columns))
+    stmt = cached(
+        ("upsert", conn.dialect.name, table.name, tuple(unique), columns), lambda: _upsert(conn, table, unique, columns)
+    )
     for chunk in chunks(rows):
         conn.execute(stmt, chunk)
 
 
-def upsert_one(conn: Connection, table: Table, row: Mapping[str, Any], unique: Sequence[str],
-               keep: Sequence[str] = ()) -> int:
+def upsert_one(
+    conn: Connection, table: Table, row: Mapping[str, Any], unique: Sequence[str], keep: Sequence[str] = ()
+) -> int:
     """`upsert` of one row; returns its id, in the same round trip where the engine can (not MySQL)."""
     if conn.dialect.name in ("mysql", "mariadb"):
         upsert(conn, table, [row], unique, keep)
-        return int(find_one(conn, table, **{name: row[name] for name in unique})["id"])  # type: ignore[index]
+        found = find_one(conn, table, **{name: row[name] for name in unique})
+        return int(found["id"])  # type: ignore[index]  # the row the upsert above wrote
     kept = {"id", "created_at", *unique, *keep}
     columns = tuple(c for c in row if c not in kept)
-    stmt = cached(("upsert_one", conn.dialect.name, table.name, tuple(unique), columns),
-                  lambda: _upsert(conn, table, unique, columns).returning(table.c.id))
+    stmt = cached(
+        ("upsert_one", conn.dialect.name, table.name, tuple(unique), columns),
+        lambda: _upsert(conn, table, unique, columns).returning(table.c.id),
+    )
     return int(conn.execute(stmt, row).scalar_one())
 
 
 def _upsert(conn: Connection, table: Table, unique: Sequence[str], columns: Sequence[str]) -> Insert:
-    stmt = _insert(conn, table)
     if conn.dialect.name in ("mysql", "mariadb"):
-        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in columns})
+        mysql_insert: MySQLInsert = _insert(conn, table)
+        return mysql_insert.on_duplicate_key_update({c: mysql_insert.inserted[c] for c in columns})
+    stmt: PostgreSQLInsert | SQLiteInsert = _insert(conn, table)
     return stmt.on_conflict_do_update(index_elements=list(unique), set_={c: stmt.excluded[c] for c in columns})
 
 
@@ -145,9 +178,12 @@ def allocate_ids(conn: Connection, table: Table, count: int) -> Iterator[int] | 
         return None
     pool: deque[int] = conn.info.setdefault(("ids", table.name), deque())
     if len(pool) < count:
-        stmt = cached(("allocate_ids", table.name), lambda: select(
-            func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(
-            func.generate_series(1, bindparam("count"))))
+        stmt = cached(
+            ("allocate_ids", table.name),
+            lambda: select(func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(
+                func.generate_series(1, bindparam("count"))
+            ),
+        )
         pool.extend(conn.execute(stmt, {"count": max(count - len(pool), IDS_AHEAD)}).scalars())
     return iter([pool.popleft() for _ in range(count)])
 
@@ -158,22 +194,29 @@ def update_by_id(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any
         return
     names = (*columns, "updated_at")
     # Bind names must differ from column names in an UPDATE's SET clause.
-    stmt = cached(("update_by_id", table.name, names), lambda: update(table).where(
-        table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in names}))
+    stmt = cached(
+        ("update_by_id", table.name, names),
+        lambda: update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in names}),
+    )
     params = [{"b_id": row["id"], **{f"b_{c}": row[c] for c in names}} for row in rows]
     for chunk in chunks(params):
         conn.execute(stmt, chunk)
 
 
 def rows_by_key(
-    conn: Connection, table: Table, scope: Mapping[str, Any], keys: Iterable[str] | None = None,
+    conn: Connection,
+    table: Table,
+    scope: Mapping[str, Any],
+    keys: Iterable[str] | None = None,
     columns: Sequence[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Existing rows of one scope (e.g. one post's comments) by natural key: only `keys` and `columns` if given."""
     names = tuple(scope)
     by_keys = keys is not None
-    query = cached(("rows_by_key", table.name, names, tuple(columns or ()), by_keys),
-                   lambda: _rows_by_key(table, names, columns, by_keys))
+    query = cached(
+        ("rows_by_key", table.name, names, tuple(columns or ()), by_keys),
+        lambda: _rows_by_key(table, names, columns, by_keys),
+    )
     params = {f"s_{name}": value for name, value in scope.items()}
     if keys is None:
         return {row["key"]: dict(row) for row in conn.execute(query, params).mappings()}
@@ -192,14 +235,20 @@ def _rows_by_key(table: Table, scope: Sequence[str], columns: Sequence[str] | No
     return query.where(*where)
 
 
-def existing_pairs(conn: Connection, table: Table, pairs: Sequence[tuple[Any, Any]], columns: Sequence[str]) -> set:
+def existing_pairs(
+    conn: Connection, table: Table, pairs: Sequence[tuple[Any, Any]], columns: Sequence[str]
+) -> set[tuple[Any, ...]]:
     """Which (a, b) pairs of a two-column unique key are already stored."""
-    found: set = set()
+    found: set[tuple[Any, ...]] = set()
     names = tuple(columns)
     # Each column IN its own values, the pairs picked out here: SQLite seeks the unique index for those, where for
     # a pair IN a list it reads the table (or the index) through, once per query.
-    query = cached(("existing_pairs", table.name, names), lambda: select(*(table.c[n] for n in names)).where(
-        *(table.c[n].in_(bindparam(f"in_{n}", expanding=True)) for n in names)))
+    query = cached(
+        ("existing_pairs", table.name, names),
+        lambda: select(*(table.c[n] for n in names)).where(
+            *(table.c[n].in_(bindparam(f"in_{n}", expanding=True)) for n in names)
+        ),
+    )
     for chunk in chunks(sorted(set(pairs))):
         wanted = set(chunk)
         params = {f"in_{n}": sorted({pair[i] for pair in chunk}) for i, n in enumerate(names)}

@@ -10,6 +10,8 @@ Create Date: 2026-11-24
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,7 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # MySQL/MariaDB tables hold every character (utf8mb4); text compares as people expect there (case-insensitively).
-MYSQL = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+# Typed for create_table(**kw): a dict of str would match its if_not_exists: bool too.
+MYSQL: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 # Natural keys compare byte by byte on MySQL too, as on SQLite and PostgreSQL.
 KEY = sa.String(length=255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
 ROW_ID = "Row id: a surrogate key, stable once the row is written."
@@ -31,15 +34,15 @@ TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"
 RANK = "How rich the winning source was: 1 text, 2 saved HTML, 3 Blogger export."
 
 
-def _id() -> sa.Column:
+def _id() -> sa.Column[int]:
     return sa.Column("id", sa.Integer(), nullable=False, comment=ROW_ID)
 
 
-def _key(comment: str) -> sa.Column:
+def _key(comment: str) -> sa.Column[str]:
     return sa.Column("key", KEY, nullable=False, comment=comment)
 
 
-def _timestamps() -> list[sa.Column]:
+def _timestamps() -> list[sa.Column[datetime]]:
     return [
         sa.Column("created_at", TIMESTAMP, nullable=False, comment="When blogimport first wrote this row (UTC)."),
         sa.Column("updated_at", TIMESTAMP, nullable=False, comment="When an import last changed this row (UTC)."),
@@ -66,13 +69,22 @@ def upgrade() -> None:
         _id(),
         sa.Column("started_at", TIMESTAMP, nullable=False, comment="When the run began (UTC)."),
         sa.Column("finished_at", TIMESTAMP, nullable=True, comment="When it ended (UTC); NULL while it runs."),
-        sa.Column("status", sa.String(length=16), nullable=False,
-                  comment="running, succeeded (every source imported or unchanged), failed (some source failed)."),
+        sa.Column(
+            "status",
+            sa.String(length=16),
+            nullable=False,
+            comment="running, succeeded (every source imported or unchanged), failed (some source failed).",
+        ),
         sa.Column("sources_imported", sa.Integer(), nullable=False, comment="Sources parsed and stored by this run."),
-        sa.Column("sources_unchanged", sa.Integer(), nullable=False,
-                  comment="Sources skipped: same content already imported."),
-        sa.Column("sources_failed", sa.Integer(), nullable=False,
-                  comment="Sources that could not be imported; see sources.error."),
+        sa.Column(
+            "sources_unchanged", sa.Integer(), nullable=False, comment="Sources skipped: same content already imported."
+        ),
+        sa.Column(
+            "sources_failed",
+            sa.Integer(),
+            nullable=False,
+            comment="Sources that could not be imported; see sources.error.",
+        ),
         sa.CheckConstraint("status IN ('running', 'succeeded', 'failed')", name=op.f("ck_import_runs_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_runs")),
         comment="One row per `blogimport import`; per-entity counts are in import_run_counts.",
@@ -84,8 +96,7 @@ def upgrade() -> None:
         sa.Column("entity", sa.String(length=32), nullable=False, comment="Table name: posts, comments, ..."),
         sa.Column("inserted", sa.Integer(), nullable=False, comment="Rows this run added."),
         sa.Column("updated", sa.Integer(), nullable=False, comment="Existing rows this run changed."),
-        sa.Column("unchanged", sa.Integer(), nullable=False,
-                  comment="Rows this run found already as its sources say."),
+        sa.Column("unchanged", sa.Integer(), nullable=False, comment="Rows this run found already as its sources say."),
         _fk("import_run_counts", "run_id", "import_runs"),
         sa.PrimaryKeyConstraint("run_id", "entity", name=op.f("pk_import_run_counts")),
         comment="What one run did to one kind of row.",
@@ -123,16 +134,24 @@ def upgrade() -> None:
         _id(),
         _key("Natural key: the locator (bounded)."),
         sa.Column("locator", sa.Text(), nullable=False, comment="Absolute path of the file."),
-        sa.Column("sha256", sa.String(length=64), nullable=True,
-                  comment="Of the file's bytes when last read; NULL when it could not be read."),
+        sa.Column(
+            "sha256",
+            sa.String(length=64),
+            nullable=True,
+            comment="Of the file's bytes when last read; NULL when it could not be read.",
+        ),
         sa.Column("format", sa.String(length=16), nullable=True, comment="text, ...; NULL when it could not be told."),
         sa.Column("size_bytes", sa.BigInteger(), nullable=True, comment="Size of the file when last read."),
-        sa.Column("status", sa.String(length=16), nullable=False,
-                  comment="imported, unchanged or failed, as of the last run."),
+        sa.Column(
+            "status", sa.String(length=16), nullable=False, comment="imported, unchanged or failed, as of the last run."
+        ),
         sa.Column("error", sa.Text(), nullable=True, comment="Why it failed (one line); NULL otherwise."),
-        sa.Column("import_fingerprint", sa.String(length=64), nullable=True,
-                  comment="Hash of content, parser version and options of the last successful import; "
-                          "equal means skip."),
+        sa.Column(
+            "import_fingerprint",
+            sa.String(length=64),
+            nullable=True,
+            comment="Hash of content, parser version and options of the last successful import; equal means skip.",
+        ),
         sa.Column("first_run_id", sa.Integer(), nullable=False, comment="The run that first saw it."),
         sa.Column("last_run_id", sa.Integer(), nullable=False, comment="The last run that saw it."),
         *_timestamps(),
@@ -152,12 +171,20 @@ def upgrade() -> None:
         _key("Natural key: published date and normalised title."),
         sa.Column("title", sa.Text(), nullable=False, comment="As the page shows it, whitespace collapsed."),
         sa.Column("published_on", sa.Date(), nullable=False, comment="The date the blog shows for the post."),
-        sa.Column("published_at", TIMESTAMP, nullable=True,
-                  comment="Exact publication time (UTC) when a source has it; text renderings do not."),
+        sa.Column(
+            "published_at",
+            TIMESTAMP,
+            nullable=True,
+            comment="Exact publication time (UTC) when a source has it; text renderings do not.",
+        ),
         sa.Column("url", sa.Text(), nullable=True, comment="Permalink, when a source has it."),
         sa.Column("body_text", sa.Text(), nullable=False, comment="The post as plain text."),
-        sa.Column("declared_comment_count", sa.Integer(), nullable=True,
-                  comment='The count the page shows ("22 comments:"); NULL when it shows none.'),
+        sa.Column(
+            "declared_comment_count",
+            sa.Integer(),
+            nullable=True,
+            comment='The count the page shows ("22 comments:"); NULL when it shows none.',
+        ),
         sa.Column("source_rank", sa.SmallInteger(), nullable=False, comment=RANK),
         *_timestamps(),
         _fk("posts", "author_id", "authors"),
@@ -172,21 +199,37 @@ def upgrade() -> None:
         _id(),
         sa.Column("post_id", sa.Integer(), nullable=False, comment="The post it is on."),
         sa.Column("parent_id", sa.Integer(), nullable=True, comment="The comment this replies to; NULL at top level."),
-        sa.Column("thread_id", sa.Integer(), nullable=True,
-                  comment="The top-level comment of this thread (itself at top level)."),
+        sa.Column(
+            "thread_id",
+            sa.Integer(),
+            nullable=True,
+            comment="The top-level comment of this thread (itself at top level).",
+        ),
         _key("Natural key: parent, fingerprint of the normalised body, occurrence among identical siblings."),
         sa.Column("depth", sa.SmallInteger(), nullable=False, comment="0 top level, 1 reply."),
-        sa.Column("position", sa.Integer(), nullable=True,
-                  comment="The comment's number as displayed; gaps are deleted comments."),
-        sa.Column("path", sa.String(length=64), nullable=False,
-                  comment="Sortable position in the thread ('0005.0001'): ORDER BY path is reading order."),
-        sa.Column("author_id", sa.Integer(), nullable=True,
-                  comment="NULL when the source does not name the author."),
-        sa.Column("published_at", TIMESTAMP, nullable=True,
-                  comment="When it was posted (UTC), when the source has it; text renderings do not."),
+        sa.Column(
+            "position",
+            sa.Integer(),
+            nullable=True,
+            comment="The comment's number as displayed; gaps are deleted comments.",
+        ),
+        sa.Column(
+            "path",
+            sa.String(length=64),
+            nullable=False,
+            comment="Sortable position in the thread ('0005.0001'): ORDER BY path is reading order.",
+        ),
+        sa.Column("author_id", sa.Integer(), nullable=True, comment="NULL when the source does not name the author."),
+        sa.Column(
+            "published_at",
+            TIMESTAMP,
+            nullable=True,
+            comment="When it was posted (UTC), when the source has it; text renderings do not.",
+        ),
         sa.Column("body_text", sa.Text(), nullable=False, comment="The comment as plain text."),
-        sa.Column("is_removed", sa.Boolean(), nullable=False,
-                  comment="Blogger shows 'This comment has been removed' instead."),
+        sa.Column(
+            "is_removed", sa.Boolean(), nullable=False, comment="Blogger shows 'This comment has been removed' instead."
+        ),
         sa.Column("source_rank", sa.SmallInteger(), nullable=False, comment=RANK),
         *_timestamps(),
         _fk("comments", "author_id", "authors"),
@@ -214,8 +257,12 @@ def upgrade() -> None:
         sa.Column("comment_id", sa.Integer(), nullable=False, comment="The comment it is in."),
         _key("Natural key: the mention and its occurrence in the comment."),
         sa.Column("mention", sa.Text(), nullable=False, comment="The mention as written."),
-        sa.Column("target_comment_id", sa.Integer(), nullable=True,
-                  comment="The comment meant; NULL when the source has no times."),
+        sa.Column(
+            "target_comment_id",
+            sa.Integer(),
+            nullable=True,
+            comment="The comment meant; NULL when the source has no times.",
+        ),
         *_timestamps(),
         _fk("comment_references", "comment_id", "comments"),
         _fk("comment_references", "target_comment_id", "comments"),
@@ -247,8 +294,16 @@ INDEXED = [
 ]
 
 TABLES_IN_CREATION_ORDER = [
-    "blogs", "import_runs", "import_run_counts", "authors", "labels", "sources",
-    "posts", "comments", "post_labels", "comment_references",
+    "blogs",
+    "import_runs",
+    "import_run_counts",
+    "authors",
+    "labels",
+    "sources",
+    "posts",
+    "comments",
+    "post_labels",
+    "comment_references",
 ]
 
 

@@ -20,12 +20,18 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("comments") as batch:
-        batch.add_column(sa.Column("display_time", sa.Text(), nullable=True,
-                                   comment="The time as the page showed it ('6. Juni 2015 um 10:23'); mentions are "
-                                           "matched against it."))
+        batch.add_column(
+            sa.Column(
+                "display_time",
+                sa.Text(),
+                nullable=True,
+                comment="The time as the page showed it ('6. Juni 2015 um 10:23'); mentions are matched against it.",
+            )
+        )
     with op.batch_alter_table("pending_comments") as batch:
-        batch.add_column(sa.Column("display_time", sa.Text(), nullable=True,
-                                   comment="The time as the source showed it."))
+        batch.add_column(
+            sa.Column("display_time", sa.Text(), nullable=True, comment="The time as the source showed it.")
+        )
 
 
 def downgrade() -> None:

@@ -22,18 +22,24 @@ depends_on: str | Sequence[str] | None = None
 # The labels of post p, comma-separated in byte order (PostgreSQL's and MySQL's collations would sort differently).
 LABELS = {
     "sqlite": "(SELECT group_concat(name, ', ') FROM (SELECT l.name FROM post_labels pl "
-              "JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id ORDER BY l.name))",
+    "JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id ORDER BY l.name))",
     "postgresql": "(SELECT string_agg(l.name, ', ' ORDER BY l.name COLLATE \"C\") FROM post_labels pl "
-                  "JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id)",
+    "JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id)",
     "mysql": "(SELECT GROUP_CONCAT(l.name ORDER BY l.name COLLATE utf8mb4_bin SEPARATOR ', ') FROM post_labels pl "
-             "JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id)",
+    "JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id)",
 }
-MONTH = {"sqlite": "strftime('%Y-%m', p.published_on)", "postgresql": "to_char(p.published_on, 'YYYY-MM')",
-         "mysql": "DATE_FORMAT(p.published_on, '%Y-%m')"}
+MONTH = {
+    "sqlite": "strftime('%Y-%m', p.published_on)",
+    "postgresql": "to_char(p.published_on, 'YYYY-MM')",
+    "mysql": "DATE_FORMAT(p.published_on, '%Y-%m')",
+}
 QUOTED_KEY = {"sqlite": '"key"', "postgresql": '"key"', "mysql": "`key`"}
 ID_TEXT = {"sqlite": "CAST(id AS TEXT)", "postgresql": "CAST(id AS TEXT)", "mysql": "CAST(id AS CHAR(4000))"}
-CHAIN_STEP = {"sqlite": "ch.chain || ',' || l.id", "postgresql": "ch.chain || ',' || l.id",
-              "mysql": "CONCAT(ch.chain, ',', l.id)"}
+CHAIN_STEP = {
+    "sqlite": "ch.chain || ',' || l.id",
+    "postgresql": "ch.chain || ',' || l.id",
+    "mysql": "CONCAT(ch.chain, ',', l.id)",
+}
 
 POST_SUMMARY = """
 SELECT p.id AS post_id, b.{key} AS blog, p.title, p.published_on, p.url, p.kind, p.status, a.name AS author,
@@ -111,8 +117,13 @@ LEFT JOIN comments c ON c.post_id = p.id
 GROUP BY b.{key}, {month}
 """
 
-VIEWS = {"post_summary": POST_SUMMARY, "comment_threads": COMMENT_THREADS, "reply_chains": REPLY_CHAINS,
-         "author_activity": AUTHOR_ACTIVITY, "monthly_activity": MONTHLY_ACTIVITY}
+VIEWS = {
+    "post_summary": POST_SUMMARY,
+    "comment_threads": COMMENT_THREADS,
+    "reply_chains": REPLY_CHAINS,
+    "author_activity": AUTHOR_ACTIVITY,
+    "monthly_activity": MONTHLY_ACTIVITY,
+}
 
 
 def _dialect() -> str:
@@ -122,8 +133,13 @@ def _dialect() -> str:
 
 def upgrade() -> None:
     dialect = _dialect()
-    parts = {"key": QUOTED_KEY[dialect], "labels": LABELS[dialect], "month": MONTH[dialect],
-             "id_text": ID_TEXT[dialect], "chain_step": CHAIN_STEP[dialect]}
+    parts = {
+        "key": QUOTED_KEY[dialect],
+        "labels": LABELS[dialect],
+        "month": MONTH[dialect],
+        "id_text": ID_TEXT[dialect],
+        "chain_step": CHAIN_STEP[dialect],
+    }
     for name, sql in VIEWS.items():
         op.execute(f"CREATE VIEW {name} AS {sql.format(**parts).strip()}")
     # Reports group and filter comments and posts by time.

@@ -59,16 +59,24 @@ def _sqlite_index(table: str, columns: tuple[str, ...]) -> None:
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
     # remove_diacritics 0: 'cafe' does not find 'café', as on PostgreSQL's 'simple' configuration.
-    op.execute(f"CREATE VIRTUAL TABLE {index} USING fts5({names}, content='{table}', content_rowid='id', "
-               "tokenize='unicode61 remove_diacritics 0')")
+    op.execute(
+        f"CREATE VIRTUAL TABLE {index} USING fts5({names}, content='{table}', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 0')"
+    )
     op.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")  # what is already there
-    op.execute(f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN "
-               f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {new}); END")
-    op.execute(f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN "
-               f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {old}); END")
-    op.execute(f"CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} BEGIN "
-               f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {old}); "
-               f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {new}); END")
+    op.execute(
+        f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {new}); END"
+    )
+    op.execute(
+        f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {old}); END"
+    )
+    op.execute(
+        f"CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} BEGIN "
+        f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {new}); END"
+    )
 
 
 def downgrade() -> None:

@@ -19,9 +19,11 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SIGNATURE = ("Size, modification time and inode of the file (size and CRC-32 of a zip member) when last read, "
-             "known without reading it: unchanged, with the same import fingerprint, means skip without reading; "
-             "NULL when not known or written too recently to trust.")
+SIGNATURE = (
+    "Size, modification time and inode of the file (size and CRC-32 of a zip member) when last read, "
+    "known without reading it: unchanged, with the same import fingerprint, means skip without reading; "
+    "NULL when not known or written too recently to trust."
+)
 
 
 def upgrade() -> None:

@@ -22,8 +22,10 @@ depends_on: str | Sequence[str] | None = None
 OLD_STATUSES = "status IN ('running', 'succeeded', 'failed')"
 NEW_STATUSES = "status IN ('running', 'succeeded', 'failed', 'interrupted')"
 OLD_COMMENT = "running, succeeded (every source imported or unchanged), failed (some source failed)."
-NEW_COMMENT = ("running, succeeded (every source imported or unchanged), failed (some source failed, or the "
-               "database did), interrupted (by Ctrl-C or SIGTERM; the sources it committed stay).")
+NEW_COMMENT = (
+    "running, succeeded (every source imported or unchanged), failed (some source failed, or the "
+    "database did), interrupted (by Ctrl-C or SIGTERM; the sources it committed stay)."
+)
 
 
 def upgrade() -> None:

@@ -27,13 +27,18 @@ depends_on: str | Sequence[str] | None = None
 # UTC, without a zone; MySQL's DATETIME would drop fractional seconds unless asked to keep them (as in 0001).
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 HEARTBEAT = "When the run last gave a sign of life (UTC): as it began, then as it commits, every 10 s or so."
-LEASE = ("Until when the run counts as alive without another heartbeat (UTC): 3 minutes after one, more before a "
-         "large source's transaction. A run still 'running' past it stopped without saying so: run_summary shows it "
-         "as 'abandoned'.")
+LEASE = (
+    "Until when the run counts as alive without another heartbeat (UTC): 3 minutes after one, more before a "
+    "large source's transaction. A run still 'running' past it stopped without saying so: run_summary shows it "
+    "as 'abandoned'."
+)
 
 # The moment the view is read, in UTC, as each engine stores times (SQLite: text that sorts as time does).
-NOW = {"sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')", "postgresql": "(statement_timestamp() AT TIME ZONE 'UTC')",
-       "mysql": "UTC_TIMESTAMP(6)"}
+NOW = {
+    "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')",
+    "postgresql": "(statement_timestamp() AT TIME ZONE 'UTC')",
+    "mysql": "UTC_TIMESTAMP(6)",
+}
 
 RUN_SUMMARY = """
 SELECT id AS run_id, started_at, finished_at, heartbeat_at, status,
@@ -47,8 +52,10 @@ def upgrade() -> None:
     with op.batch_alter_table("import_runs") as batch:
         batch.add_column(sa.Column("heartbeat_at", TIMESTAMP, nullable=True, comment=HEARTBEAT))
         batch.add_column(sa.Column("lease_until", TIMESTAMP, nullable=True, comment=LEASE))
-    op.execute("UPDATE import_runs SET heartbeat_at = coalesce(finished_at, started_at), "
-               "lease_until = coalesce(finished_at, started_at)")
+    op.execute(
+        "UPDATE import_runs SET heartbeat_at = coalesce(finished_at, started_at), "
+        "lease_until = coalesce(finished_at, started_at)"
+    )
     with op.batch_alter_table("import_runs") as batch:
         # MySQL rewrites the whole column to change its nullability: its type and description are given.
         batch.alter_column("heartbeat_at", existing_type=TIMESTAMP, nullable=False, existing_comment=HEARTBEAT)

@@ -37,22 +37,46 @@ KEYS_MADE_BY = 2
 KEY = sa.String(length=255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_bin"), "mysql", "mariadb")
 # (table, column, type, nullable, server default, old description, new description)
 DESCRIPTIONS = (
-    ("blogs", "key", KEY, False, None,
-     "Natural key: --blog if given, else the blog's host, else 'blogger-' and its Blogger id, else 'default'.",
-     "Natural key: --blog if given, else the blog's own host (never one many blogs share, such as "
-     "www.blogger.com), else 'blogger-' and its Blogger id, else 'default'."),
-    ("sources", "status", sa.String(length=16), False, None,
-     "imported, unchanged, partial (comments waiting for their post) or failed, as of the last run.",
-     "imported, unchanged, partial (comments waiting for their post, or fewer comments than the source "
-     "declares) or failed, as of the last run."),
-    ("sources", "error", sa.Text(), True, None,
-     "Why it failed (one line); NULL otherwise.",
-     "Why it failed or is partial (one line); on an imported source, a remark ('comments not on the page'); "
-     "NULL otherwise."),
-    ("import_runs", "sources_partial", sa.Integer(), False, "0",
-     "Sources imported but for comments waiting for their post or parent.",
-     "Sources imported but for comments waiting for their post or parent, or for comments they declare and do "
-     "not hold."),
+    (
+        "blogs",
+        "key",
+        KEY,
+        False,
+        None,
+        "Natural key: --blog if given, else the blog's host, else 'blogger-' and its Blogger id, else 'default'.",
+        "Natural key: --blog if given, else the blog's own host (never one many blogs share, such as "
+        "www.blogger.com), else 'blogger-' and its Blogger id, else 'default'.",
+    ),
+    (
+        "sources",
+        "status",
+        sa.String(length=16),
+        False,
+        None,
+        "imported, unchanged, partial (comments waiting for their post) or failed, as of the last run.",
+        "imported, unchanged, partial (comments waiting for their post, or fewer comments than the source "
+        "declares) or failed, as of the last run.",
+    ),
+    (
+        "sources",
+        "error",
+        sa.Text(),
+        True,
+        None,
+        "Why it failed (one line); NULL otherwise.",
+        "Why it failed or is partial (one line); on an imported source, a remark ('comments not on the page'); "
+        "NULL otherwise.",
+    ),
+    (
+        "import_runs",
+        "sources_partial",
+        sa.Integer(),
+        False,
+        "0",
+        "Sources imported but for comments waiting for their post or parent.",
+        "Sources imported but for comments waiting for their post or parent, or for comments they declare and do "
+        "not hold.",
+    ),
 )
 
 
@@ -69,6 +93,12 @@ def _describe(new: bool) -> None:
     if op.get_bind().dialect.name == "sqlite":
         return
     for table, column, type_, nullable, default, old, described in DESCRIPTIONS:
-        op.alter_column(table, column, existing_type=type_, existing_nullable=nullable,
-                        existing_server_default=default, existing_comment=described if not new else old,
-                        comment=described if new else old)
+        op.alter_column(
+            table,
+            column,
+            existing_type=type_,
+            existing_nullable=nullable,
+            existing_server_default=default,
+            existing_comment=described if not new else old,
+            comment=described if new else old,
+        )

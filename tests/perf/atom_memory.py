@@ -71,18 +71,35 @@ class ImportRun:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.perf.atom_memory",
-                                     description=(__doc__ or "").split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.perf.atom_memory", description=(__doc__ or "").split("\n")[0]
+    )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--bytes", dest="target_bytes", type=int, default=DEFAULT_BYTES, metavar="N",
-                        help=f"size of the synthetic export to generate (default {DEFAULT_BYTES})")
-    source.add_argument("--export", type=Path, metavar="PATH",
-                        help="import this existing file instead of generating one")
+    source.add_argument(
+        "--bytes",
+        dest="target_bytes",
+        type=int,
+        default=DEFAULT_BYTES,
+        metavar="N",
+        help=f"size of the synthetic export to generate (default {DEFAULT_BYTES})",
+    )
+    source.add_argument(
+        "--export", type=Path, metavar="PATH", help="import this existing file instead of generating one"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic export (default 0)")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="work in DIR (created if missing) and keep the export, database and logs there")
-    parser.add_argument("--limit-mb", type=float, default=LIMIT_MB, metavar="MB",
-                        help=f"peak resident memory allowed, in MiB (default {LIMIT_MB})")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="work in DIR (created if missing) and keep the export, database and logs there",
+    )
+    parser.add_argument(
+        "--limit-mb",
+        type=float,
+        default=LIMIT_MB,
+        metavar="MB",
+        help=f"peak resident memory allowed, in MiB (default {LIMIT_MB})",
+    )
     args = parser.parse_args(argv)
     if args.target_bytes <= 0:
         parser.error("--bytes must be positive")
@@ -156,8 +173,9 @@ def run_import(executable: Path, export: Path, folder: Path, limit_mb: float) ->
     peak_mb = peak_rss_mb_of_children()
     report = read_json_report(stdout_path)
     stderr_tail = tail(stderr_path, STDERR_TAIL_LINES)
-    return ImportRun(exit_code, seconds, peak_mb, report, stderr_tail,
-                     failure_reason(exit_code, report, peak_mb, limit_mb))
+    return ImportRun(
+        exit_code, seconds, peak_mb, report, stderr_tail, failure_reason(exit_code, report, peak_mb, limit_mb)
+    )
 
 
 def peak_rss_mb_of_children() -> float:

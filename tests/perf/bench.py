@@ -15,8 +15,8 @@ which a new database is made for every import and dropped after), it measures:
   there the second figure is not measured (null).
 
 HTML is also imported with `--jobs 1`, to show what the parsing workers bring (not with --no-single). The table
-goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments", "seconds", "rate",
-"floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
+goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments",
+"seconds", "rate", "floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
 """
 
 from __future__ import annotations
@@ -66,12 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="blogimport-bench-", dir=args.scratch))
     try:
         corpus = args.corpus or scratch / "corpus"
-        manifest = None if args.corpus else generate(corpus, size=args.size, seed=args.seed, posts=args.posts,
-                                                     formats=[FORMATS[f] for f in args.formats])
-        _log(f"corpus in {corpus}" + (f": {manifest.posts:,} posts, {manifest.comments:,} comments" if manifest
-                                      else ""))
-        results = [result for fmt in args.formats for db in args.db
-                   for result in _measure(fmt, db, corpus, scratch, args.jobs, args.single)]
+        manifest = (
+            None
+            if args.corpus
+            else generate(
+                corpus, size=args.size, seed=args.seed, posts=args.posts, formats=[FORMATS[f] for f in args.formats]
+            )
+        )
+        _log(
+            f"corpus in {corpus}" + (f": {manifest.posts:,} posts, {manifest.comments:,} comments" if manifest else "")
+        )
+        results = [
+            result
+            for fmt in args.formats
+            for db in args.db
+            for result in _measure(fmt, db, corpus, scratch, args.jobs, args.single)
+        ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(_table(results))
@@ -93,13 +103,22 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", choices=list(SIZES), default="S")
     parser.add_argument("--posts", type=int, help="a corpus of this many posts instead of --size's")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--db", action="append", metavar="URL",
-                        help="'sqlite', or an admin URL of a PostgreSQL server (repeatable; default sqlite)")
-    parser.add_argument("--format", dest="formats", action="append", choices=list(FORMATS),
-                        help="repeatable; default all")
+    parser.add_argument(
+        "--db",
+        action="append",
+        metavar="URL",
+        help="'sqlite', or an admin URL of a PostgreSQL server (repeatable; default sqlite)",
+    )
+    parser.add_argument(
+        "--format", dest="formats", action="append", choices=list(FORMATS), help="repeatable; default all"
+    )
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="--jobs of the imports (default: cores)")
-    parser.add_argument("--no-single", dest="single", action="store_false",
-                        help="skip the second import of html with --jobs 1 (an L corpus takes half an hour more)")
+    parser.add_argument(
+        "--no-single",
+        dest="single",
+        action="store_false",
+        help="skip the second import of html with --jobs 1 (an L corpus takes half an hour more)",
+    )
     parser.add_argument("--corpus", type=Path, help="use a corpus written by tests.perf.corpus instead")
     parser.add_argument("--scratch", type=Path, help="folder for the scratch files (default: the system's temp)")
     parser.add_argument("--json", action="store_true", help="also print one JSON object")
@@ -115,16 +134,16 @@ def _measure(fmt: str, db: str, corpus: Path, scratch: Path, jobs: int, single: 
     source = _working_copy(corpus, FORMATS[fmt], work)
     _log(f"{fmt} -> {engine}: parse-only ...")
     parse_seconds = floors.parse_only_seconds(source)
-    for job_count in ([jobs, 1] if fmt == "html" and jobs > 1 and single else [jobs]):
+    for job_count in [jobs, 1] if fmt == "html" and jobs > 1 and single else [jobs]:
         with _database(db, work) as url, _database(db, work) as empty:
-            yield _import_runs(fmt, engine, source, url, empty, job_count, parse_seconds,
-                               changes=job_count == jobs)
+            yield _import_runs(fmt, engine, source, url, empty, job_count, parse_seconds, changes=job_count == jobs)
         if job_count == jobs and fmt != "atom":
             source = _working_copy(corpus, FORMATS[fmt], work)  # undo the changed sources for the next run
 
 
-def _import_runs(fmt: str, engine: str, source: Path, url: str, empty: str, jobs: int, parse_seconds: float,
-                 changes: bool) -> Result:
+def _import_runs(
+    fmt: str, engine: str, source: Path, url: str, empty: str, jobs: int, parse_seconds: float, changes: bool
+) -> Result:
     _log(f"{fmt} -> {engine}, --jobs {jobs}: first import ...")
     first = _import(source, url, jobs)
     comments = first.report["entities"]["comments"]["inserted"]
@@ -139,12 +158,20 @@ def _import_runs(fmt: str, engine: str, source: Path, url: str, empty: str, jobs
             changed = _import(source, url, jobs).seconds / first.seconds
     floor_seconds = parse_seconds + insert_seconds
     return Result(
-        format=fmt, engine=engine, jobs=jobs, comments=comments, seconds=round(first.seconds, 4),
-        rate=round(comments / first.seconds), parse_seconds=round(parse_seconds, 4),
-        insert_seconds=round(insert_seconds, 4), floor_rate=round(comments / floor_seconds),
+        format=fmt,
+        engine=engine,
+        jobs=jobs,
+        comments=comments,
+        seconds=round(first.seconds, 4),
+        rate=round(comments / first.seconds),
+        parse_seconds=round(parse_seconds, 4),
+        insert_seconds=round(insert_seconds, 4),
+        floor_rate=round(comments / floor_seconds),
         ratio=round(floor_seconds / first.seconds, 3),
         noop_fraction=None if noop is None else round(noop, 4),
-        changed_fraction=None if changed is None else round(changed, 4), peak_rss_mb=round(first.peak_rss_mb, 1))
+        changed_fraction=None if changed is None else round(changed, 4),
+        peak_rss_mb=round(first.peak_rss_mb, 1),
+    )
 
 
 @dataclass
@@ -160,8 +187,13 @@ def _import(path: Path, url: str, jobs: int) -> _Run:
     command = [_blogimport(), "import", str(path), "--db", url, "--json", "--jobs", str(jobs)]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as tmp:
         measured = Path(tmp) / "peak.json"
-        done = subprocess.run([sys.executable, "-m", "tests.perf.peak", str(measured), *command], stdout=out,
-                              stderr=err, stdin=subprocess.DEVNULL, cwd=Path(__file__).resolve().parents[2])
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.perf.peak", str(measured), *command],
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            cwd=Path(__file__).resolve().parents[2],
+        )
         out.seek(0)
         err.seek(0)
         if done.returncode != 0:
@@ -206,11 +238,39 @@ def _database(db: str, work: Path) -> Iterator[str]:
 
 
 def _table(results: list[Result]) -> str:
-    head = ("format", "engine", "jobs", "comments", "seconds", "comments/s", "parse s", "insert s", "floor/s",
-            "ratio", "no-op", "1% changed", "peak MB")
-    rows = [(r.format, r.engine, r.jobs, f"{r.comments:,}", f"{r.seconds:.1f}", f"{r.rate:,}", f"{r.parse_seconds:.1f}",
-             f"{r.insert_seconds:.1f}", f"{r.floor_rate:,}", f"{r.ratio:.2f}", _percent(r.noop_fraction),
-             _percent(r.changed_fraction), f"{r.peak_rss_mb:.0f}") for r in results]
+    head = (
+        "format",
+        "engine",
+        "jobs",
+        "comments",
+        "seconds",
+        "comments/s",
+        "parse s",
+        "insert s",
+        "floor/s",
+        "ratio",
+        "no-op",
+        "1% changed",
+        "peak MB",
+    )
+    rows = [
+        (
+            r.format,
+            r.engine,
+            r.jobs,
+            f"{r.comments:,}",
+            f"{r.seconds:.1f}",
+            f"{r.rate:,}",
+            f"{r.parse_seconds:.1f}",
+            f"{r.insert_seconds:.1f}",
+            f"{r.floor_rate:,}",
+            f"{r.ratio:.2f}",
+            _percent(r.noop_fraction),
+            _percent(r.changed_fraction),
+            f"{r.peak_rss_mb:.0f}",
+        )
+        for r in results
+    ]
     widths = [max(len(str(x)) for x in column) for column in zip(head, *rows, strict=True)]
     return "\n".join("  ".join(str(x).rjust(w) for x, w in zip(row, widths, strict=True)) for row in [head, *rows])
 

@@ -64,12 +64,14 @@ class Manifest:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary_line(self, fmt: str) -> str:
-        return (f"{fmt}: {self.files[fmt]} files, {self.bytes[fmt]:,} bytes, {self.seconds[fmt]:.1f} s "
-                f"({self.paths[fmt]})")
+        return (
+            f"{fmt}: {self.files[fmt]} files, {self.bytes[fmt]:,} bytes, {self.seconds[fmt]:.1f} s ({self.paths[fmt]})"
+        )
 
 
-def generate(out: Path, size: str = "S", seed: int = 0, posts: int | None = None,
-             formats: Sequence[str] = FORMATS) -> Manifest:
+def generate(
+    out: Path, size: str = "S", seed: int = 0, posts: int | None = None, formats: Sequence[str] = FORMATS
+) -> Manifest:
     """Write the blog of `seed` (SIZES[size] posts, or `posts`) in `formats` under `out`; each format's folder is
     replaced if it exists."""
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
@@ -105,12 +107,22 @@ def tally(blog: Blog, count: int, size: str) -> Manifest:
         counts["removed"] += sum(c.removed is not None for c in comments)
         counts["mentions"] += sum(c.mentions is not None for c in comments)
         counts["max_comments"] = max(counts["max_comments"], len(comments))
-    return Manifest(seed=blog.seed, size=size, posts=count, comments=counts["comments"], replies=counts["replies"],
-                    removed=counts["removed"], labels=len(labels), post_labels=counts["post_labels"],
-                    mentions=counts["mentions"], max_comments=counts["max_comments"])
+    return Manifest(
+        seed=blog.seed,
+        size=size,
+        posts=count,
+        comments=counts["comments"],
+        replies=counts["replies"],
+        removed=counts["removed"],
+        labels=len(labels),
+        post_labels=counts["post_labels"],
+        mentions=counts["mentions"],
+        max_comments=counts["max_comments"],
+    )
 
 
 # --- Statistics of a plan (no files) -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class PlanStats:
@@ -143,12 +155,18 @@ def plan_statistics(posts: int, seed: int = 0) -> PlanStats:
         replies += sum(c.parent is not None for c in comments)
         comment_chars += [len(text) for text in comment_texts(blog, post, comments)]
         post_chars.append(len(body_text(post_body(blog, post))))
-    return PlanStats(posts=posts, comments=sum(counts), replies=replies, max_comments=max(counts, default=0),
-                     median_comment_chars=statistics.median(comment_chars) if comment_chars else 0.0,
-                     median_post_chars=statistics.median(post_chars) if post_chars else 0.0)
+    return PlanStats(
+        posts=posts,
+        comments=sum(counts),
+        replies=replies,
+        max_comments=max(counts, default=0),
+        median_comment_chars=statistics.median(comment_chars) if comment_chars else 0.0,
+        median_post_chars=statistics.median(post_chars) if post_chars else 0.0,
+    )
 
 
 # --- Writers: each returns (its path, files written, bytes written) ----------------------------------------------
+
 
 def _fresh(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
@@ -176,10 +194,19 @@ def write_html(out: Path, blog: Blog, count: int) -> tuple[Path, int, int]:
     for number in range(count):
         post = plan_post(blog, number)
         comments = plan_comments(blog, post)
-        neighbours = (plan_post(blog, number - 1) if number else None,
-                      plan_post(blog, number + 1) if number + 1 < count else None)
-        page = html_page(blog, post, post_body(blog, post), comments, comment_texts(blog, post, comments),
-                         neighbours=neighbours, years=years)
+        neighbours = (
+            plan_post(blog, number - 1) if number else None,
+            plan_post(blog, number + 1) if number + 1 < count else None,
+        )
+        page = html_page(
+            blog,
+            post,
+            post_body(blog, post),
+            comments,
+            comment_texts(blog, post, comments),
+            neighbours=neighbours,
+            years=years,
+        )
         path = folder / post.permalink.split("/", 3)[3]
         path.parent.mkdir(parents=True, exist_ok=True)
         written += path.write_bytes(page.encode())
@@ -203,11 +230,15 @@ def write_takeout_feed(out: Path, blog: Blog, count: int) -> tuple[Path, int, in
 
 
 WRITERS: dict[str, Callable[[Path, Blog, int], tuple[Path, int, int]]] = {
-    "text": write_text, "html": write_html, "classic": write_classic_export, "takeout": write_takeout_feed,
+    "text": write_text,
+    "html": write_html,
+    "classic": write_classic_export,
+    "takeout": write_takeout_feed,
 }
 
 
 # --- Command line ------------------------------------------------------------------------------------------------
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.perf.corpus", description=__doc__.split("\n")[0])
@@ -223,9 +254,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.posts is not None and args.posts < 1:
         parser.error("--posts must be at least 1")
     manifest = generate(args.out, args.size, args.seed, args.posts, formats)
-    print(f"blog of seed {manifest.seed}: {manifest.posts} posts, {manifest.comments} comments "
-          f"({manifest.replies} replies, {manifest.removed} removed, {manifest.mentions} mentions; at most "
-          f"{manifest.max_comments} on a post), {manifest.labels} labels on {manifest.post_labels} post labels")
+    print(
+        f"blog of seed {manifest.seed}: {manifest.posts} posts, {manifest.comments} comments "
+        f"({manifest.replies} replies, {manifest.removed} removed, {manifest.mentions} mentions; at most "
+        f"{manifest.max_comments} on a post), {manifest.labels} labels on {manifest.post_labels} post labels"
+    )
     for fmt in formats:
         print(manifest.summary_line(fmt))
 

@@ -115,7 +115,7 @@ SHARE_BUTTONS = (
     "blogger.com/share-post.g?blogID={blog_id}&amp;postID={post_id}&amp;target=twitter' target='_blank' "
     "title='Share to X'><span class='share-button-link-text'>Share to X</span></a><a class='goog-inline-block "
     "share-button sb-facebook' href='https://www.blogger.com/share-post.g?blogID={blog_id}&amp;postID={post_id}"
-    "&amp;target=facebook' onclick='window.open(this.href, \"_blank\", \"height=430,width=640\"); return false;' "
+    '&amp;target=facebook\' onclick=\'window.open(this.href, "_blank", "height=430,width=640"); return false;\' '
     "target='_blank' title='Share to Facebook'><span class='share-button-link-text'>Share to Facebook</span></a>"
     "</div>"
 )

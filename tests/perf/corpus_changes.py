@@ -26,8 +26,13 @@ NEW_COMMENT_CHARS = (80, 600)
 def change_sources(folder: Path, fraction: float = 0.01, seed: int = 1) -> list[Path]:
     """Add one comment to `fraction` of the pages in a text/ or html/ folder (at least one page, chosen by `seed`);
     returns the changed files."""
-    pages = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".txt", ".html")
-                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    pages = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix in (".txt", ".html")
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
     if not pages:
         raise ValueError(f"no .txt or .html pages under {folder}")
     # Less a hair, so that 0.07 * 100 (7.000000000000001 in floating point) means 7 pages, not 8.
@@ -36,8 +41,9 @@ def change_sources(folder: Path, fraction: float = 0.01, seed: int = 1) -> list[
     for path in chosen:
         rng = random.Random(f"{seed}/{path.relative_to(folder).as_posix()}")
         page = path.read_text(encoding="utf-8")
-        path.write_text(_changed_html(page, rng) if path.suffix == ".html" else _changed_text(page, rng),
-                        encoding="utf-8")
+        path.write_text(
+            _changed_html(page, rng) if path.suffix == ".html" else _changed_text(page, rng), encoding="utf-8"
+        )
     return chosen
 
 
@@ -50,19 +56,29 @@ def _new_author(rng: random.Random) -> Author:
 
 # --- Saved pages -------------------------------------------------------------------------------------------------
 
+
 def _changed_html(page: str, rng: random.Random) -> str:
     blog_id = int(_found(r"<meta content='(\d+)' itemprop='blogId'/>", page))
     permalink = _found(r"<link href='([^']+)' rel='canonical'/>", page)
-    published = datetime.fromisoformat(_found(r"<abbr class='published' itemprop='datePublished' title='([^']+)'",
-                                              page))
+    published = datetime.fromisoformat(
+        _found(r"<abbr class='published' itemprop='datePublished' title='([^']+)'", page)
+    )
     latest = max([int(published.timestamp() * 1000), *map(int, re.findall(r"showComment=(\d+)", page))])
     existing = set(re.findall(r'<li class="comment" id="c(\d+)"', page))
     # Only a top-level comment has a Reply link among its actions (a thread's own "continue" link is elsewhere).
     tops = re.findall(r'data-comment-id="(\d+)">Reply</a><span class="item-control', page)
     parent = rng.choice(tops) if tops and rng.random() < REPLY_SHARE else None
-    comment = Comment(index=-1, comment_id=_new_id(rng, existing), parent=None,
-                      published_ms=latest + rng.randrange(60_000, 3 * 86_400_000), author=_new_author(rng),
-                      removed=None, mentions=None, chars=0, item_class=rng.randrange(10**8, 2 * 10**9))
+    comment = Comment(
+        index=-1,
+        comment_id=_new_id(rng, existing),
+        parent=None,
+        published_ms=latest + rng.randrange(60_000, 3 * 86_400_000),
+        author=_new_author(rng),
+        removed=None,
+        mentions=None,
+        chars=0,
+        item_class=rng.randrange(10**8, 2 * 10**9),
+    )
     text = grow_text(rng, rng.randint(*NEW_COMMENT_CHARS))
     # A reader's comment (never the owner's): a reply has no thread of its own (None), a top-level one an empty one.
     li = comment_li(comment, text, None if parent else "", blog_id=blog_id, permalink=permalink, owner=None)
@@ -70,8 +86,10 @@ def _changed_html(page: str, rng: random.Random) -> str:
         page = _insert_before(page, '</ol></div><div class="continue" id="top-continue">', li)
     else:
         page = _insert_before(page, f'</div><div id="c{parent}-continue" class="continue">', li)
-        page = page.replace(f'id="c{parent}-rt" class="comment-thread inline-thread hidden"',
-                            f'id="c{parent}-rt" class="comment-thread inline-thread"')
+        page = page.replace(
+            f'id="c{parent}-rt" class="comment-thread inline-thread hidden"',
+            f'id="c{parent}-rt" class="comment-thread inline-thread"',
+        )
     return re.sub(r"<h4>[^<]*</h4>", f"<h4>{comment_header(len(existing) + 1)}</h4>", page, count=1)
 
 

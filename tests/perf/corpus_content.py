@@ -34,6 +34,7 @@ class Block:
 
 # --- Comments ---------------------------------------------------------------------------------------------------------
 
+
 def comment_texts(blog: Blog, post: Post, comments: list[Comment]) -> list[str]:
     """Every comment's text, in posting order: sentences and paragraphs, "\n" between lines, maybe a link."""
     rng = seeded_random(blog.seed, "corpus-comment-text", post.number)
@@ -95,13 +96,19 @@ def clock_text(epoch_ms: int) -> tuple[int, str]:
 
 
 def _with_mention(rng: random.Random, text: str, target_ms: int) -> str:
-    """One mention of the target's time, in one of the forms readers use (importer/formats/mentions.py counts each once)."""
+    """One mention of the target's time, in one of the forms readers use (formats/mentions.py counts each once)."""
     hour, minute = clock_text(target_ms)
     form = rng.randrange(7)
     if form == 6:  # inside the text rather than opening it
         return f"{text} As Anonymous {hour}:{minute} said, {_lower_first(sentence_of(rng))}"
-    opening = (f"re {hour}:{minute} - ", f"@{hour}:{minute} ", f"Anon {hour}:{minute}, ", f"Anon at {hour}:{minute}, ",
-               f"{hour}:{minute} - ", f"Anon {hour}.{minute}, ")[form]
+    opening = (
+        f"re {hour}:{minute} - ",
+        f"@{hour}:{minute} ",
+        f"Anon {hour}:{minute}, ",
+        f"Anon at {hour}:{minute}, ",
+        f"{hour}:{minute} - ",
+        f"Anon {hour}.{minute}, ",
+    )[form]
     return opening + _lower_first(text) if form in (2, 3, 5) else opening + text
 
 
@@ -110,6 +117,7 @@ def _lower_first(text: str) -> str:
 
 
 # --- Post bodies ------------------------------------------------------------------------------------------------------
+
 
 def post_body(blog: Blog, post: Post) -> list[Block]:
     """A post's body: paragraphs, and sometimes a list, headings, a quote or a link; a guest post is signed."""
@@ -137,8 +145,13 @@ def _block(rng: random.Random, headings: bool, first: bool) -> Block:
         return Block("heading", rng.choice(words.HEADINGS))
     if roll < 0.93:
         return Block("quote", f"“{sentence_of(rng)} {sentence_of(rng)}”")
-    return Block("link", sentence_of(rng) + " See", anchor="the full report", href=_url(rng),
-                 after="for the details. " + sentence_of(rng))
+    return Block(
+        "link",
+        sentence_of(rng) + " See",
+        anchor="the full report",
+        href=_url(rng),
+        after="for the details. " + sentence_of(rng),
+    )
 
 
 def block_text(block: Block) -> str:
@@ -152,5 +165,3 @@ def block_text(block: Block) -> str:
 
 def body_text(blocks: list[Block]) -> str:
     return "\n\n".join(block_text(block) for block in blocks)
-
-

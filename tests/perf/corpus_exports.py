@@ -38,15 +38,18 @@ from tests.perf.synthetic_export import (
 )
 
 BUFFER = 1 << 20
-TAKEOUT_HEAD = ("<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns='http://www.w3.org/2005/Atom' "
-                "xmlns:blogger='http://schemas.google.com/blogger/2018'>\n"
-                "  <id>{blog_tag}</id>\n  <title>{title}</title>\n")
+TAKEOUT_HEAD = (
+    "<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns='http://www.w3.org/2005/Atom' "
+    "xmlns:blogger='http://schemas.google.com/blogger/2018'>\n"
+    "  <id>{blog_tag}</id>\n  <title>{title}</title>\n"
+)
 POSTS_PER_BUCKET = 64  # ~3 MB of Takeout entries per bucket at the corpus's mean of 40 comments per post
 MAX_BUCKETS = 256  # open files at once; L's buckets are then ~5 MB
 _RECORD = struct.Struct(">QI")  # a bucket record: the entry's id, its length, then its bytes
 
 
 # --- Classic -----------------------------------------------------------------------------------------------------
+
 
 def write_classic(path: Path, blog: Blog, count: int) -> int:
     """The classic export of the first `count` posts; returns its size in bytes."""
@@ -71,9 +74,17 @@ def write_classic(path: Path, blog: Blog, count: int) -> int:
 
 
 def _classic_post(post: Post) -> PostPlan:
-    return PostPlan(number=post.number, post_id=post.post_id, published_ms=post.published_ms,
-                    updated_ms=post.updated_ms, title=post.title, permalink=post.permalink, labels=post.labels,
-                    author=post.author, comment_count=post.comment_count)
+    return PostPlan(
+        number=post.number,
+        post_id=post.post_id,
+        published_ms=post.published_ms,
+        updated_ms=post.updated_ms,
+        title=post.title,
+        permalink=post.permalink,
+        labels=post.labels,
+        author=post.author,
+        comment_count=post.comment_count,
+    )
 
 
 def _classic_comment(comment: Comment, comments: list[Comment], text: str) -> CommentPlan:
@@ -95,6 +106,7 @@ def _classic_comment(comment: Comment, comments: list[Comment], text: str) -> Co
 
 
 # --- Takeout -----------------------------------------------------------------------------------------------------
+
 
 def write_takeout(path: Path, blog: Blog, count: int) -> int:
     """Takeout's feed.atom of the first `count` posts, entries sorted by id; returns its size in bytes."""
@@ -191,8 +203,10 @@ def _author(author: Author) -> str:
     """Takeout's author: an anonymous one has an empty name (as in the real file), a Blogger user a name."""
     if author.uri is None:
         return "    <author>\n      <name></name>\n      <blogger:type>ANONYMOUS</blogger:type>\n    </author>\n"
-    return (f"    <author>\n      <name>{escape(author.name, False)}</name>\n      <uri>{escape(author.uri, False)}"
-            "</uri>\n      <blogger:type>BLOGGER</blogger:type>\n    </author>\n")
+    return (
+        f"    <author>\n      <name>{escape(author.name, False)}</name>\n      <uri>{escape(author.uri, False)}"
+        "</uri>\n      <blogger:type>BLOGGER</blogger:type>\n    </author>\n"
+    )
 
 
 def _attribute(text: str) -> str:

@@ -42,8 +42,10 @@ def body_html(blocks: list[Block]) -> str:
         elif block.kind == "quote":
             parts.append(f"<blockquote>{attribute(block.text)}</blockquote>")
         elif block.kind == "link":
-            parts.append(f'<p>{attribute(block.text)} <a href="{block.href}">{attribute(block.anchor)}</a> '
-                         f"{attribute(block.after)}</p>")
+            parts.append(
+                f'<p>{attribute(block.text)} <a href="{block.href}">{attribute(block.anchor)}</a> '
+                f"{attribute(block.after)}</p>"
+            )
         else:
             parts.append(f"<p>{attribute(block.text)}</p>")
     return "".join(parts) + "</div>"
@@ -51,13 +53,16 @@ def body_html(blocks: list[Block]) -> str:
 
 # --- Comments (Blogger-generated markup, the same on every template) ---------------------------------------------
 
-def comment_li(comment: Comment, text: str, replies_html: str | None, *, blog_id: int, permalink: str,
-               owner: Author | None) -> str:
+
+def comment_li(
+    comment: Comment, text: str, replies_html: str | None, *, blog_id: int, permalink: str, owner: Author | None
+) -> str:
     """One li.comment. `replies_html` is None for a reply (no Reply link; an empty, hidden thread of its own).
     The blog's `owner` gets Blogger's blog-author icon."""
     cid = comment.comment_id
-    reply_link = "" if replies_html is None else (
-        f'<a class="comment-reply" target="_self" data-comment-id="{cid}">Reply</a>')
+    reply_link = (
+        "" if replies_html is None else (f'<a class="comment-reply" target="_self" data-comment-id="{cid}">Reply</a>')
+    )
     body = f'<span class="deleted-comment">{attribute(text)}</span>' if comment.removed else comment_html(text)
     by_owner = " blog-author" if comment.author == owner else ""
     return (
@@ -98,8 +103,14 @@ def _avatar(author: Author) -> str:
 
 def comments_block(blog: Blog, post: Post, comments: list[Comment], texts: list[str]) -> str:
     def li(comment: Comment, replies_html: str | None) -> str:
-        return comment_li(comment, texts[comment.index], replies_html, blog_id=blog.blog_id,
-                          permalink=post.permalink, owner=blog.owner)
+        return comment_li(
+            comment,
+            texts[comment.index],
+            replies_html,
+            blog_id=blog.blog_id,
+            permalink=post.permalink,
+            owner=blog.owner,
+        )
 
     items = "".join(li(top, "".join(li(reply, None) for reply in replies)) for top, replies in threads(comments))
     return (
@@ -117,31 +128,62 @@ def comments_block(blog: Blog, post: Post, comments: list[Comment], texts: list[
 
 # --- The page ----------------------------------------------------------------------------------------------------
 
-def html_page(blog: Blog, post: Post, blocks: list[Block], comments: list[Comment], texts: list[str], *,
-              neighbours: tuple[Post | None, Post | None], years: range) -> str:
+
+def html_page(
+    blog: Blog,
+    post: Post,
+    blocks: list[Block],
+    comments: list[Comment],
+    texts: list[str],
+    *,
+    neighbours: tuple[Post | None, Post | None],
+    years: range,
+) -> str:
     """The whole saved page. `neighbours` are the newer and older posts (for the pager), `years` the archive's."""
     title, link = attribute(post.title), attribute(post.permalink)
     description = attribute(blocks[0].text[:150] + "...") if blocks else ""
-    head = HEAD.format(blog_id=blog.blog_id, post_id=post.post_id, host=HOST, permalink=link, title=title,
-                       blog_title=attribute(blog.title), description=description, css=SKIN_CSS)
-    return "".join((
-        head,
-        BODY_TOP.format(host=HOST, blog_title=attribute(blog.title), description=attribute(words.BLOG_DESCRIPTION)),
-        (f"<div class=\"date-outer\"><h2 class='date-header'><span>{date_line(post.published_ms)}</span></h2>"
-         "<div class=\"date-posts\"><div class='post-outer'>"),
-        _post(blog, post, blocks),
-        comments_block(blog, post, comments, texts), "</div></div></div></div>",
-        _pager(*neighbours), _feeds(post), "</div></div></div></div>",
-        _sidebar(blog, years), FOOTER.format(blog_id=blog.blog_id, host=HOST, host_bare=HOST.removeprefix("https://"),
-                                             path=post.permalink[len(HOST):], post_id=post.post_id),
-    ))
+    head = HEAD.format(
+        blog_id=blog.blog_id,
+        post_id=post.post_id,
+        host=HOST,
+        permalink=link,
+        title=title,
+        blog_title=attribute(blog.title),
+        description=description,
+        css=SKIN_CSS,
+    )
+    return "".join(
+        (
+            head,
+            BODY_TOP.format(host=HOST, blog_title=attribute(blog.title), description=attribute(words.BLOG_DESCRIPTION)),
+            (
+                f"<div class=\"date-outer\"><h2 class='date-header'><span>{date_line(post.published_ms)}</span></h2>"
+                "<div class=\"date-posts\"><div class='post-outer'>"
+            ),
+            _post(blog, post, blocks),
+            comments_block(blog, post, comments, texts),
+            "</div></div></div></div>",
+            _pager(*neighbours),
+            _feeds(post),
+            "</div></div></div></div>",
+            _sidebar(blog, years),
+            FOOTER.format(
+                blog_id=blog.blog_id,
+                host=HOST,
+                host_bare=HOST.removeprefix("https://"),
+                path=post.permalink[len(HOST) :],
+                post_id=post.post_id,
+            ),
+        )
+    )
 
 
 def _post(blog: Blog, post: Post, blocks: list[Block]) -> str:
     local = datetime.fromtimestamp(post.published_ms / 1000, BLOG_OFFSET)
     owner = post.author
-    labels = ", ".join(f"<a href='{HOST}/search/label/{quote(label)}' rel='tag'>{attribute(label)}</a>"
-                       for label in post.labels)
+    labels = ", ".join(
+        f"<a href='{HOST}/search/label/{quote(label)}' rel='tag'>{attribute(label)}</a>" for label in post.labels
+    )
     return (
         "<div class='post hentry uncustomized-post-template' itemprop='blogPost' itemscope='itemscope' "
         "itemtype='http://schema.org/BlogPosting'>"
@@ -172,26 +214,34 @@ def _post(blog: Blog, post: Post, blocks: list[Block]) -> str:
 def _pager(newer: Post | None, older: Post | None) -> str:
     parts = ["<div class='blog-pager' id='blog-pager'>"]
     if newer is not None:
-        parts.append(f"<span id='blog-pager-newer-link'><a class='blog-pager-newer-link' href='"
-                     f"{attribute(newer.permalink)}' id='Blog1_blog-pager-newer-link' title='Newer Post'>Newer Post"
-                     "</a></span>")
+        parts.append(
+            f"<span id='blog-pager-newer-link'><a class='blog-pager-newer-link' href='"
+            f"{attribute(newer.permalink)}' id='Blog1_blog-pager-newer-link' title='Newer Post'>Newer Post"
+            "</a></span>"
+        )
     if older is not None:
-        parts.append(f"<span id='blog-pager-older-link'><a class='blog-pager-older-link' href='"
-                     f"{attribute(older.permalink)}' id='Blog1_blog-pager-older-link' title='Older Post'>Older Post"
-                     "</a></span>")
+        parts.append(
+            f"<span id='blog-pager-older-link'><a class='blog-pager-older-link' href='"
+            f"{attribute(older.permalink)}' id='Blog1_blog-pager-older-link' title='Older Post'>Older Post"
+            "</a></span>"
+        )
     parts.append(f"<a class='home-link' href='{HOST}/'>Home</a></div><div class='clear'></div>")
     return "".join(parts)
 
 
 def _feeds(post: Post) -> str:
-    return (f"<div class='post-feeds'><div class='feed-links'>Subscribe to: <a class='feed-link' href='{HOST}/feeds/"
-            f"{post.post_id}/comments/default' target='_blank' type='application/atom+xml'>Post Comments (Atom)</a>"
-            "</div></div>")
+    return (
+        f"<div class='post-feeds'><div class='feed-links'>Subscribe to: <a class='feed-link' href='{HOST}/feeds/"
+        f"{post.post_id}/comments/default' target='_blank' type='application/atom+xml'>Post Comments (Atom)</a>"
+        "</div></div>"
+    )
 
 
 def _sidebar(blog: Blog, years: range) -> str:
-    labels = "".join(f"<li><a dir='ltr' href='{HOST}/search/label/{quote(label)}'>{attribute(label)}</a></li>"
-                     for label in sorted(words.LABELS, key=str.lower))
+    labels = "".join(
+        f"<li><a dir='ltr' href='{HOST}/search/label/{quote(label)}'>{attribute(label)}</a></li>"
+        for label in sorted(words.LABELS, key=str.lower)
+    )
     archive = "".join(f"<option value='{HOST}/{year}/'>{year}</option>" for year in reversed(years))
     owner = blog.owner
     return (

@@ -94,6 +94,7 @@ class Comment:
 
 # --- The blog ----------------------------------------------------------------------------------------------------
 
+
 def make_blog(seed: int) -> Blog:
     """The blog and its cast. synthetic_export's Blog, so its classic-export writers can render this one too."""
     rng = seeded_random(seed, "corpus-blog", 0)
@@ -132,6 +133,7 @@ _COMMENTER_WEIGHTS = tuple(sum(1 / (rank + 1) ** 0.9 for rank in range(i + 1)) f
 
 
 # --- Posts -------------------------------------------------------------------------------------------------------
+
 
 def plan_post(blog: Blog, number: int) -> Post:
     rng = seeded_random(blog.seed, "corpus-post", number)
@@ -197,6 +199,7 @@ def plan_posts(blog: Blog, count: int) -> Iterator[Post]:
 
 # --- Comment skeletons -------------------------------------------------------------------------------------------
 
+
 def plan_comments(blog: Blog, post: Post) -> list[Comment]:
     """A post's comments in the order they were posted; replies answer an earlier top-level comment."""
     rng = seeded_random(blog.seed, "corpus-comments", post.number)
@@ -211,17 +214,21 @@ def plan_comments(blog: Blog, post: Post) -> list[Comment]:
             tops.append(index)
         removed = _removed(rng)
         mentions = _mention_target(rng, index) if removed is None else None
-        comments.append(Comment(
-            index=index,
-            comment_id=scrambled_id(post.number * ID_SLOTS_PER_POST + 1 + index, blog.id_key),
-            parent=parent,
-            published_ms=time_ms,
-            author=_comment_author(rng, blog, parent is not None),
-            removed=removed,
-            mentions=mentions,
-            chars=max(12, min(6000, round(rng.lognormvariate(math.log(COMMENT_CHARS_MEDIAN), COMMENT_CHARS_SIGMA)))),
-            item_class=rng.randrange(10**8, 2 * 10**9),
-        ))
+        comments.append(
+            Comment(
+                index=index,
+                comment_id=scrambled_id(post.number * ID_SLOTS_PER_POST + 1 + index, blog.id_key),
+                parent=parent,
+                published_ms=time_ms,
+                author=_comment_author(rng, blog, parent is not None),
+                removed=removed,
+                mentions=mentions,
+                chars=max(
+                    12, min(6000, round(rng.lognormvariate(math.log(COMMENT_CHARS_MEDIAN), COMMENT_CHARS_SIGMA)))
+                ),
+                item_class=rng.randrange(10**8, 2 * 10**9),
+            )
+        )
         time_ms += 1_000 + int(rng.expovariate(1 / gap_mean_ms))
     return comments
 

@@ -20,7 +20,7 @@ FOOTER = ("Post a Comment", "", "{pager}", "", "Subscribe to: Post Comments (Ato
 
 
 def date_line(epoch_ms: int) -> str:
-    """"Saturday, 7 February 2015", the seeds' date line (spelt out here: no locale involved)."""
+    """ "Saturday, 7 February 2015", the seeds' date line (spelt out here: no locale involved)."""
     local = datetime.fromtimestamp(epoch_ms / 1000, BLOG_OFFSET)
     return f"{WEEKDAYS[local.weekday()]}, {local.day} {MONTHS[local.month - 1]} {local.year}"
 

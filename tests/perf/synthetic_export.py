@@ -43,8 +43,10 @@ FEED_NAMESPACES = (
     "xmlns:gd='http://schemas.google.com/g/2005' xmlns:thr='http://purl.org/syndication/thread/1.0' "
     "xmlns:georss='http://www.georss.org/georss'"
 )
-PROLOG = ("<?xml version='1.0' encoding='UTF-8'?>"
-          "<?xml-stylesheet href=\"https://www.blogger.com/styles/atom.css\" type=\"text/css\"?>")
+PROLOG = (
+    "<?xml version='1.0' encoding='UTF-8'?>"
+    '<?xml-stylesheet href="https://www.blogger.com/styles/atom.css" type="text/css"?>'
+)
 FEED_END = b"</feed>"
 # Real exports declare `app:` on the element itself, never on the feed (blogger-formats.md §1.4, §1.9).
 DRAFT_CONTROL = "<app:control xmlns:app='http://purl.org/atom/app#'><app:draft>yes</app:draft></app:control>"
@@ -65,8 +67,20 @@ NEWEST_POST_MS = int(datetime(2019, 5, 1, 9, 0, tzinfo=BLOG_OFFSET).timestamp())
 POST_SPACING_MS = 6 * 3600 * 1000  # post N is published in the N-th 6-hour slot before the newest; never out of order
 FIRST_COMMENT_MEAN_MS, FIRST_COMMENT_MAX_MS = 8 * 3600 * 1000, 2 * 86_400_000
 COMMENT_GAP_MEAN_MS, COMMENT_GAP_MAX_MS = 36 * 3600 * 1000, 5 * 86_400_000
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # --- Proportions -------------------------------------------------------------------------------------------------
 
@@ -98,16 +112,95 @@ WORDS = (
     "Debian Linux GitHub Blogger Python SQLite Raspberry Berlin Zürich München Köln naïve café déjà vu Grüße "
     "über schön Straße Ärger Öl Übung façade coöperation résumé 🙂 — “quoted” ‘single’ it's don't we're"
 ).split()
-TITLE_OPENERS = ("How to", "Notes on", "Why", "A week of", "Fixing", "Thoughts about", "Update:", "Tips & Tricks:",
-                 "Review:", "Again:", "Über", "Weekend:")
-LABELS = ("english", "software", "debian", "github pages", "Tips & Tricks", "Küche", "reise", "linux", "photography",
-          "books", "c++", "travel notes", "O'Reilly", "2019", "musik", "<draft> ideas", "family", "hardware")
-FIRST_NAMES = ("Anna", "Ben", "Chloé", "Daniel", "Emre", "Fatima", "Giulia", "Hans", "Ingrid", "Jürgen", "Kenji",
-               "Lena", "Mateo", "Nadia", "Olaf", "Priya", "Quentin", "Rosa", "Søren", "Tomasz", "Uma", "Viktor",
-               "Wen", "Xavier", "Yusuf", "Zoë")
-LAST_NAMES = ("Adams", "Becker", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Huber", "Ivanova", "Jensen",
-              "Kowalski", "Lund", "Müller", "Nakamura", "O'Brien", "Petrov", "Quinn", "Rossi", "Schäfer", "Tanaka",
-              "Urban", "Vogel", "Weiß", "Young", "Zhang")
+TITLE_OPENERS = (
+    "How to",
+    "Notes on",
+    "Why",
+    "A week of",
+    "Fixing",
+    "Thoughts about",
+    "Update:",
+    "Tips & Tricks:",
+    "Review:",
+    "Again:",
+    "Über",
+    "Weekend:",
+)
+LABELS = (
+    "english",
+    "software",
+    "debian",
+    "github pages",
+    "Tips & Tricks",
+    "Küche",
+    "reise",
+    "linux",
+    "photography",
+    "books",
+    "c++",
+    "travel notes",
+    "O'Reilly",
+    "2019",
+    "musik",
+    "<draft> ideas",
+    "family",
+    "hardware",
+)
+FIRST_NAMES = (
+    "Anna",
+    "Ben",
+    "Chloé",
+    "Daniel",
+    "Emre",
+    "Fatima",
+    "Giulia",
+    "Hans",
+    "Ingrid",
+    "Jürgen",
+    "Kenji",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Olaf",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Søren",
+    "Tomasz",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Xavier",
+    "Yusuf",
+    "Zoë",
+)
+LAST_NAMES = (
+    "Adams",
+    "Becker",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Huber",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lund",
+    "Müller",
+    "Nakamura",
+    "O'Brien",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Schäfer",
+    "Tanaka",
+    "Urban",
+    "Vogel",
+    "Weiß",
+    "Young",
+    "Zhang",
+)
 COMMENTER_COUNT = 200
 WEBSITE_COMMENTER_SHARE = 0.2  # "Name/URL" commenters: the uri is their own site, not a Blogger profile
 SETTINGS = (  # (name, the title Blogger gives it, value); a subset of the 56 in the wgdd sample
@@ -118,7 +211,7 @@ SETTINGS = (  # (name, the title Blogger gives it, value); a subset of the 56 in
     ("BLOG_CONVERT_LINE_BREAKS", "Whether to convert line breaks into <br /> tags in post editor", "true"),
     ("BLOG_DESCRIPTION", "A description of the blog", "A synthetic blog for benchmarks & tests"),
     ("BLOG_LOCALE", "Language for this blog", "en"),
-    ("BLOG_MAX_NUM", "Maximum number of things to show on the main page\"", "7"),
+    ("BLOG_MAX_NUM", 'Maximum number of things to show on the main page"', "7"),
     ("BLOG_NAME", "The name of the blog", None),  # None: the blog's title
     ("BLOG_PUBLISHING_MODE", "The type of publishing done for this blog.", "PUBLISH_MODE_HOSTED"),
     ("BLOG_TIME_ZONE", "The time zone for this blog", BLOG_TIME_ZONE),
@@ -154,6 +247,7 @@ xmlns:expr='http://www.google.com/2005/gml/expr'>
 
 
 # --- Plans: everything about an entry except its rendering ---------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Author:
@@ -313,17 +407,19 @@ def plan_comments(blog: Blog, post: PostPlan) -> list[CommentPlan]:
         deleted = rng.random() < DELETED_SHARE
         html, text = _comment_text(rng, blog)
         edited = deleted or rng.random() < EDITED_COMMENT_SHARE
-        comments.append(CommentPlan(
-            comment_id=comment_id,
-            parent_id=parent_id,
-            published_ms=time_ms,
-            updated_ms=time_ms + (rng.randrange(60_000, 86_400_000) if edited else 0),
-            author=_comment_author(rng, blog, is_reply=parent_id is not None, deleted=deleted),
-            html=REMOVED_TEXT if deleted else html,
-            title="" if deleted else (text[:50] + "..." if len(text) > 50 else text),
-            deleted=deleted,
-            item_class=rng.randrange(10**9, 2 * 10**9),
-        ))
+        comments.append(
+            CommentPlan(
+                comment_id=comment_id,
+                parent_id=parent_id,
+                published_ms=time_ms,
+                updated_ms=time_ms + (rng.randrange(60_000, 86_400_000) if edited else 0),
+                author=_comment_author(rng, blog, is_reply=parent_id is not None, deleted=deleted),
+                html=REMOVED_TEXT if deleted else html,
+                title="" if deleted else (text[:50] + "..." if len(text) > 50 else text),
+                deleted=deleted,
+                item_class=rng.randrange(10**9, 2 * 10**9),
+            )
+        )
         time_ms += 1_000 + _gap(rng, COMMENT_GAP_MEAN_MS, COMMENT_GAP_MAX_MS)
     return comments
 
@@ -358,21 +454,26 @@ def _comment_text(rng: random.Random, blog: Blog) -> tuple[str, str]:
         text_parts.append(sentence)
         length += len(sentence) + 1
     if rng.random() < 0.15:
-        html_parts.append(f' <a href="https://example.net/{rng.choice(WORDS)}?ref=blog&amp;id={rng.randrange(1000)}"'
-                          ' rel="nofollow">Here</a> is more.')
+        html_parts.append(
+            f' <a href="https://example.net/{rng.choice(WORDS)}?ref=blog&amp;id={rng.randrange(1000)}"'
+            ' rel="nofollow">Here</a> is more.'
+        )
         text_parts.append(" Here is more.")
     return "".join(html_parts), "".join(text_parts)
 
 
 # --- Post bodies: escaped HTML of 20-60 KB ------------------------------------------------------------------------
 
+
 def escaped_post_body(blog: Blog, number: int) -> str:
     """The post's HTML, already entity-escaped for `<content type='html'>`."""
     rng = seeded_random(blog.seed, "body", number)
     target = rng.randint(*BODY_CHARS)
     # Every body has a link in its first paragraph, so every post exercises link handling.
-    blocks = [_escape_text('<div dir="ltr" style="text-align: left;" trbidi="on">'),
-              _escape_text(_link_paragraph(rng, blog))]
+    blocks = [
+        _escape_text('<div dir="ltr" style="text-align: left;" trbidi="on">'),
+        _escape_text(_link_paragraph(rng, blog)),
+    ]
     length = sum(map(len, blocks))
     while length < target:
         block = _escape_text(_block(rng, blog))
@@ -408,18 +509,23 @@ def _image_block(rng: random.Random) -> str:
     token = f"{rng.getrandbits(128):032x}"
     name = f"IMG_{rng.randrange(10_000):04d}.JPG"
     base = f"https://blogger.googleusercontent.com/img/b/R29vZ2xl/AVvXsE{token}"
-    return (f'<div class="separator" style="clear: both; text-align: center;"><a href="{base}/s1600/{name}" '
-            'style="margin-left: 1em; margin-right: 1em;"><img border="0" data-original-height="1200" '
-            f'data-original-width="1600" height="240" src="{base}/s320/{name}" width="320" /></a></div>')
+    return (
+        f'<div class="separator" style="clear: both; text-align: center;"><a href="{base}/s1600/{name}" '
+        'style="margin-left: 1em; margin-right: 1em;"><img border="0" data-original-height="1200" '
+        f'data-original-width="1600" height="240" src="{base}/s320/{name}" width="320" /></a></div>'
+    )
 
 
 def _code_block(rng: random.Random) -> str:
     word = rng.choice(WORDS)
-    return (f'<pre><code>if (count &lt; {rng.randrange(100)} &amp;&amp; ready) {{\n'
-            f'    run("{word}");  // &lt;- {word}\n}}</code></pre>')
+    return (
+        f"<pre><code>if (count &lt; {rng.randrange(100)} &amp;&amp; ready) {{\n"
+        f'    run("{word}");  // &lt;- {word}\n}}</code></pre>'
+    )
 
 
 # --- Rendering ---------------------------------------------------------------------------------------------------
+
 
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -466,8 +572,10 @@ def _link(rel: str, kind: str, href: str, title: str | None = None) -> str:
 
 def _author(author: Author) -> str:
     uri = "" if author.uri is None else f"<uri>{_escape_text(author.uri)}</uri>"
-    return (f"<author><name>{_escape_text(author.name)}</name>{uri}<email>noreply@blogger.com</email>"
-            f"<gd:image rel='{THUMBNAIL_REL}' width='35' height='35' src='{author.image}'/></author>")
+    return (
+        f"<author><name>{_escape_text(author.name)}</name>{uri}<email>noreply@blogger.com</email>"
+        f"<gd:image rel='{THUMBNAIL_REL}' width='35' height='35' src='{author.image}'/></author>"
+    )
 
 
 def feed_head(blog: Blog) -> str:
@@ -491,8 +599,11 @@ def template_entry(blog: Blog) -> str:
         f"<updated>{_timestamp(_ms(EXPORT_TIME))}</updated>{_kind('template')}"
         f"<title type='text'>Template: {_escape_text(blog.title)}</title>"
         f"<content type='text'>{_escape_text(TEMPLATE_XML)}</content>"
-        + _link("edit", ATOM_TYPE, template_url) + _link("self", ATOM_TYPE, template_url)
-        + _link("alternate", "text/html", f"{HOST}/") + _author(blog.owner) + "</entry>"
+        + _link("edit", ATOM_TYPE, template_url)
+        + _link("self", ATOM_TYPE, template_url)
+        + _link("alternate", "text/html", f"{HOST}/")
+        + _author(blog.owner)
+        + "</entry>"
     )
 
 
@@ -502,8 +613,10 @@ def settings_entry(blog: Blog, name: str, description: str, value: str) -> str:
         f"<entry><id>{_atom_id(blog, f'settings.{name}')}</id><published>{_timestamp(_ms(BLOG_CREATED))}</published>"
         f"<updated>{_timestamp(_ms(EXPORT_TIME))}</updated>{_kind('settings')}"
         f"<title type='text'>{_escape_text(description)}</title><content type='text'>{_escape_text(value)}</content>"
-        + _link("edit", ATOM_TYPE, settings_url) + _link("self", ATOM_TYPE, settings_url)
-        + _author(blog.owner) + "</entry>"
+        + _link("edit", ATOM_TYPE, settings_url)
+        + _link("self", ATOM_TYPE, settings_url)
+        + _author(blog.owner)
+        + "</entry>"
     )
 
 
@@ -514,12 +627,15 @@ def post_entry(blog: Blog, post: PostPlan, escaped_body: str) -> str:
         f"<entry><id>{_atom_id(blog, f'post-{post.post_id}')}</id>",
         f"<published>{_timestamp(post.published_ms)}</published><updated>{_timestamp(post.updated_ms)}</updated>",
         DRAFT_CONTROL if post.permalink is None else "",
-        _kind("post"), labels,
+        _kind("post"),
+        labels,
         f"<title type='text'>{_escape_text(post.title)}</title><content type='html'>{escaped_body}</content>",
     ]
     if post.permalink is not None:
-        parts += [_link("replies", ATOM_TYPE, f"{HOST}/feeds/{post.post_id}/comments/default", "Post Comments"),
-                  _link("replies", "text/html", f"{post.permalink}#comment-form", f"{post.comment_count} Comments")]
+        parts += [
+            _link("replies", ATOM_TYPE, f"{HOST}/feeds/{post.post_id}/comments/default", "Post Comments"),
+            _link("replies", "text/html", f"{post.permalink}#comment-form", f"{post.comment_count} Comments"),
+        ]
     parts += [_link("edit", ATOM_TYPE, post_url), _link("self", ATOM_TYPE, post_url)]
     if post.permalink is not None:
         parts.append(_link("alternate", "text/html", post.permalink, post.title))
@@ -557,6 +673,7 @@ def comment_entry(blog: Blog, post: PostPlan, comment: CommentPlan) -> str:
 
 
 # --- Writing -----------------------------------------------------------------------------------------------------
+
 
 class CountingWriter:
     """A binary file that knows how many bytes went into it."""
@@ -628,16 +745,24 @@ def write_export(path: str | Path, target_bytes: int, seed: int = 0) -> dict[str
 
 
 def summary_line(path: str | Path, counts: dict[str, int]) -> str:
-    return (f"wrote {counts['bytes']} bytes to {path}: {counts['posts']} posts ({counts['drafts']} drafts), "
-            f"{counts['comments']} comments ({counts['replies']} replies, {counts['deleted']} deleted, "
-            f"{counts['anonymous']} anonymous)")
+    return (
+        f"wrote {counts['bytes']} bytes to {path}: {counts['posts']} posts ({counts['drafts']} drafts), "
+        f"{counts['comments']} comments ({counts['replies']} replies, {counts['deleted']} deleted, "
+        f"{counts['anonymous']} anonymous)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.perf.synthetic_export", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path, metavar="OUT.xml", help="the file to write (replaced if it exists)")
-    parser.add_argument("--bytes", dest="target_bytes", type=int, required=True, metavar="N",
-                        help="approximate size of the export in bytes")
+    parser.add_argument(
+        "--bytes",
+        dest="target_bytes",
+        type=int,
+        required=True,
+        metavar="N",
+        help="approximate size of the export in bytes",
+    )
     parser.add_argument("--seed", type=int, default=0, help="the same seed always gives the same file (default 0)")
     args = parser.parse_args(argv)
     if args.target_bytes <= 0:
