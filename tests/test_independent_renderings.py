@@ -7,6 +7,7 @@ joins these tests once the public-feed parser is in (branch feed-files)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +53,37 @@ def test_a_page_and_an_independent_text_rendering_merge_in_either_order(
         ]
         dumps.append(natural_dump(db_url))
     assert dumps[0] == dumps[1]
+
+
+# Page: its post's comments feed (Blogger's too: made apart from the page and from the rendering).
+FEEDS = {
+    "html_blackpowderwildflower.com_2020.html": "publicfeed-comments_blackpowderwildflower.com_2020.xml",
+    "html_jorgeelconstructor.blogspot.com_2010.html": "publicfeed-comments_jorgeelconstructor.blogspot.com_2014.xml",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FEEDS))
+def test_a_page_its_comments_feed_and_a_text_rendering_merge_in_every_order(
+    name: str, tmp_path: Path, new_db: Callable[[], str]
+) -> None:
+    host, tops, replies = POSTS[name]
+    page, feed = FIXTURES / "formats" / name, FIXTURES / "formats" / FEEDS[name]
+    rendering = tmp_path / f"{name}.txt"
+    rendering.write_text(render(page.read_bytes()), encoding="utf-8")
+    dumps = []
+    for order in itertools.permutations((page, feed, rendering)):
+        db_url = new_db()
+        for path in order:
+            result = run("import", path, "--db", db_url, *(("--blog", host) if path == rendering else ()))
+            assert result.exit_code == 0 and "Traceback" not in result.stderr, result.output
+        counts = query(db_url, COUNTS)[0]
+        assert {key: counts[key] for key in ("blogs", "posts", "tops", "replies", "from_both")} == {
+            "blogs": 1,
+            "posts": 1,
+            "tops": tops,
+            "replies": replies,
+            "from_both": tops + replies,
+        }, order
+        assert query(db_url, "SELECT count(*) AS n FROM pending_comments") == [{"n": 0}]
+        dumps.append(natural_dump(db_url))
+    assert all(dump == dumps[0] for dump in dumps[1:])
