@@ -20,10 +20,10 @@ MOMENTS = int(os.environ.get("BLOGIMPORT_SIGNAL_MOMENTS", 10))  # per engine, SI
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"], indirect=True)
 def test_signals_at_random_moments_stop_the_import_cleanly(
     new_db: Callable[[], str],
-    small_text_corpus: Corpus,
+    text_corpus: Corpus,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    corpus = small_text_corpus  # 60 posts, two or three batches: every moment of an import's life within a second
+    corpus = text_corpus  # 240 posts, several batches: a signal after K committed sources meets a live import
     tally = interrupt_at_random_moments(new_db, corpus.folder, corpus.files, corpus.reference, MOMENTS, seed=2026)
     with capsys.disabled():
         print(f"\n{MOMENTS} signals: {tally}")  # how many came too late to stop anything (exit 0, succeeded)
