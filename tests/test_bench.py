@@ -77,7 +77,7 @@ def assert_consistent(r: dict) -> None:
     floor_seconds = r["parse_seconds"] + r["insert_seconds"]
     assert r["rate"] == pytest.approx(r["comments"] / r["seconds"], abs=0.5 + 0.01 * r["rate"])
     assert r["floor_rate"] == pytest.approx(r["comments"] / floor_seconds, abs=0.5 + 0.01 * r["floor_rate"])
-    assert r["ratio"] == pytest.approx(floor_seconds / r["seconds"], rel=1e-3, abs=5e-4)
+    assert r["ratio"] == pytest.approx(floor_seconds / r["seconds"], abs=1e-3)  # 3 places, from unrounded times
     assert r["peak_rss_mb"] > 20
 
 
