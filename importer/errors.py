@@ -1,4 +1,4 @@
-"""The importer's expected failures. cli.py turns them into one-line messages."""
+"""The importer's expected failures. the command line (cli/) turns them into one-line messages."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What the commands print, besides errors: the import's summary line (and its JSON), a run's line, a search's
-lines. Text only: the command line (cli.py) decides when and where they go."""
+lines. Text only: the command line (cli/) decides when and where they go."""
 
 from __future__ import annotations
 

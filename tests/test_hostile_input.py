@@ -247,7 +247,7 @@ def test_hostile_content_is_stored_as_it_should_read(crawl: tuple[Path, dict[str
 def test_a_file_gone_between_listing_and_reading_fails_alone(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from blogimport import cli, sources
+    from blogimport import sources
 
     crawl = _two_seeds(tmp_path)
     (gone,) = crawl.glob("002_*.txt")
@@ -259,7 +259,7 @@ def test_a_file_gone_between_listing_and_reading_fails_alone(
         gone.unlink()  # as another program might, while the import starts
         return found
 
-    monkeypatch.setattr(cli.sources, "discover", discover_then_delete)
+    monkeypatch.setattr(sources, "discover", discover_then_delete)
     result = run("import", crawl, "--db", db_url)
     assert (result.exit_code, result.stderr) == (1, f"error: {gone}: cannot read: No such file or directory\n")
     assert query(db_url, "SELECT locator, status FROM sources ORDER BY locator") == [
