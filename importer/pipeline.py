@@ -32,6 +32,7 @@ from blogimport.interrupts import Interrupted
 from blogimport.records import Counts, ParseOptions, SourceRecord
 from blogimport.sources import Source
 from blogimport.store import DatabaseURL, LastImport, connected, is_fault
+from blogimport.transactions import BATCH_SECONDS as BATCH_SECONDS  # the command line's default, too
 from blogimport.transactions import Planned, SourceWriter
 from blogimport.workers import ParseTask
 
@@ -45,6 +46,7 @@ class ImportOptions:
     force: bool = False  # parse even sources whose content was already imported
     checksum: bool = False  # read and hash even sources whose signature is unchanged
     jobs: int = 1  # processes parsing at once, beside the one that writes
+    commit_seconds: float = BATCH_SECONDS  # small sources share a transaction open at most this long
 
     @property
     def parse_options(self) -> ParseOptions:
@@ -126,7 +128,7 @@ def run_import(
             result.counts.add(counts)
         on_source(record, counts)
 
-    writer = SourceWriter(engine, url, heartbeat, options.blog, written, options.parse_options)
+    writer = SourceWriter(engine, url, heartbeat, options.blog, written, options.parse_options, options.commit_seconds)
     to_parse = _plan(inputs, options, imported, writer)
     try:
         # closing(): the workers are stopped as soon as the run stops, whatever stops it.

@@ -35,7 +35,7 @@ from blogimport.store import DatabaseURL, connected, drop, is_contention, is_fau
 
 ATTEMPTS = 6  # tries of one source's transaction when concurrent imports collide
 NOTHING = Counts()  # what a source skipped or failed before parsing did; never changed, shared
-BATCH_SECONDS = 1.0  # a transaction is committed once it has been open this long...
+BATCH_SECONDS = 1.0  # a transaction is committed once it has been open this long (--commit-every)...
 BATCH_SOURCES = 500  # ...or holds this many sources
 
 
@@ -62,6 +62,7 @@ class SourceWriter:
         blog: str | None,
         written: Written,
         parse_options: ParseOptions = ParseOptions(),
+        batch_seconds: float = BATCH_SECONDS,
     ) -> None:
         self.engine = engine
         self.url = url  # the engine's, for messages
@@ -70,6 +71,7 @@ class SourceWriter:
         self.blog = blog
         self.written = written
         self.parse_options = parse_options
+        self.batch_seconds = batch_seconds
         self.conn: Connection | None = None
         self.started = 0.0
         self.batch: list[tuple[Planned, Outcome | None]] = []  # None: unchanged, or failed before parsing
@@ -148,7 +150,7 @@ class SourceWriter:
             self.conn = None
             self._redo_one_by_one()
             return
-        if time.monotonic() - self.started >= BATCH_SECONDS or len(self.batch) >= BATCH_SOURCES:
+        if time.monotonic() - self.started >= self.batch_seconds or len(self.batch) >= BATCH_SOURCES:
             self.close()
 
     def _in_savepoint(

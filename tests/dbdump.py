@@ -116,26 +116,39 @@ def natural_dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
         rows = {name: [dict(r) for r in conn.execute(select(tables_[name])).mappings()] for name in CONTENT_TABLES}
     engine.dispose()
     by_id = {name: {r["id"]: r for r in table_rows} for name, table_rows in rows.items() if "id" in tables_[name].c}
+    scopes = {name: _scope_fk(name) for name in by_id}
+    known: dict[tuple[str, int], tuple[Any, ...]] = {}  # a row's identity, made once: comments share posts
 
     def identity(table: str, row_id: int | None) -> tuple[Any, ...] | None:
         if row_id is None:
             return None
-        row = by_id[table][row_id]
-        scope = [fk for fk in tables_[table].foreign_keys if fk.parent.name == _scope_column(table)]
-        parent = identity(scope[0].column.table.name, row[scope[0].parent.name]) if scope else ()
-        return (*parent, row["key"])
+        if (found := known.get((table, row_id))) is None:
+            row, scope = by_id[table][row_id], scopes[table]
+            parent = identity(scope[1], row[scope[0]]) if scope else ()
+            found = known[table, row_id] = (*(parent or ()), row["key"])
+        return found
 
-    def natural(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for column in tables_[table].c:
-            if column.name in SURROGATE:
-                continue
-            fk = next(iter(column.foreign_keys), None)
-            value = row[column.name]
-            out.append((column.name, identity(fk.column.table.name, value) if fk else plain(value)))
-        return tuple(out)
+    def natural(plan: list[tuple[str, str | None]], row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple((name, identity(target, row[name]) if target else plain(row[name])) for name, target in plan)
 
-    return {name: sorted((natural(name, r) for r in rows[name]), key=repr) for name in CONTENT_TABLES}
+    plans = {
+        name: [
+            (column.name, next((fk.column.table.name for fk in column.foreign_keys), None))
+            for column in tables_[name].c
+            if column.name not in SURROGATE
+        ]
+        for name in CONTENT_TABLES
+    }
+    return {name: sorted((natural(plans[name], r) for r in rows[name]), key=repr) for name in CONTENT_TABLES}
+
+
+def _scope_fk(table: str) -> tuple[str, str] | None:
+    """The column holding the parent of a table's natural key, and the parent's table: posts -> (blog_id, blogs)."""
+    column = _scope_column(table)
+    for fk in models.Base.metadata.tables[table].foreign_keys:
+        if fk.parent.name == column:
+            return column, fk.column.table.name
+    return None
 
 
 def _scope_column(table: str) -> str | None:

@@ -27,12 +27,16 @@ def as_mode_says(command: list[str]) -> list[str]:
     return [shutil.which("setpriv") or "setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
 
 
+COMMIT_EVERY = 0.05  # seconds: a corpus of a few dozen posts is written in many commits, to be stopped between
+
+
 def start_import(*args: object, command: tuple[str, ...] = ()) -> subprocess.Popen[str]:
-    """`blogimport import ARGS` (after `command`, e.g. setpriv), in a process group of its own as an interactive shell
-    starts a command: a terminal's Ctrl-C reaches the whole group, and SIGINT has its default action even when the
-    tests themselves were started in the background (which ignores it, and the import would keep that)."""
+    """`blogimport import ARGS --commit-every COMMIT_EVERY` (after `command`, e.g. setpriv), in a process group of its
+    own as an interactive shell starts a command: a terminal's Ctrl-C reaches the whole group, and SIGINT has its
+    default action even when the tests themselves were started in the background (which ignores it, and the import
+    would keep that)."""
     return subprocess.Popen(
-        [*command, BLOGIMPORT, "import", *map(str, args)],
+        [*command, BLOGIMPORT, "import", *map(str, args), "--commit-every", str(COMMIT_EVERY)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from tests.dbdump import assert_whole_sources, counting, natural_dump, query
-from tests.processes import start_import, wait_until_gone
+from tests.processes import COMMIT_EVERY, start_import, wait_until_gone
 
 SIGNAL_NAMES = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
 
@@ -90,9 +90,9 @@ def _one_trial(
     else:  # K sources committed, then somewhere in the batch being written after them
         with counting(db_url) as count:
             _wait_for(lambda: _committed(count) >= target or process.poll() is not None)
-        # A batch is a second of sources: half a second into the next keeps most moments inside the import
-        # rather than after its end (those count as 'late'; a 60-post corpus on an idle machine gave no other).
-        time.sleep(moments.uniform(0, 0.5))
+        # Within the next commit interval: most moments fall inside the import rather than after its end (those
+        # count as 'late').
+        time.sleep(moments.uniform(0, COMMIT_EVERY))
     sent_at = datetime.now(UTC).replace(tzinfo=None)
     if signum == signal.SIGINT:
         os.killpg(process.pid, signum)  # a terminal's Ctrl-C: the whole group

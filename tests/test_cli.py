@@ -76,7 +76,13 @@ def test_the_commands_doc_lists_every_option_of_import() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["import"], ["import", "seeds", "--no-such-option"], ["import", "seeds", "--format", "pdf"], ["nope"]],
+    [
+        ["import"],
+        ["import", "seeds", "--no-such-option"],
+        ["import", "seeds", "--format", "pdf"],
+        ["import", "seeds", "--commit-every", "0"],
+        ["nope"],
+    ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run(*args).exit_code == 2

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
-from tests.processes import start_import, wait_for_sources, wait_until_gone
+from tests.processes import COMMIT_EVERY, start_import, wait_for_sources, wait_until_gone
 
 pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 
@@ -35,7 +35,7 @@ def test_an_import_killed_ten_times_leaves_whole_sources_and_ends_as_one_import(
         target = done + moments.randint(0, (text_corpus.files - done) // 2)  # sources committed: 0 is start-up
         process = start_import(text_corpus.folder, "--db", db_url, "--jobs", "2")
         wait_for_sources(process, db_url, at_least=target)
-        time.sleep(moments.uniform(0, 0.3))  # somewhere in the batch after them: every moment is a valid one
+        time.sleep(moments.uniform(0, COMMIT_EVERY))  # in the batch after them: every moment is a valid one
         os.killpg(process.pid, signal.SIGKILL)  # the writer and its parsing workers, at once
         process.communicate()
         wait_until_gone(process.pid)

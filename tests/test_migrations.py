@@ -131,6 +131,7 @@ def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.mark.premade_schema  # starts at the head revision: what it checks is what comes after, or the head itself
 def test_an_older_database_is_refused_until_upgraded(newer_migrations: Path, db_url: str) -> None:
     assert run("db", "upgrade", HEAD, "--db", db_url).exit_code == 0
     refused = run("import", SEEDS, "--db", db_url)
@@ -142,6 +143,7 @@ def test_an_older_database_is_refused_until_upgraded(newer_migrations: Path, db_
     assert run("import", SEEDS, "--db", db_url).exit_code == 0
 
 
+@pytest.mark.premade_schema  # starts at the head revision: what it checks is what comes after, or the head itself
 def test_a_newer_database_is_refused(newer_migrations: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("db", "upgrade", "--db", db_url).exit_code == 0
     monkeypatch.undo()
@@ -164,6 +166,7 @@ def test_a_database_that_is_not_ours_is_left_alone(db_url: str) -> None:
     assert tables(db_url) == ["notes"]
 
 
+@pytest.mark.premade_schema  # starts at the head revision: what it checks is what comes after, or the head itself
 def test_db_check_fails_when_models_and_migrations_differ(newer_migrations: Path, db_url: str) -> None:
     run("db", "upgrade", "--db", db_url)  # the schema now has posts.note, which the models do not
     result = run("db", "check", "--db", db_url)
@@ -242,6 +245,7 @@ def test_upgrading_a_0001_database_keeps_its_data_and_fills_new_columns(db_url: 
     assert query(db_url, "SELECT count(*) AS n FROM comment_references") == [{"n": 5}]
 
 
+@pytest.mark.premade_schema  # starts at the head revision: what it checks is what comes after, or the head itself
 def test_every_table_and_column_is_described_in_the_database(db_url: str) -> None:
     """The models' comments, stored where the engine keeps them (SQLite keeps none: the README has them)."""
     tables = models.Base.metadata.sorted_tables
@@ -259,6 +263,7 @@ def test_every_table_and_column_is_described_in_the_database(db_url: str) -> Non
     engine.dispose()
 
 
+@pytest.mark.premade_schema  # starts at the head revision: what it checks is what comes after, or the head itself
 def test_every_foreign_key_leads_an_index(db_url: str) -> None:
     """Joins and deletes along a foreign key find their rows by index, on every engine."""
     assert run("db", "upgrade", "--db", db_url).exit_code == 0

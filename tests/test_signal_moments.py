@@ -23,7 +23,7 @@ def test_signals_at_random_moments_stop_the_import_cleanly(
     text_corpus: Corpus,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    corpus = text_corpus  # 240 posts, several batches: a signal after K committed sources meets a live import
+    corpus = text_corpus  # 60 posts, many commits: a signal after K committed sources meets a live import
     tally = interrupt_at_random_moments(new_db, corpus.folder, corpus.files, corpus.reference, MOMENTS, seed=2026)
     with capsys.disabled():
         print(f"\n{MOMENTS} signals: {tally}")  # how many came too late to stop anything (exit 0, succeeded)

@@ -14,7 +14,7 @@ import click
 from blogimport import formats, interrupts, sources, summaries
 from blogimport.cli.database import database_url, db_option, guarded, open_database
 from blogimport.interrupts import Interrupted
-from blogimport.pipeline import ImportOptions, RunResult, run_import
+from blogimport.pipeline import BATCH_SECONDS, ImportOptions, RunResult, run_import
 from blogimport.records import Counts, SourceRecord
 from blogimport.workers import default_jobs
 
@@ -59,6 +59,16 @@ from blogimport.workers import default_jobs
     metavar="N",
     help="Processes that parse sources at once, beside the one that writes.",
 )
+@click.option(
+    "--commit-every",
+    "commit_seconds",
+    type=click.FloatRange(min=0.001, max=3600),
+    default=BATCH_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="Commit small sources at least this often: shorter loses less to a crash and shows progress sooner, "
+    "longer is a little faster.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line; errors still go to stderr.")
 def import_command(
@@ -71,6 +81,7 @@ def import_command(
     force: bool,
     checksum: bool,
     jobs: int,
+    commit_seconds: float,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -94,6 +105,7 @@ def import_command(
                     force=force,
                     checksum=checksum,
                     jobs=jobs,
+                    commit_seconds=commit_seconds,
                 ),
                 quiet,
             )
