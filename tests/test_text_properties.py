@@ -58,6 +58,11 @@ _FOOTER = re.compile(
 _HEADER = re.compile(r"(?:[0-9]+|No|One) comments?:", re.IGNORECASE)
 _GUEST = re.compile(r"guest blog\b", re.IGNORECASE)  # a guest post: its author signs it
 _ITEM_TEXT = re.compile(r"[0-9]+\.(?: .*)?")  # "3. text": with the indentation of a list, a comment's number
+# "Name said..." (Blogger's old layout, in the languages it was shown in): a comment's header, where no "N comments:"
+# header came before it.
+_SAID = re.compile(
+    r"(?:.*\s)?(?:said|sagte|dijo|disse|zei|a dit|ha detto|napisał|skrev)\s*(?:\.\.\.|…)\s*", re.IGNORECASE
+)
 
 
 def _is_date_line(line: str) -> bool:
@@ -100,7 +105,9 @@ def _needs_header(post: PostRecord) -> bool:
     ends_in_a_list = any(re.fullmatch(r" +" + _ITEM_TEXT.pattern, line) for line in lines[margin + 1 :])
     # A post with no title, no body and no comments is nothing but its date line, unless the header follows it.
     empty = not (post.title or post.body_text or post.comments)
-    return ends_in_a_list or empty
+    # Without the header, a paragraph opening with "Name said..." starts the old layout's comments (§4).
+    said = any(_SAID.fullmatch(line) for line in lines)
+    return ends_in_a_list or empty or said
 
 
 def _expressible_comment(body: str) -> bool:
