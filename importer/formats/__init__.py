@@ -8,6 +8,7 @@ load, which a run that finds nothing changed should not pay.
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import BinaryIO
@@ -30,6 +31,12 @@ def parse(fmt: str, stream: BinaryIO, locator: str, options: ParseOptions) -> Do
     except Exception as error:  # a parser bug must not cost the user the rest of the run
         raise _parser_bug(locator, error) from error
     return replace(document, entries=_guarded(document.entries, locator))
+
+
+def parse_bytes(fmt: str, data: bytes, locator: str) -> Document:
+    """A Document from bytes in memory, its entries read: what a fetcher reads a feed page with to page on."""
+    document = parse(fmt, io.BytesIO(data), locator, ParseOptions())
+    return replace(document, entries=list(document.entries))
 
 
 def version(fmt: str) -> int:
