@@ -141,6 +141,8 @@ class _Crawl:
             comments = pool.submit(self._chain, "comments", self._first_url("comments"))
             self.phases["posts"], self.phases["pages"] = posts.result()[0], pages.result()[0]
             self.phases["comments"], comments_ok = comments.result()
+        # Oldest first, as an export lists them: each page's comments then follow those stored, never precede them.
+        self.phases["comments"].reverse()
         self._follow_up(comments_ok)
         self._save()
 
@@ -152,7 +154,7 @@ class _Crawl:
             pages = short
             with ThreadPoolExecutor(self.politeness.max_requests) as pool:
                 chains = list(pool.map(lambda pid: self._chain(None, self._post_comments(pid))[0], missing))
-            self.phases["post comments"] = [source for chain in chains for source in chain]
+            self.phases["post comments"] = [source for chain in chains for source in reversed(chain)]
         else:
             pages = sorted(set(short) | {pid for pid, p in self.posts.items() if p.declared_comment_count != 0})
             self.notes.append(f"the comments feed is off: comments read from {len(pages)} post pages")

@@ -7,7 +7,7 @@ read: a comment whose post or parent is still missing waits there, for a later s
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, timedelta
 from itertools import pairwise
@@ -112,7 +112,9 @@ def _planned(
     return [
         (record, row)
         for parent, siblings in level
-        for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank, writer.placing), strict=True)
+        for record, row in zip(
+            siblings, _rows(siblings, parent, authors, writer.rank, writer.placing, writer.steps), strict=True
+        )
     ]
 
 
@@ -130,9 +132,15 @@ def _rows(
     authors: Mapping[str, int],
     rank: int,
     placing: Mapping[str, int],
+    steps: Mapping[str, int],
 ) -> list[dict[str, Any]]:
-    keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
-    numbers = _path_numbers(siblings)
+    parent_key = parent["key"] if parent else None
+    if siblings and all(record.blogger_id in steps for record in siblings):
+        # Placed among stored siblings: identical ones are counted among all of them, as one source would.
+        keys = [identity.comment_key(parent_key, c.body_text, steps[f"#{c.blogger_id}"]) for c in siblings]
+    else:
+        keys = identity.comment_keys(parent_key, [c.body_text for c in siblings])
+    numbers = _path_numbers(siblings, steps)
     rows = []
     for number, key, record in zip(numbers, keys, siblings, strict=True):
         part = f"{number:04d}"
@@ -158,9 +166,12 @@ def _rows(
     return rows
 
 
-def _path_numbers(siblings: Sequence[CommentRecord]) -> list[int]:
+def _path_numbers(siblings: Sequence[CommentRecord], steps: Mapping[str, int]) -> list[int]:
     """Each comment's step in its path: the number the page shows (its gaps are deleted comments), unless the
-    numbers go back or repeat; then the place on the page, so that ORDER BY path stays the reading order."""
+    numbers go back or repeat; then the place on the page, so that ORDER BY path stays the reading order. Waiting
+    comments being placed have theirs worked out among every sibling stored (`steps`, see _place_for_post)."""
+    if siblings and all(record.blogger_id in steps for record in siblings):
+        return [steps[record.blogger_id or ""] for record in siblings]
     shown = [record.position for record in siblings if record.position is not None]
     if len(shown) == len(siblings) and all(a < b for a, b in pairwise(shown)):
         return shown
@@ -369,14 +380,96 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     # Placed by whichever source brought the post, a comment still ranks as the source it came from: else the
     # order of the sources would decide which version of it wins.
     writer.placing = {bid: best[bid]["source_rank"] for bid in placed}
+    new_post = post_id in writer.new_posts
+    writer.steps = {} if new_post else _steps(_stored_comments(writer, post_id), best, post_blogger_id)
     try:
         save_comments(writer, post_id, groups, authors)
     finally:
-        writer.placing = {}
+        writer.placing, writer.steps = {}, {}
+    if not new_post:
+        _renumber(writer, post_id)
     done = [row["id"] for row in rows if row["blogger_id"] in placed]  # by primary key: no scan of the table
     for chunk in sql.chunks(done):
         writer.conn.execute(_PLACED, {"ids": list(chunk)})
     writer.counts["pending_comments"].deleted += len(done)
+
+
+def _stored_comments(writer: Writer, post_id: int) -> list[RowMapping]:
+    table = Comment.__table__
+    columns = (
+        table.c.id,
+        table.c.parent_id,
+        table.c.path,
+        table.c.position,
+        table.c.published_at,
+        table.c.blogger_id,
+        table.c.body_text,
+    )
+    return list(writer.conn.execute(select(*columns).where(table.c.post_id == post_id)).mappings())
+
+
+def _steps(
+    stored: Sequence[Mapping[str, Any]], waiting: Mapping[str, Mapping[str, Any]], post_blogger_id: str
+) -> dict[str, int]:
+    """Comments placed by Blogger id (an export's, a feed's) are numbered among their siblings by the time they
+    were posted, as the whole export numbers them: a feed read a page at a time brings a post's comments in several
+    sources, and each is numbered among every sibling stored, not only those of its own page. Groups whose comments
+    show their numbers (a page's) keep them. Under "#<id>", each one's occurrence among identical siblings."""
+    bid_of = {row["id"]: row["blogger_id"] for row in stored}
+    every: dict[str, tuple[str | None, Any, bool, str]] = {
+        row["blogger_id"]: (
+            bid_of.get(row["parent_id"]),
+            row["published_at"],
+            row["position"] is not None,
+            identity.fingerprint(row["body_text"]),
+        )
+        for row in stored
+        if row["blogger_id"]
+    }
+    for bid, row in waiting.items():
+        parent = row["parent_blogger_id"]
+        parent = None if parent in (None, "", post_blogger_id) else parent
+        every[bid] = (parent, row["published_at"], False, identity.fingerprint(row["body_text"]))
+    shown = {row["parent_id"] for row in stored if not row["blogger_id"] or row["position"] is not None}
+    groups: dict[str | None, list[tuple[Any, ...]]] = defaultdict(list)
+    for bid, (parent, published, numbered, print_) in every.items():
+        groups[parent].append((published is None, published or 0, int(bid), bid, numbered, print_))
+    steps: dict[str, int] = {}
+    for parent, siblings in groups.items():
+        ids = {row["id"] for row in stored if row["blogger_id"] == parent} if parent else {None}
+        if any(sibling[4] for sibling in siblings) or ids & shown:
+            continue
+        seen: Counter[str] = Counter()
+        for number, sibling in enumerate(sorted(siblings), 1):
+            steps[sibling[3]] = number
+            steps[f"#{sibling[3]}"] = seen[sibling[5]]
+            seen[sibling[5]] += 1
+    return steps
+
+
+def _renumber(writer: Writer, post_id: int) -> None:
+    """Stored comments whose place among their siblings moved (an older one arrived since): their paths, and
+    their replies', made again by the rule of _steps."""
+    stored = _stored_comments(writer, post_id)
+    steps = _steps(stored, {}, "")
+    children: dict[int | None, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in stored:
+        children[row["parent_id"]].append(row)
+    changed: list[dict[str, Any]] = []
+    frontier: list[tuple[Mapping[str, Any], str]] = [(row, "") for row in children[None]]
+    while frontier:
+        row, prefix = frontier.pop()
+        own = row["path"].rsplit(".", 1)[-1]
+        step = f"{steps[row['blogger_id']]:04d}" if row["blogger_id"] in steps else own
+        path = f"{prefix}.{step}" if prefix else step
+        if path != row["path"]:
+            changed.append({"b_id": row["id"], "b_path": path})
+        frontier += [(child, path) for child in children[row["id"]]]
+    if changed:
+        table = Comment.__table__
+        stmt = update(table).where(table.c.id == bindparam("b_id")).values(path=bindparam("b_path"), updated_at=writer.now)
+        writer.conn.execute(stmt, changed)
+        writer.counts["comments"].updated += len(changed)
 
 
 def _one_per_comment(rows: Sequence[RowMapping]) -> dict[str, Mapping[Any, Any]]:

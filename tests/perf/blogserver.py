@@ -59,6 +59,7 @@ class BlogServer:
         self.log: list[Logged] = []
         self.total_lie: int | None = None  # openSearch:totalResults given instead of the truth
         self.comments_feed_off = False
+        self.cap = CAP  # the most entries a page holds, whatever max-results asks
         self.lock = threading.Lock()
         server = self
 
@@ -126,7 +127,7 @@ class BlogServer:
             text = one
         else:
             start = max(int(query.pop("start-index", "1")), 1)
-            size = min(max(int(query.pop("max-results", "25")), 1), CAP)
+            size = min(max(int(query.pop("max-results", "25")), 1), self.cap)
             extra = {k: v for k, v in query.items() if k in ("orderby", "updated-min")}
             text = self.blog.feed(feed, self.url, start, size, self.total_lie, **extra)
         body = (as_json(text) if self.shape == "json" else text).encode()
