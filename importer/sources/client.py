@@ -47,7 +47,8 @@ class Politeness:
     timeout: float = 30.0  # seconds to connect, and between two reads of a response
     max_bytes: int = 32 << 20  # a feed page of 150 long posts is a few MB
     max_redirects: int = 5
-    retries: int = 5  # further tries after a 429, a 503 or a network error
+    retries: int = 5  # further tries after a 429 or a 503
+    network_retries: int = 2  # after a network error (refused, reset, timed out, cut short)
     backoff: float = 1.0  # the first wait without Retry-After; doubled each time
     max_backoff: float = 60.0
 
@@ -149,7 +150,7 @@ class Client:
                 try:
                     status, got, body = self._send(url, headers, asked)
                 except httpx.TransportError as error:
-                    if last:
+                    if attempt >= self.politeness.network_retries:
                         raise FetchError(asked, f"network error: {_network_reason(error)}") from None
                     self._back_off(host, self._delay(attempt, None))
                     continue

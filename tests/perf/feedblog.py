@@ -55,6 +55,7 @@ class FeedBlog:
     pages: dict[str, bytes] = field(default_factory=dict)  # post path -> its saved page
     export: Path | None = None  # the classic export the entries come from
     summary_only: bool = False  # posts with <summary> and no <content>: a feed set to "short"
+    blogwide_limit: int | None = None  # the blog-wide comments feed lists only the newest this many
 
     @classmethod
     def from_corpus(cls, folder: Path, posts: int, seed: int = 0) -> FeedBlog:
@@ -94,7 +95,8 @@ class FeedBlog:
 
     def entries(self, feed: str, orderby: str = "published", updated_min: datetime | None = None) -> list[FeedEntry]:
         """The entries of a feed: posts, pages (none), comments, or POSTID (one post's comments)."""
-        chosen = {"posts": self.posts, "pages": [], "comments": self.comments}.get(feed)
+        newest = self.comments[: self.blogwide_limit] if self.blogwide_limit is not None else self.comments
+        chosen = {"posts": self.posts, "pages": [], "comments": newest}.get(feed)
         if chosen is None:
             chosen = [entry for entry in self.comments if entry.post_id == feed]
         if updated_min is not None:
@@ -172,8 +174,9 @@ class FeedBlog:
         xml = re.sub(r"name='blogger\.displayTime' value='[^']*'", "name='blogger.displayTime' value=''", xml)
         self.add(_with_kind(xml, "comment"))
 
-    def with_summaries(self) -> FeedBlog:
-        return replace(self, summary_only=True)
+    def copy(self, **changes: object) -> FeedBlog:
+        """Another blog to serve (and change), the same entries."""
+        return replace(self, posts=list(self.posts), comments=list(self.comments), **changes)  # type: ignore[arg-type]
 
 
 def _with_kind(xml: str, kind: str) -> str:
