@@ -28,10 +28,13 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> FeedBlog:
     return make_blog(tmp_path_factory.mktemp("corpus"))
 
 
+@pytest.mark.premade_schema
 @pytest.mark.parametrize("shape", ["atom", "json"])
 def test_a_fetched_blog_is_its_export_and_both_together_one_set_of_rows(
-    shape: str, blog: FeedBlog, new_db: Callable[[], str], tmp_path: Path
+    shape: str, blog: FeedBlog, engine_name: str, new_db: Callable[[], str], tmp_path: Path
 ) -> None:
+    if shape == "json" and engine_name != "sqlite":
+        pytest.skip("JSON becomes the same records as Atom before any engine sees them: SQLite shows it")
     assert blog.export is not None
     server = BlogServer(blog, shape)
     server.cap = 10  # pages of 10: the posts feed in 1 page, the comments feed in 12
@@ -54,11 +57,9 @@ def test_a_fetched_blog_is_its_export_and_both_together_one_set_of_rows(
     assert natural_dump(fetched) == natural_dump(exported)
 
 
-def test_a_post_the_blog_wide_feed_misses_is_read_from_its_own_comments_feed(
-    blog: FeedBlog, db_url: str, tmp_path: Path
-) -> None:
+def test_a_post_the_blog_wide_feed_misses_is_read_from_its_own_comments_feed(blog: FeedBlog, tmp_path: Path) -> None:
     """Blogger's blog-wide comments feed may stop short; a post's thr:total says so, and its own feed has them."""
-    assert blog.export is not None
+    db_url = f"sqlite:///{tmp_path / 'blog.db'}"
     short = blog.copy(blogwide_limit=40)
     server = BlogServer(short)
     with server.running():
@@ -68,13 +69,9 @@ def test_a_post_the_blog_wide_feed_misses_is_read_from_its_own_comments_feed(
     assert query(db_url, COUNTS) == [BLOG_COUNTS]
 
 
-@pytest.mark.premade_schema
-def test_a_rerun_asks_only_what_changed_and_offline_asks_nothing(
-    blog: FeedBlog, engine_name: str, new_db: Callable[[], str], tmp_path: Path
-) -> None:
-    if engine_name != "sqlite":
-        pytest.skip("the requests made do not depend on the engine")
-    db_url, offline = new_db(), new_db()
+def test_a_rerun_asks_only_what_changed_and_offline_asks_nothing(blog: FeedBlog, tmp_path: Path) -> None:
+    """What is asked does not depend on the engine: SQLite."""
+    db_url, offline = f"sqlite:///{tmp_path / 'blog.db'}", f"sqlite:///{tmp_path / 'offline.db'}"
     live = blog.copy()
     server = BlogServer(live)
     cache = tmp_path / "cache"
@@ -127,7 +124,8 @@ def test_a_rerun_asks_only_what_changed_and_offline_asks_nothing(
     )
 
 
-def test_offline_without_a_cache_is_one_line(db_url: str, tmp_path: Path) -> None:
+def test_offline_without_a_cache_is_one_line(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'blog.db'}"
     result = run("import", "http://127.0.0.1:9/", "--db", db_url, "--cache", tmp_path / "none", "--offline")
     assert result.exit_code == 1
     assert result.stderr == (
