@@ -28,8 +28,9 @@ def fetch(server: BlogServer | str, db_url: str, cache: Path, *args: object) -> 
 
 def assert_clean(result: Result, server: BlogServer, exit_code: int) -> None:
     assert result.exit_code == exit_code, result.output + result.stderr
-    assert "Traceback" not in result.output + result.stderr
+    assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
     assert server.max_in_flight() <= 2
+    assert server.errors == []
 
 
 def without_rank(dump: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
@@ -41,10 +42,11 @@ def without_rank(dump: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple
 
 
 def gaps_after(server: BlogServer, status: int) -> list[float]:
-    """For each answer of `status`, the time from its end to the start of the next request, on the server's clock."""
+    """For each answer of `status`, the time from when the server began to send it to the start of the next
+    request, on the server's clock."""
     log = sorted(server.log, key=lambda r: r.start)
     return [
-        min(later.start for later in log if later.start > entry.start) - entry.end
+        min(later.start for later in log if later.start > entry.start) - entry.answered
         for entry in log
         if entry.status == status and any(later.start > entry.start for later in log)
     ]

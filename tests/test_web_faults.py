@@ -71,7 +71,7 @@ def test_503_twice_backs_off_exponentially(server: BlogServer, sqlite_db: str, t
     assert_clean(result, server, 0)
     comments = [entry for entry in server.log if comments_feed(entry.path)]
     assert [entry.status for entry in comments] == [503, 503, 200]
-    first, second = (later.start - earlier.end for earlier, later in zip(comments, comments[1:]))
+    first, second = (later.start - earlier.answered for earlier, later in zip(comments, comments[1:]))
     assert (first >= 1.0, second >= 2.0) == (True, True)  # 1 s, then 2 s: no Retry-After given
     assert natural_dump(sqlite_db) == reference
 
@@ -82,7 +82,7 @@ def test_a_response_cut_mid_entry_is_asked_again(server: BlogServer, sqlite_db: 
     assert_clean(result, server, 0)
     comments = [entry for entry in server.log if comments_feed(entry.path)]
     assert len(comments) == 2
-    assert comments[1].start - comments[0].end >= 1.0
+    assert comments[1].start - comments[0].answered >= 1.0
     assert natural_dump(sqlite_db) == reference
 
 

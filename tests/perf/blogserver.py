@@ -7,6 +7,7 @@ the server saw it: when it began and ended on the server's clock, what was asked
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +26,8 @@ ROBOTS = b"User-agent: *\nDisallow: /search\nAllow: /\n"
 @dataclass
 class Logged:
     start: float  # time.monotonic() when the server began the request
-    end: float  # and when it had answered
+    answered: float  # when it began to send its answer: the client cannot have it any sooner
+    end: float  # and when it had sent it
     path: str  # with its query
     status: int
     headers: dict[str, str]
@@ -66,7 +68,9 @@ class BlogServer:
         class Handler(_Handler):
             site = server
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.errors: list[str] = []  # what the server's threads failed on (a client hanging up is no error)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
+        self.httpd.site = self
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -140,6 +144,16 @@ class BlogServer:
         return Reply(200, headers, body)
 
 
+class _Server(ThreadingHTTPServer):
+    site: BlogServer
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Kept, not printed: the test's own stderr is the command's, which must hold no traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionResetError, BrokenPipeError)):
+            self.site.errors.append(repr(error))
+
+
 def _feed_of(path: str) -> str | None:
     """posts, pages, comments, a post id (its comments feed), 'one' (a post's entry), or None."""
     parts = path.strip("/").split("/")
@@ -162,12 +176,13 @@ class _Handler(BaseHTTPRequestHandler):
         start = time.monotonic()
         headers = {k.lower(): v for k, v in self.headers.items()}
         reply, _ = self.site.answer(self.path, headers)
+        answered = time.monotonic()
         try:
             self._send(reply)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         with self.site.lock:
-            self.site.log.append(Logged(start, time.monotonic(), self.path, reply.status, headers))
+            self.site.log.append(Logged(start, answered, time.monotonic(), self.path, reply.status, headers))
 
     def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)
