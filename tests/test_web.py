@@ -91,7 +91,9 @@ def test_a_rerun_asks_only_what_changed_and_offline_asks_nothing(blog: FeedBlog,
         newest = max(entry.updated for entry in live.posts + live.comments)
         live.new_post("1000000000000000001", "A post written since", newest + timedelta(days=1))
         old = live.posts[5].id  # 36 comments
-        live.new_comment("2000000000000000001", old, "Written after the first crawl.", newest + timedelta(days=1, hours=1))
+        live.new_comment(
+            "2000000000000000001", old, "Written after the first crawl.", newest + timedelta(days=1, hours=1)
+        )
         live.new_comment("2000000000000000002", old, "And another one after it.", newest + timedelta(days=1, hours=2))
         dump = natural_dump(db_url)
         asked = len(server.log)

@@ -6,6 +6,7 @@ The behaviour does not depend on the engine: SQLite only."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_503_twice_backs_off_exponentially(server: BlogServer, sqlite_db: str, t
     assert_clean(result, server, 0)
     comments = [entry for entry in server.log if comments_feed(entry.path)]
     assert [entry.status for entry in comments] == [503, 503, 200]
-    first, second = (later.start - earlier.answered for earlier, later in zip(comments, comments[1:]))
+    first, second = (later.start - earlier.answered for earlier, later in itertools.pairwise(comments))
     assert (first >= 1.0, second >= 2.0) == (True, True)  # 1 s, then 2 s: no Retry-After given
     assert natural_dump(sqlite_db) == reference
 

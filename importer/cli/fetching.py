@@ -18,7 +18,7 @@ from blogimport.store import DatabaseURL
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class PathOrAddress(click.ParamType):
+class PathOrAddress(click.ParamType):  # type: ignore[type-arg]  # generic in click's stubs only, not at run time
     """A path that exists, or an http(s) address (a live blog, or one of its posts)."""
 
     name = "PATH|URL"

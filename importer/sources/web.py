@@ -56,7 +56,7 @@ def is_address(text: str) -> bool:
 class WebOptions:
     cache: Path
     offline: bool = False
-    politeness: Politeness = Politeness()
+    politeness: Politeness = field(default_factory=Politeness)
 
 
 @dataclass
@@ -148,7 +148,9 @@ class _Crawl:
 
     def _follow_up(self, comments_ok: bool) -> None:
         """Per-post comments feeds where thr:total says some are missing; post pages where the feed fell short."""
-        missing = [pid for pid, post in self.posts.items() if (post.declared_comment_count or 0) > len(self._known(pid))]
+        missing = [
+            pid for pid, post in self.posts.items() if (post.declared_comment_count or 0) > len(self._known(pid))
+        ]
         short = [pid for pid, post in self.posts.items() if post.body_missing]
         if comments_ok:
             pages = short

@@ -394,7 +394,7 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     writer.counts["pending_comments"].deleted += len(done)
 
 
-def _stored_comments(writer: Writer, post_id: int) -> list[RowMapping]:
+def _stored_comments(writer: Writer, post_id: int) -> list[dict[str, Any]]:
     table = Comment.__table__
     columns = (
         table.c.id,
@@ -405,7 +405,7 @@ def _stored_comments(writer: Writer, post_id: int) -> list[RowMapping]:
         table.c.blogger_id,
         table.c.body_text,
     )
-    return list(writer.conn.execute(select(*columns).where(table.c.post_id == post_id)).mappings())
+    return [dict(row) for row in writer.conn.execute(select(*columns).where(table.c.post_id == post_id)).mappings()]
 
 
 def _steps(
@@ -453,21 +453,23 @@ def _renumber(writer: Writer, post_id: int) -> None:
     stored = _stored_comments(writer, post_id)
     steps = _steps(stored, {}, "")
     children: dict[int | None, list[Mapping[str, Any]]] = defaultdict(list)
-    for row in stored:
-        children[row["parent_id"]].append(row)
+    for stored_row in stored:
+        children[stored_row["parent_id"]].append(stored_row)
     changed: list[dict[str, Any]] = []
-    frontier: list[tuple[Mapping[str, Any], str]] = [(row, "") for row in children[None]]
+    frontier: list[tuple[Mapping[str, Any], str]] = [(top, "") for top in children[None]]
     while frontier:
-        row, prefix = frontier.pop()
-        own = row["path"].rsplit(".", 1)[-1]
-        step = f"{steps[row['blogger_id']]:04d}" if row["blogger_id"] in steps else own
+        comment, prefix = frontier.pop()
+        own = comment["path"].rsplit(".", 1)[-1]
+        step = f"{steps[comment['blogger_id']]:04d}" if comment["blogger_id"] in steps else own
         path = f"{prefix}.{step}" if prefix else step
-        if path != row["path"]:
-            changed.append({"b_id": row["id"], "b_path": path})
-        frontier += [(child, path) for child in children[row["id"]]]
+        if path != comment["path"]:
+            changed.append({"b_id": comment["id"], "b_path": path})
+        frontier += [(child, path) for child in children[comment["id"]]]
     if changed:
         table = Comment.__table__
-        stmt = update(table).where(table.c.id == bindparam("b_id")).values(path=bindparam("b_path"), updated_at=writer.now)
+        stmt = (
+            update(table).where(table.c.id == bindparam("b_id")).values(path=bindparam("b_path"), updated_at=writer.now)
+        )
         writer.conn.execute(stmt, changed)
         writer.counts["comments"].updated += len(changed)
 

@@ -172,7 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
     site: BlogServer
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802  # http.server's name
+    def do_GET(self) -> None:  # http.server's name
         start = time.monotonic()
         headers = {k.lower(): v for k, v in self.headers.items()}
         reply, _ = self.site.answer(self.path, headers)
@@ -202,5 +202,5 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body[: reply.cut] if reply.cut is not None else reply.body)
         self.wfile.flush()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # http.server's signature
+    def log_message(self, format: str, *args: object) -> None:  # http.server's signature
         pass

@@ -151,13 +151,17 @@ class FeedBlog:
         found = [entry for entry in self.posts if entry.id == post_id]
         if not found:
             return None
-        return self.entry_xml(found[0]).replace("<entry>", f"<?xml version='1.0' encoding='UTF-8'?><entry {NAMESPACES}>", 1)
+        return self.entry_xml(found[0]).replace(
+            "<entry>", f"<?xml version='1.0' encoding='UTF-8'?><entry {NAMESPACES}>", 1
+        )
 
     def new_post(self, post_id: str, title: str, when: datetime) -> None:
         """A post written after the others: a copy of the newest with its own id, title and time, no labels."""
         model = self.posts[0]
         xml = re.sub(r"<category scheme='http://www\.blogger\.com/atom/ns#' term='[^']*'/>", "", model.xml)
-        xml = re.sub(r"<title type='text'>[^<]*</title>", f"<title type='text'>{html.escape(title)}</title>", xml, 1)
+        xml = re.sub(
+            r"<title type='text'>[^<]*</title>", f"<title type='text'>{html.escape(title)}</title>", xml, count=1
+        )
         xml = re.sub(r"<thr:total>\d+</thr:total>", "<thr:total>0</thr:total>", xml.replace(model.id, post_id))
         stamp = when.isoformat(timespec="milliseconds")
         xml = _TIME.sub(lambda m: f"<{m[1]}>{stamp}</{m[1]}>", xml)
@@ -166,8 +170,12 @@ class FeedBlog:
     def new_comment(self, comment_id: str, post_id: str, text: str, when: datetime) -> None:
         """A top-level comment on a post, written after the others: a copy of one of the post's own."""
         model = next(e for e in self.comments if e.post_id == post_id and "rel='related'" not in e.xml)
-        xml = _CONTENT.sub(lambda _: f"<content type='html'>{html.escape(text)}</content>", model.xml.replace(model.id, comment_id))
-        xml = re.sub(r"<title type='text'>[^<]*</title>", f"<title type='text'>{html.escape(text[:50])}</title>", xml, 1)
+        xml = _CONTENT.sub(
+            lambda _: f"<content type='html'>{html.escape(text)}</content>", model.xml.replace(model.id, comment_id)
+        )
+        xml = re.sub(
+            r"<title type='text'>[^<]*</title>", f"<title type='text'>{html.escape(text[:50])}</title>", xml, count=1
+        )
         stamp = when.isoformat(timespec="milliseconds")
         ms = int(when.timestamp() * 1000)
         xml = re.sub(r"showComment=\d+", f"showComment={ms}", _TIME.sub(lambda m: f"<{m[1]}>{stamp}</{m[1]}>", xml))
@@ -181,8 +189,10 @@ class FeedBlog:
 
 def _with_kind(xml: str, kind: str) -> str:
     category = f"<category scheme='{KIND_SCHEME}' term='http://schemas.google.com/blogger/2008/kind#{kind}'/>"
-    return xml.replace("</published>", "</published>" + category, 1) if "</updated>" not in xml else xml.replace(
-        "</updated>", "</updated>" + category, 1
+    return (
+        xml.replace("</published>", "</published>" + category, 1)
+        if "</updated>" not in xml
+        else xml.replace("</updated>", "</updated>" + category, 1)
     )
 
 
@@ -204,7 +214,7 @@ def _name(tag: str) -> str:
 
 def _object(element: ElementTree.Element) -> dict[str, object]:
     out: dict[str, object] = {_name(k) if k.startswith("{") else k: v for k, v in element.attrib.items()}
-    if element.text and element.text.strip() or (len(element) == 0 and not element.attrib):
+    if (element.text and element.text.strip()) or (len(element) == 0 and not element.attrib):
         out["$t"] = element.text or ""
     for child in element:
         key = _name(child.tag)
