@@ -58,8 +58,9 @@ class FeedBlog:
     blogwide_limit: int | None = None  # the blog-wide comments feed lists only the newest this many
 
     @classmethod
-    def from_corpus(cls, folder: Path, posts: int, seed: int = 0) -> FeedBlog:
-        manifest = generate(folder, posts=posts, seed=seed, formats=["classic", "html"])
+    def from_corpus(cls, folder: Path, posts: int, seed: int = 0, pages: bool = True) -> FeedBlog:
+        """The corpus blog of `posts` posts; its post pages too, unless `pages` is False."""
+        manifest = generate(folder, posts=posts, seed=seed, formats=["classic", "html"] if pages else ["classic"])
         export = manifest.paths["classic"]
         text = export.read_text(encoding="utf-8")
         blog = cls(
@@ -71,8 +72,9 @@ class FeedBlog:
         )
         for match in _ENTRY.finditer(text):
             blog.add(match[0])
-        pages = manifest.paths["html"]
-        blog.pages = {"/" + str(p.relative_to(pages)): p.read_bytes() for p in sorted(pages.rglob("*.html"))}
+        if pages:
+            folder = manifest.paths["html"]
+            blog.pages = {"/" + str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.html"))}
         return blog
 
     def add(self, entry_xml: str) -> None:
