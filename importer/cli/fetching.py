@@ -84,7 +84,7 @@ def fetch_addresses(
     notes: list[str] = []
     for address in addresses:
         show = _progress(address) if not quiet and sys.stderr.isatty() else (lambda progress: None)
-        fetched = web.fetch(address, settings, formats.parse_bytes, show)
+        fetched = web.fetch(address, settings, formats.read_fetched, show)
         if not quiet and sys.stderr.isatty():
             click.echo(file=sys.stderr)
         found.extend(fetched.sources)

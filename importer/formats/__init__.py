@@ -34,9 +34,26 @@ def parse(fmt: str, stream: BinaryIO, locator: str, options: ParseOptions) -> Do
 
 
 def parse_bytes(fmt: str, data: bytes, locator: str) -> Document:
-    """A Document from bytes in memory, its entries read: what a fetcher reads a feed page with to page on."""
+    """A Document from bytes in memory, its entries read."""
     document = parse(fmt, io.BytesIO(data), locator, ParseOptions())
     return replace(document, entries=list(document.entries))
+
+
+PAGED = ("feed_atom", "feed_json")  # formats a fetcher pages through
+
+
+def read_fetched(fmt: str, data: bytes, locator: str) -> Document:
+    """What a fetcher needs of a response: a feed page's FeedPage alone, its entries left for the import to read
+    (making their records costs most of parsing); any other format's whole Document."""
+    if fmt not in PAGED:
+        return parse_bytes(fmt, data, locator)
+    try:
+        page = importlib.import_module(f"{__name__}.{fmt}").read_page(data, locator)
+    except SourceError:
+        raise
+    except Exception as error:  # as parse(): a parser bug fails this source alone
+        raise _parser_bug(locator, error) from error
+    return Document(format=fmt, entries=(), kind="feed", feed=page)
 
 
 def version(fmt: str) -> int:

@@ -34,7 +34,7 @@ from typing import BinaryIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from blogimport.errors import FetchError, SourceError
-from blogimport.records import Document, FeedPage, LooseComment, PostRecord
+from blogimport.records import Document, FeedPage, PostRecord
 from blogimport.sources.cache import Cache, CrawlState
 from blogimport.sources.client import Client, HTTPStatusError, Politeness
 from blogimport.sources.files import Source
@@ -44,7 +44,8 @@ PAGE_SIZE = 150  # max-results asked for: Blogger's cap (blogger-formats.md §7.
 FEEDS = {"posts": "/feeds/posts/default", "pages": "/feeds/pages/default", "comments": "/feeds/comments/default"}
 _POST_PATH = re.compile(r"^/(?:\d{4}/\d{2}/[^/]+\.html|p/[^/]+\.html)$")
 
-Reader = Callable[[str, bytes, str], Document]  # (format, bytes, URL) -> its Document, entries read
+# (format, bytes, URL) -> its Document: a feed page's FeedPage is all the crawl reads of it (formats.read_fetched)
+Reader = Callable[[str, bytes, str], Document]
 
 
 def is_address(text: str) -> bool:
@@ -123,7 +124,9 @@ class _Crawl:
         self.state = CrawlState(list(self.previous.urls), dict(self.previous.updated), dict(self.previous.comments))
         self.phases: dict[str, list[Source]] = {}
         self.notes: list[str] = []
-        self.posts: dict[str, PostRecord] = {}
+        self.declared: dict[str, int] = {}  # post id -> its thr:total
+        self.pages_of: dict[str, str] = {}  # post id -> its page's address
+        self.short: set[str] = set()  # posts the feed gave by their summary
         self.known: dict[str, set[str]] = {}  # post id -> its comment ids
 
     # -- a whole blog --------------------------------------------------------------------------------------------
@@ -148,21 +151,19 @@ class _Crawl:
 
     def _follow_up(self, comments_ok: bool) -> None:
         """Per-post comments feeds where thr:total says some are missing; post pages where the feed fell short."""
-        missing = [
-            pid for pid, post in self.posts.items() if (post.declared_comment_count or 0) > len(self._known(pid))
-        ]
-        short = [pid for pid, post in self.posts.items() if post.body_missing]
+        missing = [pid for pid, total in self.declared.items() if total > len(self._known(pid))]
+        short = sorted(self.short)
         if comments_ok:
             pages = short
             with ThreadPoolExecutor(self.politeness.max_requests) as pool:
                 chains = list(pool.map(lambda pid: self._chain(None, self._post_comments(pid))[0], missing))
             self.phases["post comments"] = [source for chain in chains for source in reversed(chain)]
         else:
-            pages = sorted(set(short) | {pid for pid, p in self.posts.items() if p.declared_comment_count != 0})
+            pages = sorted(set(short) | {pid for pid in self.pages_of if self.declared.get(pid) != 0})
             self.notes.append(f"the comments feed is off: comments read from {len(pages)} post pages")
         if short:
             self.notes.append(f"the feed gives summaries only: {len(short)} post bodies read from their pages")
-        self.phases["post pages"] = self._pages([self.posts[pid].url or "" for pid in pages])
+        self.phases["post pages"] = self._pages([self.pages_of.get(pid, "") for pid in pages])
 
     def _pages(self, urls: list[str]) -> list[Source]:
         addresses = [self._rebased(url) for url in urls if url]
@@ -221,8 +222,7 @@ class _Crawl:
                 return sources, True  # not a feed: its source fails when parsed, with the parser's line
             found = document.feed
             top = top or found
-            ids = {e.blogger_id or "" for e in document.entries if isinstance(e, PostRecord)}
-            ids |= {e.comment.blogger_id or "" for e in document.entries if isinstance(e, LooseComment)}
+            ids = set(found.entry_ids)
             if not found.entries or not found.next_url or (ids and ids <= seen):
                 break
             seen |= ids
@@ -256,8 +256,6 @@ class _Crawl:
             data = path.read_bytes()
         else:
             path, data = self.cache.store(response), response.body
-        with self.lock:
-            self.state.urls = [*(u for u in self.state.urls if u != url), url]
         document = self._document(url, data, fmt) if parse or fmt else None
         self._tell(document)
         return _Page(_cached_at(url, path), document, response.status, response.final_url)
@@ -275,11 +273,12 @@ class _Crawl:
                 self.progress.entries += feed.entries
                 if feed.start_index in (None, 1) and feed.total_results:
                     self.progress.expected += feed.total_results
-                for entry in document.entries if document else ():
-                    if isinstance(entry, PostRecord) and entry.blogger_id and entry.kind == "post":
-                        self.posts[entry.blogger_id] = entry
-                    elif isinstance(entry, LooseComment) and entry.comment.blogger_id:
-                        self._known(entry.post_blogger_id).add(entry.comment.blogger_id)
+                if feed.kind == "posts":
+                    self.declared.update(feed.comment_totals)
+                    self.pages_of.update(feed.post_urls)
+                    self.short.update(feed.short_posts)
+                for comment, post in feed.comment_posts:
+                    self._known(post).add(comment)
             self.on_progress(self.progress)
 
     def _known(self, pid: str) -> set[str]:
@@ -299,6 +298,9 @@ class _Crawl:
             return True  # robots.txt could not be had at all: the page's own request will say why
 
     def _save(self) -> None:
+        """What the crawl learned, for the next run and for --offline: the responses in the order they are imported."""
+        order = [source.locator for source in self.sources() if self.cache.body_path(source.locator)]
+        self.state.urls = [*(url for url in self.previous.urls if url not in set(order)), *order]
         self.state.comments.update({pid: sorted(ids) for pid, ids in self.known.items()})
         self.cache.save_state(self.address, self.state)
 

@@ -380,13 +380,19 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     # Placed by whichever source brought the post, a comment still ranks as the source it came from: else the
     # order of the sources would decide which version of it wins.
     writer.placing = {bid: best[bid]["source_rank"] for bid in placed}
-    new_post = post_id in writer.new_posts
-    writer.steps = {} if new_post else _steps(_stored_comments(writer, post_id), best, post_blogger_id)
+    stored_rows = [] if post_id in writer.new_posts else _stored_comments(writer, post_id)
+    writer.steps = _steps(stored_rows, best, post_blogger_id) if stored_rows else {}
+    # Stored comments that an older sibling arriving now moves down: numbered again once it is written.
+    moved = any(
+        row["blogger_id"] in writer.steps and f"{writer.steps[row['blogger_id']]:04d}" != row["path"].rsplit(".")[-1]
+        for row in stored_rows
+        if row["blogger_id"] not in placed
+    )
     try:
         save_comments(writer, post_id, groups, authors)
     finally:
         writer.placing, writer.steps = {}, {}
-    if not new_post:
+    if moved:
         _renumber(writer, post_id)
     done = [row["id"] for row in rows if row["blogger_id"] in placed]  # by primary key: no scan of the table
     for chunk in sql.chunks(done):
@@ -403,6 +409,7 @@ def _stored_comments(writer: Writer, post_id: int) -> list[dict[str, Any]]:
         table.c.position,
         table.c.published_at,
         table.c.blogger_id,
+        table.c.key,
         table.c.body_text,
     )
     return [dict(row) for row in writer.conn.execute(select(*columns).where(table.c.post_id == post_id)).mappings()]
@@ -421,7 +428,7 @@ def _steps(
             bid_of.get(row["parent_id"]),
             row["published_at"],
             row["position"] is not None,
-            identity.fingerprint(row["body_text"]),
+            _fingerprint_of(row),
         )
         for row in stored
         if row["blogger_id"]
@@ -434,10 +441,10 @@ def _steps(
     groups: dict[str | None, list[tuple[Any, ...]]] = defaultdict(list)
     for bid, (parent, published, numbered, print_) in every.items():
         groups[parent].append((published is None, published or 0, int(bid), bid, numbered, print_))
+    id_of = {row["blogger_id"]: row["id"] for row in stored if row["blogger_id"]}
     steps: dict[str, int] = {}
     for parent, siblings in groups.items():
-        ids = {row["id"] for row in stored if row["blogger_id"] == parent} if parent else {None}
-        if any(sibling[4] for sibling in siblings) or ids & shown:
+        if any(sibling[4] for sibling in siblings) or (id_of.get(parent, -1) if parent else None) in shown:
             continue
         seen: Counter[str] = Counter()
         for number, sibling in enumerate(sorted(siblings), 1):
@@ -445,6 +452,12 @@ def _steps(
             steps[f"#{sibling[3]}"] = seen[sibling[5]]
             seen[sibling[5]] += 1
     return steps
+
+
+def _fingerprint_of(row: Mapping[str, Any]) -> str:
+    """A stored comment's body fingerprint: as its key holds it (parent/fingerprint:occurrence), else made again."""
+    found = row["key"].rsplit("/", 1)[-1].split(":", 1)[0]
+    return found if len(found) == 32 else identity.fingerprint(row["body_text"])
 
 
 def _renumber(writer: Writer, post_id: int) -> None:

@@ -106,5 +106,3 @@ def _parse_seconds(cache: Path) -> float:
 
 def _bodies(cache: Path) -> Iterator[Path]:
     return iter(sorted((cache / "responses").rglob("*.body")))
-
-

@@ -56,6 +56,7 @@ class FeedBlog:
     export: Path | None = None  # the classic export the entries come from
     summary_only: bool = False  # posts with <summary> and no <content>: a feed set to "short"
     blogwide_limit: int | None = None  # the blog-wide comments feed lists only the newest this many
+    _updated: dict[tuple[str, int, int], datetime] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_corpus(cls, folder: Path, posts: int, seed: int = 0, pages: bool = True) -> FeedBlog:
@@ -71,13 +72,15 @@ class FeedBlog:
             export=export,
         )
         for match in _ENTRY.finditer(text):
-            blog.add(match[0])
+            blog.add(match[0], sort=False)
+        blog.posts.sort(key=lambda e: e.published, reverse=True)
+        blog.comments.sort(key=lambda e: e.published, reverse=True)
         if pages:
             folder = manifest.paths["html"]
             blog.pages = {"/" + str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.html"))}
         return blog
 
-    def add(self, entry_xml: str) -> None:
+    def add(self, entry_xml: str, sort: bool = True) -> None:
         """An export's entry (post or comment) joins the feeds; settings and templates are no part of them."""
         kind = _KIND.search(entry_xml)
         if kind is None or kind[1] not in ("post", "comment"):
@@ -92,8 +95,9 @@ class FeedBlog:
             post_id=post[1] if kind[1] == "comment" and post else None,
         )
         (self.posts if entry.post_id is None else self.comments).append(entry)
-        self.posts.sort(key=lambda e: e.published, reverse=True)
-        self.comments.sort(key=lambda e: e.published, reverse=True)
+        if sort:
+            self.posts.sort(key=lambda e: e.published, reverse=True)
+            self.comments.sort(key=lambda e: e.published, reverse=True)
 
     def entries(self, feed: str, orderby: str = "published", updated_min: datetime | None = None) -> list[FeedEntry]:
         """The entries of a feed: posts, pages (none), comments, or POSTID (one post's comments)."""
@@ -108,8 +112,12 @@ class FeedBlog:
         return chosen
 
     def updated(self, feed: str) -> datetime:
-        every = self.entries(feed) or self.posts
-        return max(entry.updated for entry in every)
+        """The feed's <updated>: its newest entry's time (the posts feed's, for an empty one)."""
+        key = (feed, len(self.posts), len(self.comments))
+        if key not in self._updated:
+            every = self.entries(feed) or self.posts
+            self._updated[key] = max(entry.updated for entry in every)
+        return self._updated[key]
 
     def entry_xml(self, entry: FeedEntry) -> str:
         if not self.summary_only or entry.post_id is not None:
@@ -186,7 +194,7 @@ class FeedBlog:
 
     def copy(self, **changes: object) -> FeedBlog:
         """Another blog to serve (and change), the same entries."""
-        return replace(self, posts=list(self.posts), comments=list(self.comments), **changes)  # type: ignore[arg-type]
+        return replace(self, posts=list(self.posts), comments=list(self.comments), _updated={}, **changes)  # type: ignore[arg-type]
 
 
 def _with_kind(xml: str, kind: str) -> str:
