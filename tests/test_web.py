@@ -5,6 +5,7 @@ then read again: unchanged, changed, and from the cache alone."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -131,5 +132,30 @@ def test_offline_without_a_cache_is_one_line(tmp_path: Path) -> None:
     result = run("import", "http://127.0.0.1:9/", "--db", db_url, "--cache", tmp_path / "none", "--offline")
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: http://127.0.0.1:9/: nothing in the cache for it: fetch it once without --offline\n"
+        "error: http://127.0.0.1:9: nothing in the cache for it: fetch it once without --offline\n"
     )
+
+
+def test_a_post_address_means_that_post_and_its_comments(blog: FeedBlog, tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'blog.db'}"
+    post = blog.posts[1]  # 14 comments
+    link = re.search(r"<link rel='alternate' type='text/html' href='https://[^/']+(/[^']+)'", post.xml)
+    assert link is not None
+    path = link[1]
+    server = BlogServer(blog)
+    with server.running():
+        result = fetch(server.url + path, db_url, tmp_path / "cache")
+        assert_clean(result, server, 0)
+    assert server.paths() == [
+        "/robots.txt",
+        path,
+        f"/feeds/posts/default/{post.id}",
+        f"/feeds/{post.id}/comments/default?max-results=150&start-index=1",
+    ]
+    assert query(db_url, "SELECT blogger_id FROM posts") == [{"blogger_id": post.id}]
+    assert query(db_url, "SELECT count(*) AS n FROM comments") == [{"n": 14}]
+    assert query(db_url, "SELECT format FROM sources ORDER BY id") == [
+        {"format": "html"},
+        {"format": "feed_atom"},
+        {"format": "feed_atom"},
+    ]

@@ -89,7 +89,7 @@ def fetch(
 ) -> Fetched:
     """The sources a live blog (or one post) gives, fetched or (offline) from the cache."""
     cache = Cache(options.cache)
-    address = address.strip()
+    address = _normal(address)
     if options.offline:
         state = cache.load_state(address)
         if state is None:
@@ -312,6 +312,13 @@ class _Crawl:
     def sources(self) -> list[Source]:
         order = ("post", "entry", "posts", "pages", "comments", "post comments", "post pages")
         return [source for phase in order for source in self.phases.get(phase, [])]
+
+
+def _normal(address: str) -> str:
+    """An address as the cache keeps it: scheme and host in lower case, a blog's without its trailing slash."""
+    parts = urlsplit(address.strip())
+    path = parts.path if _POST_PATH.match(parts.path) else parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
 def _with_start(url: str, start: int) -> str:

@@ -36,9 +36,16 @@ COMMENT_FIELDS: tuple[Field, ...] = (
 Siblings = tuple[Mapping[str, Any] | None, Sequence[CommentRecord]]  # (parent row or None, comments under it)
 
 
-def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int]) -> None:
+def save_comments(
+    writer: Writer,
+    post_id: int,
+    groups: Sequence[Siblings],
+    authors: Mapping[str, int],
+    existing: list[dict[str, Any]] | None = None,
+) -> None:
     """Write comment trees, one level at a time so each reply can point at its stored parent. A post this source
-    has just written has no comments stored yet: nothing to look up."""
+    has just written has no comments stored yet: nothing to look up. `existing`: the post's comments, when the
+    caller has read them."""
     table, scope = Comment.__table__, {"post_id": post_id}
     new_post = post_id in writer.new_posts
     writer.new_posts.discard(post_id)
@@ -50,7 +57,11 @@ def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], auth
             post_id,
             groups,
             authors,
-            [] if new_post else list(sql.rows_by_key(writer.conn, table, scope).values()),
+            []
+            if new_post
+            else existing
+            if existing is not None
+            else list(sql.rows_by_key(writer.conn, table, scope).values()),
         )
     _save_mentions(writer, written)
     if any(before for _, _, before in written) or any(r.published_at or r.display_time for r, _, _ in written):
@@ -242,22 +253,25 @@ def resolve_mentions(writer: Writer, post_id: int) -> None:
     if not any(shown.values()):
         return  # no times to resolve against: every target stays as it is (NULL)
     references = writer.conn.execute(_POST_REFERENCES, {"post": post_id}).all()
+    at: dict[tuple[int, int], list[int]] = defaultdict(list)  # the comments shown at each clock time
+    for cid, clock in shown.items():
+        if clock is not None:
+            at[clock].append(cid)
     changes = []
     for ref in references:
-        target = _target(comments[ref.comment_id], ref.mentioned_time, comments, shown)
+        target = _target(comments[ref.comment_id], ref.mentioned_time, comments, at)
         if target != ref.target_comment_id:
             changes.append({"id": ref.id, "target_comment_id": target, "updated_at": writer.now})
     sql.update_by_id(writer.conn, CommentReference.__table__, changes, ["target_comment_id"])
     writer.counts["comment_references"].updated += len(changes)
 
 
-def _target(
-    source: Any, time: str, comments: Mapping[int, Any], shown: Mapping[int, tuple[int, int] | None]
-) -> int | None:
+def _target(source: Any, time: str, comments: Mapping[int, Any], at: Mapping[tuple[int, int], list[int]]) -> int | None:
     hour, minute = map(int, time.split(":"))
     # A 12-hour display shows 8:41 for 08:41 and 20:41 alike.
     wanted = {(h, minute) for h in ({hour % 12, hour % 12 + 12} if 1 <= hour <= 12 else {hour})}
-    candidates = [cid for cid, clock in shown.items() if cid != source.id and clock in wanted]
+    # Only a single candidate is ever chosen, so the order they are found in does not matter.
+    candidates = [cid for clock in wanted for cid in at.get(clock, ()) if cid != source.id]
     earlier = [cid for cid in candidates if _before(comments[cid], source)]
     pool = earlier or candidates
     if len(pool) > 1:
@@ -359,20 +373,13 @@ _PLACED = delete(PendingComment).where(PendingComment.id.in_(bindparam("ids", ex
 def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id: str) -> None:
     rows = writer.conn.execute(_PENDING_FOR_POST, {"blog": blog_id, "post": post_blogger_id}).mappings().all()
     best = _one_per_comment(rows)
-    stored = (
-        {}
+    # The post's comments, read once: for where the waiting ones hang, their numbers, and the merge.
+    stored_rows = (
+        []
         if post_id in writer.new_posts
-        else {
-            row["blogger_id"]: row
-            for row in sql.rows_by_key(
-                writer.conn,
-                Comment.__table__,
-                {"post_id": post_id},
-                columns=("id", "path", "thread_id", "depth", "blogger_id"),
-            ).values()
-            if row["blogger_id"]
-        }
+        else list(sql.rows_by_key(writer.conn, Comment.__table__, {"post_id": post_id}).values())
     )
+    stored = {row["blogger_id"]: row for row in stored_rows if row["blogger_id"]}
     groups, placed = _forest(best, post_blogger_id, stored)
     if not groups:
         return
@@ -380,7 +387,6 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     # Placed by whichever source brought the post, a comment still ranks as the source it came from: else the
     # order of the sources would decide which version of it wins.
     writer.placing = {bid: best[bid]["source_rank"] for bid in placed}
-    stored_rows = [] if post_id in writer.new_posts else _stored_comments(writer, post_id)
     writer.steps = _steps(stored_rows, best, post_blogger_id) if stored_rows else {}
     # Stored comments that an older sibling arriving now moves down: numbered again once it is written.
     moved = any(
@@ -389,7 +395,7 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
         if row["blogger_id"] not in placed
     )
     try:
-        save_comments(writer, post_id, groups, authors)
+        save_comments(writer, post_id, groups, authors, stored_rows)
     finally:
         writer.placing, writer.steps = {}, {}
     if moved:
