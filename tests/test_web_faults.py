@@ -146,6 +146,17 @@ def test_comments_feed_off_falls_back_to_the_post_pages(server: BlogServer, sqli
     assert query(sqlite_db, COUNTS) == [{"posts": 8, "comments": 112, "bodiless": 0}]
 
 
+def test_robots_txt_is_honoured_for_post_pages(server: BlogServer, sqlite_db: str, tmp_path: Path) -> None:
+    server.comments_feed_off = True
+    server.robots = b"User-agent: blogimport\nDisallow: /2019/04/\n\nUser-agent: *\nAllow: /\n"
+    result = fetch(server, sqlite_db, tmp_path / "cache")
+    assert_clean(result, server, 0)
+    assert "robots.txt disallows 6 post pages: not read" in result.stdout
+    pages = [entry.path for entry in server.log if entry.path.endswith(".html")]
+    assert len(pages) == 1
+    assert not any(path.startswith("/2019/04/") for path in pages)
+
+
 def test_a_summary_only_feed_takes_bodies_from_the_post_pages(
     blog: FeedBlog, sqlite_db: str, tmp_path: Path, reference
 ) -> None:

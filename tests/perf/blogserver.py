@@ -62,6 +62,7 @@ class BlogServer:
         self.total_lie: int | None = None  # openSearch:totalResults given instead of the truth
         self.comments_feed_off = False
         self.cap = CAP  # the most entries a page holds, whatever max-results asks
+        self.robots = ROBOTS
         self.lock = threading.Lock()
         server = self
 
@@ -116,7 +117,7 @@ class BlogServer:
         query = dict(parse_qsl(parts.query))
         path = parts.path
         if path == "/robots.txt":
-            return Reply(200, {"Content-Type": "text/plain"}, ROBOTS)
+            return Reply(200, {"Content-Type": "text/plain"}, self.robots)
         if path == "/":
             return Reply(200, {"Content-Type": "text/html"}, b"<html><body>home</body></html>")
         if path in self.blog.pages:
