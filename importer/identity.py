@@ -130,12 +130,6 @@ def comment_keys(parent_key: str | None, bodies: Sequence[str]) -> list[str]:
     return [own if parent_key is None else f"{parent_key}/{own}" for own in _numbered(map(fingerprint, bodies))]
 
 
-def comment_key(parent_key: str | None, body: str, occurrence: int) -> str:
-    """One comment's key, its occurrence among identical siblings known (comment_keys counts them in a list)."""
-    own = f"{fingerprint(body)}:{occurrence}"
-    return own if parent_key is None else f"{parent_key}/{own}"
-
-
 def reference_keys(mentions: Sequence[str]) -> list[str]:
     """Keys of the mentions in one comment: the mention and its occurrence ("re 20:15" twice is two)."""
     return [bounded(key) for key in _numbered(map(normalise, mentions))]

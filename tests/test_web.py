@@ -37,15 +37,14 @@ def test_a_fetched_blog_is_its_export_and_both_together_one_set_of_rows(
     if shape == "json" and engine_name != "sqlite":
         pytest.skip("JSON becomes the same records as Atom before any engine sees them: SQLite shows it")
     assert blog.export is not None
-    server = BlogServer(blog, shape)
-    server.cap = 10  # pages of 10: the posts feed in 1 page, the comments feed in 12
+    server = BlogServer(blog, shape)  # Blogger's cap, 150 entries a page: each feed in one page
     exported, fetched, export_then_fetch = new_db(), new_db(), new_db()
     assert run("import", blog.export, "--db", exported).exit_code == 0
     assert run("import", blog.export, "--db", export_then_fetch).exit_code == 0
     with server.running():
         result = fetch(server, fetched, tmp_path / "cache")
         assert_clean(result, server, 0)
-        assert len(server.log) == 14  # posts 1 page, pages 1, comments 12
+        assert len(server.log) == 3  # posts, pages, comments
         assert fetch(server, export_then_fetch, tmp_path / "cache2").exit_code == 0
     assert query(fetched, COUNTS) == [BLOG_COUNTS]
     assert query(fetched, "SELECT DISTINCT format, status FROM sources") == [
@@ -56,6 +55,35 @@ def test_a_fetched_blog_is_its_export_and_both_together_one_set_of_rows(
     assert natural_dump(export_then_fetch) == natural_dump(exported)
     assert run("import", blog.export, "--db", fetched).exit_code == 0
     assert natural_dump(fetched) == natural_dump(exported)
+
+
+def test_a_blog_read_a_page_at_a_time_is_its_export_but_for_identical_comments_on_two_pages(
+    blog: FeedBlog, tmp_path: Path
+) -> None:
+    """Pages of 10: the comments feed in 12 pages, imported oldest first, each a source. Paths are numbered among
+    every stored sibling, so they are the export's. Keys count identical siblings (two "removed" markers) within
+    one source only (identity.comment_keys, a stored contract): where two such comments of a post come on two
+    pages, the later one is keyed by its Blogger id ('~' and the id) where the export counts it (':1')."""
+    assert blog.export is not None
+    exported, fetched = f"sqlite:///{tmp_path / 'export.db'}", f"sqlite:///{tmp_path / 'fetched.db'}"
+    assert run("import", blog.export, "--db", exported).exit_code == 0
+    server = BlogServer(blog)
+    server.cap = 10
+    with server.running():
+        assert_clean(fetch(server, fetched, tmp_path / "cache"), server, 0)
+    assert len(server.log) == 14  # posts 1 page, pages 1, comments 12
+    assert query(fetched, COUNTS) == [BLOG_COUNTS]
+    ours, theirs = without_rank(natural_dump(fetched)), without_rank(natural_dump(exported))
+    assert {table: rows for table, rows in ours.items() if table != "comments"} == {
+        table: rows for table, rows in theirs.items() if table != "comments"
+    }
+    differ = sorted(
+        (dict(row)["blogger_id"], dict(row)["key"].split(":", 1)[1])
+        for row in set(ours["comments"]) - set(theirs["comments"])
+    )
+    assert differ == [("6361359101137095060", "0~6361359101137095060"), ("783083775619971284", "0~783083775619971284")]
+    unchanged = [row for row in ours["comments"] if dict(row)["blogger_id"] not in {b for b, _ in differ}]
+    assert len(unchanged) == 110 and set(unchanged) <= set(theirs["comments"])
 
 
 def test_a_post_the_blog_wide_feed_misses_is_read_from_its_own_comments_feed(blog: FeedBlog, tmp_path: Path) -> None:

@@ -104,7 +104,8 @@ def import_command(
                 web,
             )
             if as_json:
-                click.echo(json.dumps({**summaries.result_as_json(result), "web": notes}, indent=2))
+                fetched = {"web": notes} if notes else {}  # only when an address was given
+                click.echo(json.dumps({**summaries.result_as_json(result), **fetched}, indent=2))
             elif not quiet:
                 click.echo("; ".join([summaries.summary_line(result), *notes]))
             if result.stopped:

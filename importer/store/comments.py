@@ -7,7 +7,7 @@ read: a comment whose post or parent is still missing waits there, for a later s
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, timedelta
 from itertools import pairwise
@@ -145,12 +145,7 @@ def _rows(
     placing: Mapping[str, int],
     steps: Mapping[str, int],
 ) -> list[dict[str, Any]]:
-    parent_key = parent["key"] if parent else None
-    if siblings and all(record.blogger_id in steps for record in siblings):
-        # Placed among stored siblings: identical ones are counted among all of them, as one source would.
-        keys = [identity.comment_key(parent_key, c.body_text, steps[f"#{c.blogger_id}"]) for c in siblings]
-    else:
-        keys = identity.comment_keys(parent_key, [c.body_text for c in siblings])
+    keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
     numbers = _path_numbers(siblings, steps)
     rows = []
     for number, key, record in zip(numbers, keys, siblings, strict=True):
@@ -415,8 +410,6 @@ def _stored_comments(writer: Writer, post_id: int) -> list[dict[str, Any]]:
         table.c.position,
         table.c.published_at,
         table.c.blogger_id,
-        table.c.key,
-        table.c.body_text,
     )
     return [dict(row) for row in writer.conn.execute(select(*columns).where(table.c.post_id == post_id)).mappings()]
 
@@ -427,43 +420,28 @@ def _steps(
     """Comments placed by Blogger id (an export's, a feed's) are numbered among their siblings by the time they
     were posted, as the whole export numbers them: a feed read a page at a time brings a post's comments in several
     sources, and each is numbered among every sibling stored, not only those of its own page. Groups whose comments
-    show their numbers (a page's) keep them. Under "#<id>", each one's occurrence among identical siblings."""
+    show their numbers (a page's) keep them. (Keys are not numbered so: identity.comment_keys counts identical
+    siblings within one source, and a stored contract decides what a key is.)"""
     bid_of = {row["id"]: row["blogger_id"] for row in stored}
-    every: dict[str, tuple[str | None, Any, bool, str]] = {
-        row["blogger_id"]: (
-            bid_of.get(row["parent_id"]),
-            row["published_at"],
-            row["position"] is not None,
-            _fingerprint_of(row),
-        )
+    every: dict[str, tuple[str | None, Any, bool]] = {
+        row["blogger_id"]: (bid_of.get(row["parent_id"]), row["published_at"], row["position"] is not None)
         for row in stored
         if row["blogger_id"]
     }
     for bid, row in waiting.items():
         parent = row["parent_blogger_id"]
-        parent = None if parent in (None, "", post_blogger_id) else parent
-        every[bid] = (parent, row["published_at"], False, identity.fingerprint(row["body_text"]))
+        every[bid] = (None if parent in (None, "", post_blogger_id) else parent, row["published_at"], False)
     shown = {row["parent_id"] for row in stored if not row["blogger_id"] or row["position"] is not None}
     groups: dict[str | None, list[tuple[Any, ...]]] = defaultdict(list)
-    for bid, (parent, published, numbered, print_) in every.items():
-        groups[parent].append((published is None, published or 0, int(bid), bid, numbered, print_))
+    for bid, (parent, published, numbered) in every.items():
+        groups[parent].append((published is None, published or 0, int(bid), bid, numbered))
     id_of = {row["blogger_id"]: row["id"] for row in stored if row["blogger_id"]}
     steps: dict[str, int] = {}
     for parent, siblings in groups.items():
         if any(sibling[4] for sibling in siblings) or (id_of.get(parent, -1) if parent else None) in shown:
             continue
-        seen: Counter[str] = Counter()
-        for number, sibling in enumerate(sorted(siblings), 1):
-            steps[sibling[3]] = number
-            steps[f"#{sibling[3]}"] = seen[sibling[5]]
-            seen[sibling[5]] += 1
+        steps.update({sibling[3]: number for number, sibling in enumerate(sorted(siblings), 1)})
     return steps
-
-
-def _fingerprint_of(row: Mapping[str, Any]) -> str:
-    """A stored comment's body fingerprint: as its key holds it (parent/fingerprint:occurrence), else made again."""
-    found = row["key"].rsplit("/", 1)[-1].split(":", 1)[0]
-    return found if len(found) == 32 else identity.fingerprint(row["body_text"])
 
 
 def _renumber(writer: Writer, post_id: int) -> None:
