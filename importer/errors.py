@@ -36,3 +36,7 @@ class DatabaseUnavailable(ImporterError):
 
 class DriverMissing(DatabaseUnavailable):
     """The database's driver is not installed. The message names the extra that installs one."""
+
+
+class FetchError(SourceError):
+    """A URL could not be fetched (refused, missing, private, too large, the network down). Names the URL."""

@@ -134,6 +134,10 @@ class FeedPage:
     # Entries with a <summary> and no <content>: the owner set the feed to "short"; bodies must come from pages.
     summary_only: bool = False
     comment_totals: tuple[tuple[str, int], ...] = ()  # (post id, thr:total) for each post that gives one
+    entry_ids: tuple[str, ...] = ()  # every entry's Blogger id, in order
+    comment_posts: tuple[tuple[str, str], ...] = ()  # (comment id, its post's id) for each comment
+    post_urls: tuple[tuple[str, str], ...] = ()  # (post id, its page's address) for each post that gives one
+    short_posts: tuple[str, ...] = ()  # posts given by a summary and no body
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ KEYS = {
     "jobs",
     "parse_seconds",
     "insert_seconds",
+    "download_seconds",  # web only (else null): every response fetched again with the import's client
+    "requests",  # web only: what the import asked the server
 }
 POSTS = 4
 
@@ -70,11 +72,21 @@ def test_postgresql_floors_come_from_copy() -> None:
     assert_consistent(result)
 
 
+def test_a_live_blog_is_measured_against_downloading_it_and_the_import_floor() -> None:
+    report = bench("--db", "sqlite", "--format", "web", "--jobs", "2")
+    (result,) = report["results"]
+    assert (result["format"], result["engine"], result["jobs"]) == ("web", "sqlite", 2)
+    assert result["requests"] == 3  # a blog of 4 posts: one page each of posts, pages and comments
+    assert result["download_seconds"] > 0
+    assert (result["noop_fraction"] is not None, result["changed_fraction"]) == (True, None)
+    assert_consistent(result)
+
+
 def assert_consistent(r: dict) -> None:
     assert set(r) == KEYS
     # Rates are rounded to whole comments a second, ratios to 3 places and times to 4: each figure is checked
     # against the times it comes from, not against other rounded figures (a rate of 9 is 5% off by rounding alone).
-    floor_seconds = r["parse_seconds"] + r["insert_seconds"]
+    floor_seconds = r["parse_seconds"] + r["insert_seconds"] + (r["download_seconds"] or 0)
     assert r["rate"] == pytest.approx(r["comments"] / r["seconds"], abs=0.5 + 0.01 * r["rate"])
     assert r["floor_rate"] == pytest.approx(r["comments"] / floor_seconds, abs=0.5 + 0.01 * r["floor_rate"])
     assert r["ratio"] == pytest.approx(floor_seconds / r["seconds"], abs=1e-3)  # 3 places, from unrounded times

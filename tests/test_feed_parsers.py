@@ -116,6 +116,12 @@ def test_a_posts_feed_says_how_to_page_on() -> None:
         ("781063288764157469", 13),
     )
     assert len(page.comment_totals) == 25
+    assert page.entry_ids[:2] == ("2490656752632862163", "3344699881755828202")
+    assert page.post_urls[0] == (
+        "2490656752632862163",
+        "http://cornucopia.cornubot.se/2017/03/tredje-manaden-med-overhettad-svensk.html",
+    )
+    assert (len(page.entry_ids), len(page.post_urls), page.short_posts, page.comment_posts) == (25, 25, (), ())
 
 
 def test_a_label_feed_through_feedburner() -> None:
@@ -131,6 +137,7 @@ def test_a_label_feed_through_feedburner() -> None:
         "8394866751819460570",
         ("adwords_api", "client_libraries", "dfp_api"),
     )
+    assert document.feed.post_urls[0] == ("8394866751819460570", first.url)  # what a fetcher would read
 
 
 def test_a_short_label_feed_in_jsonp() -> None:
@@ -143,6 +150,13 @@ def test_a_short_label_feed_in_jsonp() -> None:
         document.feed.total_results,
         document.feed.items_per_page,
     ) == ("feed_json", "Creepy Story", True, 17, 5)
+    assert document.feed.short_posts == (
+        "8855174250172162215",
+        "6645073925760102563",
+        "3796189517445713429",
+        "4212163885315333633",
+        "348107150253293699",
+    )
     assert document.feed.next_url == (
         "https://www.blogger.com/feeds/6089853026371963148/posts/default/-/Creepy+Story"
         "/-/Creepy+Story?alt=json-in-script&start-index=6&max-results=5"
@@ -191,7 +205,15 @@ def test_json_and_jsonp_give_the_atom_feeds_records(wrapper: str) -> None:
     data = wrapper.replace("{}", PERSOMAG_JSON).encode()
     document = feed_json.parse(io.BytesIO(data), "f.json")
     assert list(document.entries) == [PERSOMAG_REPLY]
-    assert document.feed == FeedPage(kind="comments", entries=1, total_results=2, post_blogger_id="3847317825126657075")
+    assert document.feed == FeedPage(
+        kind="comments",
+        entries=1,
+        total_results=2,
+        post_blogger_id="3847317825126657075",
+        entry_ids=("8387947159123987094",),
+        comment_posts=(("8387947159123987094", "3847317825126657075"),),
+    )
+    assert feed_json.read_page(data, "f.json") == document.feed  # what a fetcher reads, without the records
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,8 @@ ALLOWED: dict[str, set[str]] = {
     # A large source written whole is parsed again when its transaction is retried: its entries are read once.
     "transactions": {"sources", "formats", "store", "records", "errors", "interrupts"},
     "workers": {"formats", "records", "errors", "interrupts"},
-    "sources": {"errors", "interrupts"},
+    # A fetcher pages on what a feed page says (records.FeedPage); the parsers that read it are handed in.
+    "sources": {"errors", "interrupts", "records"},
     # The text parser decodes bytes by the rule the sniffer reads a source's head with.
     "formats": {"records", "identity", "errors", "sources.decoding"},
     # pending_comments keeps a waiting comment's body, not its mentions: they are found again when it is placed.

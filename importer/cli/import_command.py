@@ -7,12 +7,14 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from blogimport import formats, interrupts, sources, summaries
 from blogimport.cli.database import database_url, db_option, guarded, open_database
+from blogimport.cli.fetching import PathOrAddress, fetch_addresses, web_options
 from blogimport.interrupts import Interrupted
 from blogimport.pipeline import BATCH_SECONDS, ImportOptions, RunResult, run_import
 from blogimport.records import Counts, SourceRecord
@@ -20,7 +22,7 @@ from blogimport.workers import default_jobs
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PathOrAddress())
 @db_option
 @click.option(
     "--blog",
@@ -71,8 +73,9 @@ from blogimport.workers import default_jobs
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line; errors still go to stderr.")
+@web_options
 def import_command(
-    paths: tuple[Path, ...],
+    paths: tuple[Path | str, ...],
     db_url: str,
     blog: str | None,
     blog_author: str | None,
@@ -84,17 +87,19 @@ def import_command(
     commit_seconds: float,
     as_json: bool,
     quiet: bool,
+    **web: Any,
 ) -> None:
-    """Import files or folders (searched recursively) into the database.
+    """Import files or folders (searched recursively), or a live blog by its address, into the database.
 
     \b
     Example:
         blogimport import seeds/
         blogimport import crawl/ --db postgresql+psycopg://localhost/blog --json
+        blogimport import https://NAME.blogspot.com --db blog.db
     """
     with interrupts.recorded():
         try:
-            result = _import(
+            result, notes = _import(
                 paths,
                 db_url,
                 ImportOptions(
@@ -108,11 +113,13 @@ def import_command(
                     commit_seconds=commit_seconds,
                 ),
                 quiet,
+                web,
             )
             if as_json:
-                click.echo(json.dumps(summaries.result_as_json(result), indent=2))
+                fetched = {"web": notes} if notes else {}  # only when an address was given
+                click.echo(json.dumps({**summaries.result_as_json(result), **fetched}, indent=2))
             elif not quiet:
-                click.echo(summaries.summary_line(result))
+                click.echo("; ".join([summaries.summary_line(result), *notes]))
             if result.stopped:
                 click.echo(summaries.stopped_line(result), err=True)
         except Interrupted as interrupted:  # before the run began, or while it recorded that it stopped
@@ -123,10 +130,14 @@ def import_command(
     sys.exit(1 if result.failed or result.database_error else 0)
 
 
-def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet: bool) -> RunResult:
+def _import(
+    paths: tuple[Path | str, ...], db_url: str, options: ImportOptions, quiet: bool, web: dict[str, Any]
+) -> tuple[RunResult, list[str]]:
     url = database_url(db_url)
     engine = open_database(url, create=True)
-    files = sources.discover(paths)
+    files = sources.discover(path for path in paths if isinstance(path, Path))
+    fetched, notes = fetch_addresses([path for path in paths if isinstance(path, str)], url, web, quiet)
+    files = [*files, *fetched]
     # On a terminal only: click would still print the label once into a pipe or a log file.
     show = not quiet and sys.stderr.isatty()
     progress = (
@@ -147,7 +158,7 @@ def _import(paths: tuple[Path, ...], db_url: str, options: ImportOptions, quiet:
             if bar is not None:
                 bar.update(1, rate.add(counts))
 
-        return guarded(lambda: run_import(engine, url, files, options, on_source), url)
+        return guarded(lambda: run_import(engine, url, files, options, on_source), url), notes
 
 
 class _Rate:

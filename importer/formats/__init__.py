@@ -8,6 +8,7 @@ load, which a run that finds nothing changed should not pay.
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import BinaryIO
@@ -30,6 +31,29 @@ def parse(fmt: str, stream: BinaryIO, locator: str, options: ParseOptions) -> Do
     except Exception as error:  # a parser bug must not cost the user the rest of the run
         raise _parser_bug(locator, error) from error
     return replace(document, entries=_guarded(document.entries, locator))
+
+
+def parse_bytes(fmt: str, data: bytes, locator: str) -> Document:
+    """A Document from bytes in memory, its entries read."""
+    document = parse(fmt, io.BytesIO(data), locator, ParseOptions())
+    return replace(document, entries=list(document.entries))
+
+
+PAGED = ("feed_atom", "feed_json")  # formats a fetcher pages through
+
+
+def read_fetched(fmt: str, data: bytes, locator: str) -> Document:
+    """What a fetcher needs of a response: a feed page's FeedPage alone, its entries left for the import to read
+    (making their records costs most of parsing); any other format's whole Document."""
+    if fmt not in PAGED:
+        return parse_bytes(fmt, data, locator)
+    try:
+        page = importlib.import_module(f"{__name__}.{fmt}").read_page(data, locator)
+    except SourceError:
+        raise
+    except Exception as error:  # as parse(): a parser bug fails this source alone
+        raise _parser_bug(locator, error) from error
+    return Document(format=fmt, entries=(), kind="feed", feed=page)
 
 
 def version(fmt: str) -> int:

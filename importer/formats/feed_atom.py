@@ -31,28 +31,49 @@ from blogimport.records import BlogRecord, Document, Entry, FeedPage, ParseOptio
 OPENSEARCH = "{http://a9.com/-/spec/opensearchrss/1.0/}"
 FEEDBURNER = "{http://rssnamespace.org/feedburner/ext/1.0}"
 FEED_REL = "http://schemas.google.com/g/2005#feed"
+_ENTRY_ID = re.compile(rf"\b(?:post|page)-({numbers.ID})\b")  # as formats.atom reads it
 _ONE_POST = re.compile(rf"\.post({numbers.ID})\.\.comments$")  # one post's comments feed: blog-<B>.post<P>..comments
 _FEED_LABEL = re.compile(r"/-/([^/?#]+)")  # .../feeds/posts/default/-/<label>
 _PAGE_LABEL = re.compile(r"/search/label/([^/?#]+)")  # the label page a label feed's alternate link names
 
 
 def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()) -> Document:
+    return read(_root(stream.read(), locator), "feed_atom", locator)
+
+
+def read_page(data: bytes, locator: str) -> FeedPage:
+    """What a fetcher pages on, without making the entries' records (their bodies' text costs most)."""
+    return page(_root(data, locator), locator)
+
+
+def _root(data: bytes, locator: str) -> Element:
     with atom.xml_errors(locator):
-        root = SafeElementTree.fromstring(stream.read(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    return read(root, "feed_atom", locator)
+        root: Element = SafeElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    return root
 
 
 def read(root: Element, fmt: str, locator: str) -> Document:
     """A feed's Document from its elements; a lone <entry> (one post's feed) is read as a feed of one."""
+    root = _feed(root, locator)
+    kind = _kind(root)
+    entries = tuple(_entry(entry, kind, locator) for entry in root.iterfind(f"{ATOM}entry"))
+    return Document(format=fmt, kind="feed", blog=_blog(root, kind), entries=entries, feed=page(root, locator))
+
+
+def page(root: Element, locator: str) -> FeedPage:
+    """The FeedPage of a feed's elements (a lone entry's too)."""
+    root = _feed(root, locator)
+    return _page(root, _kind(root))
+
+
+def _feed(root: Element, locator: str) -> Element:
     if root.tag == f"{ATOM}entry":
         feed = Element(f"{ATOM}feed")
         feed.append(root)
         root = feed
     if root.tag != f"{ATOM}feed":
         raise ParseError(locator, f"not an Atom feed: the document is <{atom.local(root.tag)}>")
-    kind = _kind(root)
-    entries = tuple(_entry(entry, kind, locator) for entry in root.iterfind(f"{ATOM}entry"))
-    return Document(format=fmt, kind="feed", blog=_blog(root, kind), entries=entries, feed=_page(root, kind, entries))
+    return root
 
 
 def _kind(root: Element) -> str:
@@ -96,12 +117,21 @@ def _blog(root: Element, kind: str) -> BlogRecord:
     return BlogRecord(blogger_id=found, url=homes[0] if homes else None, title=title)
 
 
-def _page(root: Element, kind: str, entries: tuple[Entry, ...]) -> FeedPage:
-    posts = [entry for entry in entries if isinstance(entry, PostRecord)]
+def _page(root: Element, kind: str) -> FeedPage:
+    """Read from the elements alone, as the records would have it: what each entry is, its post, its count."""
+    elements = list(root.iterfind(f"{ATOM}entry"))
+    ids = [_id(element) for element in elements]
+    replies = [element.find(f"{THR}in-reply-to") for element in elements]
+    comments = [(bid, _id(reply, "ref")) for bid, reply in zip(ids, replies, strict=True) if reply is not None]
+    posts = [(bid, e) for bid, e, reply in zip(ids, elements, replies, strict=True) if reply is None and bid]
+    posts = posts if kind != "comments" else []
+    totals = [(bid, numbers.count(e.findtext(f"{THR}total"))) for bid, e in posts]
+    urls = [(bid, _permalink(e)) for bid, e in posts]
+    short = [bid for bid, e in posts if e.find(f"{ATOM}content") is None]
     one_post = _ONE_POST.search((root.findtext(f"{ATOM}id") or "").strip())
     return FeedPage(
         kind=kind,
-        entries=len(entries),
+        entries=len(elements),
         total_results=numbers.count(root.findtext(f"{OPENSEARCH}totalResults")),
         start_index=numbers.count(root.findtext(f"{OPENSEARCH}startIndex")),
         items_per_page=numbers.count(root.findtext(f"{OPENSEARCH}itemsPerPage")),
@@ -110,13 +140,24 @@ def _page(root: Element, kind: str, entries: tuple[Entry, ...]) -> FeedPage:
         label=_label(root),
         post_blogger_id=one_post[1] if one_post else None,
         updated=_moment(root.findtext(f"{ATOM}updated")),
-        summary_only=any(post.body_missing for post in posts),
-        comment_totals=tuple(
-            (post.blogger_id, post.declared_comment_count)
-            for post in posts
-            if post.blogger_id and post.declared_comment_count is not None
-        ),
+        summary_only=bool(short),
+        comment_totals=tuple((bid, total) for bid, total in totals if total is not None),
+        entry_ids=tuple(ids),
+        comment_posts=tuple((bid, post) for bid, post in comments if bid and post),
+        post_urls=tuple((bid, url) for bid, url in urls if url),
+        short_posts=tuple(short),
     )
+
+
+def _id(element: Element, attribute: str | None = None) -> str:
+    """The Blogger id in an entry's <id> (or in an attribute of it): '' when there is none."""
+    text = element.get(attribute, "") if attribute else element.findtext(f"{ATOM}id") or ""
+    found = _ENTRY_ID.search(text)
+    return found[1] if found else ""
+
+
+def _permalink(entry: Element) -> str | None:
+    return (entry.findtext(f"{FEEDBURNER}origLink") or "").strip() or atom.link(entry, "alternate")
 
 
 def _label(root: Element) -> str | None:

@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 from blogimport.errors import ParseError
 from blogimport.formats import feed_atom
 from blogimport.formats.atom import ATOM
-from blogimport.records import Document, ParseOptions
+from blogimport.records import Document, FeedPage, ParseOptions
 from blogimport.sources import decoding
 
 # Prefixes Blogger's feeds use, for JSON that leaves a declaration out (a comments feed declares thr nowhere).
@@ -38,12 +38,22 @@ MAX_DEPTH = 64  # a feed nests five deep; anything near Python's recursion limit
 
 
 def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()) -> Document:
-    document = load(stream.read(), locator)
+    return feed_atom.read(_root(stream.read(), locator), "feed_json", locator)
+
+
+def read_page(data: bytes, locator: str) -> FeedPage:
+    """What a fetcher pages on (formats.feed_atom.read_page)."""
+    return feed_atom.page(_root(data, locator), locator)
+
+
+def _root(data: bytes, locator: str) -> Element:
+    """The Atom element the JSON document stands for."""
+    document = load(data, locator)
     if not isinstance(document, dict) or not isinstance(document.get("feed", document.get("entry")), dict):
         raise ParseError(locator, 'JSON, but not a Blogger feed: no "feed" (or "entry") object at the top')
     name = "feed" if "feed" in document else "entry"
     namespaces = {**KNOWN_NAMESPACES, **_declared(document[name])}
-    return feed_atom.read(_element(name, document[name], namespaces, 0, locator), "feed_json", locator)
+    return _element(name, document[name], namespaces, 0, locator)
 
 
 def load(data: bytes, locator: str) -> Any:

@@ -36,9 +36,16 @@ COMMENT_FIELDS: tuple[Field, ...] = (
 Siblings = tuple[Mapping[str, Any] | None, Sequence[CommentRecord]]  # (parent row or None, comments under it)
 
 
-def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], authors: Mapping[str, int]) -> None:
+def save_comments(
+    writer: Writer,
+    post_id: int,
+    groups: Sequence[Siblings],
+    authors: Mapping[str, int],
+    existing: list[dict[str, Any]] | None = None,
+) -> None:
     """Write comment trees, one level at a time so each reply can point at its stored parent. A post this source
-    has just written has no comments stored yet: nothing to look up."""
+    has just written has no comments stored yet: nothing to look up. `existing`: the post's comments, when the
+    caller has read them."""
     table, scope = Comment.__table__, {"post_id": post_id}
     new_post = post_id in writer.new_posts
     writer.new_posts.discard(post_id)
@@ -50,7 +57,11 @@ def save_comments(writer: Writer, post_id: int, groups: Sequence[Siblings], auth
             post_id,
             groups,
             authors,
-            [] if new_post else list(sql.rows_by_key(writer.conn, table, scope).values()),
+            []
+            if new_post
+            else existing
+            if existing is not None
+            else list(sql.rows_by_key(writer.conn, table, scope).values()),
         )
     _save_mentions(writer, written)
     if any(before for _, _, before in written) or any(r.published_at or r.display_time for r, _, _ in written):
@@ -112,7 +123,9 @@ def _planned(
     return [
         (record, row)
         for parent, siblings in level
-        for record, row in zip(siblings, _rows(siblings, parent, authors, writer.rank, writer.placing), strict=True)
+        for record, row in zip(
+            siblings, _rows(siblings, parent, authors, writer.rank, writer.placing, writer.steps), strict=True
+        )
     ]
 
 
@@ -130,9 +143,10 @@ def _rows(
     authors: Mapping[str, int],
     rank: int,
     placing: Mapping[str, int],
+    steps: Mapping[str, int],
 ) -> list[dict[str, Any]]:
     keys = identity.comment_keys(parent["key"] if parent else None, [c.body_text for c in siblings])
-    numbers = _path_numbers(siblings)
+    numbers = _path_numbers(siblings, steps)
     rows = []
     for number, key, record in zip(numbers, keys, siblings, strict=True):
         part = f"{number:04d}"
@@ -158,9 +172,12 @@ def _rows(
     return rows
 
 
-def _path_numbers(siblings: Sequence[CommentRecord]) -> list[int]:
+def _path_numbers(siblings: Sequence[CommentRecord], steps: Mapping[str, int]) -> list[int]:
     """Each comment's step in its path: the number the page shows (its gaps are deleted comments), unless the
-    numbers go back or repeat; then the place on the page, so that ORDER BY path stays the reading order."""
+    numbers go back or repeat; then the place on the page, so that ORDER BY path stays the reading order. Waiting
+    comments being placed have theirs worked out among every sibling stored (`steps`, see _place_for_post)."""
+    if siblings and all(record.blogger_id in steps for record in siblings):
+        return [steps[record.blogger_id or ""] for record in siblings]
     shown = [record.position for record in siblings if record.position is not None]
     if len(shown) == len(siblings) and all(a < b for a, b in pairwise(shown)):
         return shown
@@ -231,22 +248,25 @@ def resolve_mentions(writer: Writer, post_id: int) -> None:
     if not any(shown.values()):
         return  # no times to resolve against: every target stays as it is (NULL)
     references = writer.conn.execute(_POST_REFERENCES, {"post": post_id}).all()
+    at: dict[tuple[int, int], list[int]] = defaultdict(list)  # the comments shown at each clock time
+    for cid, clock in shown.items():
+        if clock is not None:
+            at[clock].append(cid)
     changes = []
     for ref in references:
-        target = _target(comments[ref.comment_id], ref.mentioned_time, comments, shown)
+        target = _target(comments[ref.comment_id], ref.mentioned_time, comments, at)
         if target != ref.target_comment_id:
             changes.append({"id": ref.id, "target_comment_id": target, "updated_at": writer.now})
     sql.update_by_id(writer.conn, CommentReference.__table__, changes, ["target_comment_id"])
     writer.counts["comment_references"].updated += len(changes)
 
 
-def _target(
-    source: Any, time: str, comments: Mapping[int, Any], shown: Mapping[int, tuple[int, int] | None]
-) -> int | None:
+def _target(source: Any, time: str, comments: Mapping[int, Any], at: Mapping[tuple[int, int], list[int]]) -> int | None:
     hour, minute = map(int, time.split(":"))
     # A 12-hour display shows 8:41 for 08:41 and 20:41 alike.
     wanted = {(h, minute) for h in ({hour % 12, hour % 12 + 12} if 1 <= hour <= 12 else {hour})}
-    candidates = [cid for cid, clock in shown.items() if cid != source.id and clock in wanted]
+    # Only a single candidate is ever chosen, so the order they are found in does not matter.
+    candidates = [cid for clock in wanted for cid in at.get(clock, ()) if cid != source.id]
     earlier = [cid for cid in candidates if _before(comments[cid], source)]
     pool = earlier or candidates
     if len(pool) > 1:
@@ -348,20 +368,13 @@ _PLACED = delete(PendingComment).where(PendingComment.id.in_(bindparam("ids", ex
 def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id: str) -> None:
     rows = writer.conn.execute(_PENDING_FOR_POST, {"blog": blog_id, "post": post_blogger_id}).mappings().all()
     best = _one_per_comment(rows)
-    stored = (
-        {}
+    # The post's comments, read once: for where the waiting ones hang, their numbers, and the merge.
+    stored_rows = (
+        []
         if post_id in writer.new_posts
-        else {
-            row["blogger_id"]: row
-            for row in sql.rows_by_key(
-                writer.conn,
-                Comment.__table__,
-                {"post_id": post_id},
-                columns=("id", "path", "thread_id", "depth", "blogger_id"),
-            ).values()
-            if row["blogger_id"]
-        }
+        else list(sql.rows_by_key(writer.conn, Comment.__table__, {"post_id": post_id}).values())
     )
+    stored = {row["blogger_id"]: row for row in stored_rows if row["blogger_id"]}
     groups, placed = _forest(best, post_blogger_id, stored)
     if not groups:
         return
@@ -369,14 +382,93 @@ def _place_for_post(writer: Writer, blog_id: int, post_id: int, post_blogger_id:
     # Placed by whichever source brought the post, a comment still ranks as the source it came from: else the
     # order of the sources would decide which version of it wins.
     writer.placing = {bid: best[bid]["source_rank"] for bid in placed}
+    writer.steps = _steps(stored_rows, best, post_blogger_id) if stored_rows else {}
+    # Stored comments that an older sibling arriving now moves down: numbered again once it is written.
+    moved = any(
+        row["blogger_id"] in writer.steps and f"{writer.steps[row['blogger_id']]:04d}" != row["path"].rsplit(".")[-1]
+        for row in stored_rows
+        if row["blogger_id"] not in placed
+    )
     try:
-        save_comments(writer, post_id, groups, authors)
+        save_comments(writer, post_id, groups, authors, stored_rows)
     finally:
-        writer.placing = {}
+        writer.placing, writer.steps = {}, {}
+    if moved:
+        _renumber(writer, post_id)
     done = [row["id"] for row in rows if row["blogger_id"] in placed]  # by primary key: no scan of the table
     for chunk in sql.chunks(done):
         writer.conn.execute(_PLACED, {"ids": list(chunk)})
     writer.counts["pending_comments"].deleted += len(done)
+
+
+def _stored_comments(writer: Writer, post_id: int) -> list[dict[str, Any]]:
+    table = Comment.__table__
+    columns = (
+        table.c.id,
+        table.c.parent_id,
+        table.c.path,
+        table.c.position,
+        table.c.published_at,
+        table.c.blogger_id,
+    )
+    return [dict(row) for row in writer.conn.execute(select(*columns).where(table.c.post_id == post_id)).mappings()]
+
+
+def _steps(
+    stored: Sequence[Mapping[str, Any]], waiting: Mapping[str, Mapping[str, Any]], post_blogger_id: str
+) -> dict[str, int]:
+    """Comments placed by Blogger id (an export's, a feed's) are numbered among their siblings by the time they
+    were posted, as the whole export numbers them: a feed read a page at a time brings a post's comments in several
+    sources, and each is numbered among every sibling stored, not only those of its own page. Groups whose comments
+    show their numbers (a page's) keep them. (Keys are not numbered so: identity.comment_keys counts identical
+    siblings within one source, and a stored contract decides what a key is.)"""
+    bid_of = {row["id"]: row["blogger_id"] for row in stored}
+    every: dict[str, tuple[str | None, Any, bool]] = {
+        row["blogger_id"]: (bid_of.get(row["parent_id"]), row["published_at"], row["position"] is not None)
+        for row in stored
+        if row["blogger_id"]
+    }
+    for bid, row in waiting.items():
+        parent = row["parent_blogger_id"]
+        every[bid] = (None if parent in (None, "", post_blogger_id) else parent, row["published_at"], False)
+    shown = {row["parent_id"] for row in stored if not row["blogger_id"] or row["position"] is not None}
+    groups: dict[str | None, list[tuple[Any, ...]]] = defaultdict(list)
+    for bid, (parent, published, numbered) in every.items():
+        groups[parent].append((published is None, published or 0, int(bid), bid, numbered))
+    id_of = {row["blogger_id"]: row["id"] for row in stored if row["blogger_id"]}
+    steps: dict[str, int] = {}
+    for parent, siblings in groups.items():
+        if any(sibling[4] for sibling in siblings) or (id_of.get(parent, -1) if parent else None) in shown:
+            continue
+        steps.update({sibling[3]: number for number, sibling in enumerate(sorted(siblings), 1)})
+    return steps
+
+
+def _renumber(writer: Writer, post_id: int) -> None:
+    """Stored comments whose place among their siblings moved (an older one arrived since): their paths, and
+    their replies', made again by the rule of _steps."""
+    stored = _stored_comments(writer, post_id)
+    steps = _steps(stored, {}, "")
+    children: dict[int | None, list[Mapping[str, Any]]] = defaultdict(list)
+    for stored_row in stored:
+        children[stored_row["parent_id"]].append(stored_row)
+    changed: list[dict[str, Any]] = []
+    frontier: list[tuple[Mapping[str, Any], str]] = [(top, "") for top in children[None]]
+    while frontier:
+        comment, prefix = frontier.pop()
+        own = comment["path"].rsplit(".", 1)[-1]
+        step = f"{steps[comment['blogger_id']]:04d}" if comment["blogger_id"] in steps else own
+        path = f"{prefix}.{step}" if prefix else step
+        if path != comment["path"]:
+            changed.append({"b_id": comment["id"], "b_path": path})
+        frontier += [(child, path) for child in children[comment["id"]]]
+    if changed:
+        table = Comment.__table__
+        stmt = (
+            update(table).where(table.c.id == bindparam("b_id")).values(path=bindparam("b_path"), updated_at=writer.now)
+        )
+        writer.conn.execute(stmt, changed)
+        writer.counts["comments"].updated += len(changed)
 
 
 def _one_per_comment(rows: Sequence[RowMapping]) -> dict[str, Mapping[Any, Any]]:

@@ -70,6 +70,7 @@ class Writer:
         self.new_posts: set[int] = set()  # posts this source inserted, while they have no comments yet
         self.ids: dict[tuple[str, tuple[Any, ...], str], int] = {}  # authors and labels found or made, by key
         self.placing: dict[str, int] = {}  # waiting comments being placed: their own source's rank, by Blogger id
+        self.steps: dict[str, int] = {}  # and their number among their siblings, by Blogger id
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
         return sql.find_one(self.conn, table, **where)

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import make_url
 
 from blogimport.workers import default_jobs
-from tests.perf import floors
+from tests.perf import bench_web, floors
 from tests.perf.corpus import SIZES, change_sources, generate
 
 FORMATS = {"text": "text", "html": "html", "atom": "takeout"}  # benchmark format -> corpus form
@@ -59,6 +59,8 @@ class Result:
     noop_fraction: float | None
     changed_fraction: float | None
     peak_rss_mb: float
+    download_seconds: float | None = None  # web: every response fetched again, nothing parsed or written
+    requests: int | None = None  # web: what the import asked the server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             None
             if args.corpus
             else generate(
-                corpus, size=args.size, seed=args.seed, posts=args.posts, formats=[FORMATS[f] for f in args.formats]
+                corpus,
+                size=args.size,
+                seed=args.seed,
+                posts=args.posts,
+                formats=[FORMATS[f] for f in args.formats if f in FORMATS],
             )
         )
         _log(
@@ -80,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
             result
             for fmt in args.formats
             for db in args.db
-            for result in _measure(fmt, db, corpus, scratch, args.jobs, args.single)
+            for result in (
+                [_measure_web(db, args, scratch)]
+                if fmt == "web"
+                else _measure(fmt, db, corpus, scratch, args.jobs, args.single)
+            )
         ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -110,7 +120,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="'sqlite', or an admin URL of a PostgreSQL server (repeatable; default sqlite)",
     )
     parser.add_argument(
-        "--format", dest="formats", action="append", choices=list(FORMATS), help="repeatable; default all"
+        "--format",
+        dest="formats",
+        action="append",
+        choices=[*FORMATS, "web"],
+        help="repeatable; default every file format (web, a blog fetched from a local server, only when asked)",
     )
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="--jobs of the imports (default: cores)")
     parser.add_argument(
@@ -126,6 +140,24 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     args.db = args.db or ["sqlite"]
     args.formats = args.formats or list(FORMATS)
     return args
+
+
+def _measure_web(db: str, args: argparse.Namespace, scratch: Path) -> Result:
+    def importer(arguments: list[str], url: str) -> _Run:
+        return _import_command([*arguments, "--db", url, "--json", "--jobs", str(args.jobs)])
+
+    figures = bench_web.measure(
+        db,
+        args.size,
+        args.posts,
+        args.seed,
+        scratch,
+        _database,
+        importer,
+        lambda url: _run_cli("db", "upgrade", "--db", url),
+        _log,
+    )
+    return Result(jobs=args.jobs, **figures)
 
 
 def _measure(fmt: str, db: str, corpus: Path, scratch: Path, jobs: int, single: bool) -> Iterator[Result]:
@@ -184,7 +216,11 @@ class _Run:
 def _import(path: Path, url: str, jobs: int) -> _Run:
     """The import as a child of tests/perf/peak.py, which times it and reaps it with wait4 for its own resource
     usage: ru_maxrss is the largest resident set of the import or of any parsing worker it waited for."""
-    command = [_blogimport(), "import", str(path), "--db", url, "--json", "--jobs", str(jobs)]
+    return _import_command([str(path), "--db", url, "--json", "--jobs", str(jobs)])
+
+
+def _import_command(arguments: list[str]) -> _Run:
+    command = [_blogimport(), "import", *arguments]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as tmp:
         measured = Path(tmp) / "peak.json"
         done = subprocess.run(

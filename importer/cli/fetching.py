@@ -1,0 +1,112 @@
+"""`blogimport import URL`: the options that make fetching gentler, the cache's place, and progress on a terminal.
+The fetching itself is blogimport.sources.web; this only turns options into its settings and shows its progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from blogimport import formats
+from blogimport.sources import Source
+from blogimport.store import DatabaseURL
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PathOrAddress(click.ParamType):  # type: ignore[type-arg]  # generic in click's stubs only, not at run time
+    """A path that exists, or an http(s) address (a live blog, or one of its posts)."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        from blogimport.sources.web import is_address  # httpx loads only when a URL is given
+
+        if isinstance(value, str) and is_address(value):
+            return value
+        path: Path = click.Path(exists=True, path_type=Path).convert(value, param, ctx)
+        return path
+
+
+def web_options(function: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--cache",
+                "cache_dir",
+                type=click.Path(file_okay=False, path_type=Path),
+                metavar="DIR",
+                help="Where fetched responses are kept. Default: beside a SQLite database (blog.db.cache), "
+                "else the user's cache directory.",
+            ),
+            click.option("--offline", is_flag=True, help="Import a blog's responses from the cache: no request."),
+            click.option(
+                "--max-requests",
+                type=click.IntRange(min=1, max=8),
+                default=2,
+                show_default=True,
+                metavar="N",
+                help="Requests in flight to one host at most.",
+            ),
+            click.option(
+                "--interval",
+                type=click.FloatRange(min=0),
+                default=0.25,
+                show_default=True,
+                metavar="SECONDS",
+                help="Time between the starts of two requests to one host, at least.",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def fetch_addresses(
+    addresses: list[str], url: DatabaseURL, options: dict[str, Any], quiet: bool
+) -> tuple[list[Source], list[str]]:
+    """The sources every address gives (fetched, or from the cache), and the notes the summary adds."""
+    from blogimport.sources import web  # see PathOrAddress
+    from blogimport.sources.cache import default_folder
+    from blogimport.sources.client import Politeness
+
+    sqlite_file = Path(url.given.database) if url.backend == "sqlite" and url.given.database else None
+    settings = web.WebOptions(
+        cache=options["cache_dir"] or default_folder(sqlite_file),
+        offline=options["offline"],
+        politeness=Politeness(max_requests=options["max_requests"], interval=options["interval"]),
+    )
+    found: list[Source] = []
+    notes: list[str] = []
+    for address in addresses:
+        show = _progress(address) if not quiet and sys.stderr.isatty() else (lambda progress: None)
+        fetched = web.fetch(address, settings, formats.read_fetched, show)
+        if not quiet and sys.stderr.isatty():
+            click.echo(file=sys.stderr)
+        found.extend(fetched.sources)
+        notes.extend(f"{address}: {note}" for note in fetched.notes)
+        notes.append(f"{address}: {fetched.requests} requests")
+    return found, notes
+
+
+def _progress(address: str) -> Callable[[Any], None]:
+    """A line redrawn on the terminal: requests, entries, their rate, and the time left from the feeds' totals."""
+    last = [0.0]
+
+    def show(progress: Any) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.2:
+            return
+        last[0] = now
+        elapsed = max(now - progress.started, 1e-6)
+        rate = progress.entries / elapsed
+        line = f"{address}: {progress.requests} requests, {progress.entries:,} entries, {rate:,.0f}/s"
+        if progress.expected > progress.entries and rate > 0:
+            line += f", ~{(progress.expected - progress.entries) / rate:,.0f} s left"
+        click.echo(f"\r{line}\x1b[K", file=sys.stderr, nl=False)
+
+    return show
