@@ -157,3 +157,16 @@ def test_a_url_is_parsed_once_and_shows_itself_without_its_password() -> None:
     assert DatabaseURL.parse("sqlite:///blog.db").describe(OSError("")) == "OSError"
     assert str(DatabaseURL.parse("mariadb://root@127.0.0.1/test")) == "mariadb://root@127.0.0.1/test"
     assert DatabaseURL.parse("mariadb://root@127.0.0.1/test").target.drivername == "mariadb+pymysql"
+    assert str(DatabaseURL.parse("blog.db")) == "sqlite:///blog.db"  # a path alone: the SQLite file
+    assert str(DatabaseURL.parse("data/blog.db")) == "sqlite:///data/blog.db"
+    assert str(DatabaseURL.parse("/srv/blog.db")) == "sqlite:////srv/blog.db"
+
+
+def test_a_path_alone_is_a_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("import", SEEDS, "--db", "blog.db")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("5 sources: 5 imported, 0 unchanged, 0 failed; ")
+    assert run("stats", "--db", str(tmp_path / "blog.db")).stdout.splitlines()[:1] == ["blogs: 1"]
+    assert run("stats", "--db", "nope.db").stderr.startswith("Error: ")  # a reading command still creates nothing
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["blog.db"]

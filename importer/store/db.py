@@ -55,7 +55,10 @@ class DatabaseURL:
 
     @classmethod
     def parse(cls, text: str) -> DatabaseURL:
-        """SQLAlchemy's ArgumentError when the text is not a URL."""
+        """SQLAlchemy's ArgumentError when the text is not a URL. A path alone (`--db blog.db`, `--db ~/b.db`) is
+        the SQLite file people mean by it."""
+        if text.strip() and "://" not in text and ":" not in text.split("/", 1)[0]:
+            return cls(URL.create("sqlite", database=str(Path(text).expanduser())))
         return cls(make_url(text))
 
     def __str__(self) -> str:
