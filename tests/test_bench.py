@@ -28,6 +28,8 @@ KEYS = {
     "insert_seconds",
     "download_seconds",  # web only (else null): every response fetched again with the import's client
     "requests",  # web only: what the import asked the server
+    "lxml_parse_seconds",
+    "lxml_ratio",
 }
 POSTS = 4
 
@@ -91,6 +93,12 @@ def assert_consistent(r: dict) -> None:
     assert r["floor_rate"] == pytest.approx(r["comments"] / floor_seconds, abs=0.5 + 0.01 * r["floor_rate"])
     assert r["ratio"] == pytest.approx(floor_seconds / r["seconds"], abs=1e-3)  # 3 places, from unrounded times
     assert r["peak_rss_mb"] > 20
+    if r["format"] != "html":  # the lxml.html floor is the html format's alone (issue 17)
+        assert (r["lxml_parse_seconds"], r["lxml_ratio"]) == (None, None)
+        return
+    lxml_floor = r["lxml_parse_seconds"] + r["insert_seconds"]
+    assert r["lxml_parse_seconds"] > 0
+    assert r["lxml_ratio"] == pytest.approx(lxml_floor / r["seconds"], abs=2e-3)  # both times rounded to 4 places
 
 
 def test_a_given_corpus_is_reported_at_the_size_its_manifest_gives(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup, Tag
 
 from blogimport.errors import ParseError
 from blogimport.formats import html_comments, html_post, numbers
+from blogimport.formats.html_index import PageIndex
 from blogimport.records import BlogRecord, Document, ParseOptions, PostRecord
 
 # Any of these says the page was made by Blogger (blogger-formats.md §0).
@@ -51,38 +52,38 @@ def parse(stream: BinaryIO, locator: str, options: ParseOptions = ParseOptions()
     data = stream.read()
     if not any(mark in data for mark in _BLOGGER_MARKS):
         raise ParseError(locator, "HTML, but not a Blogger page (none of Blogger's markup)")
-    soup = BeautifulSoup(data, "lxml")
-    root = soup.select_one(".widget.Blog") or soup
-    candidates = _candidates(root)
-    page = _page(soup, data, _context(data), len(candidates))
+    index = PageIndex(BeautifulSoup(data, "lxml"))
+    root = index.select_one(index.soup, ".widget.Blog") or index.soup
+    candidates = _candidates(index, root)
+    page = _page(index, data, _context(data), len(candidates))
     if page.listing:
-        posts = tuple(_post(element, soup, page, locator) for element in candidates or [root])
+        posts = tuple(_post(index, element, page, locator) for element in candidates or [root])
         return Document(format="html", blog=page.blog, entries=posts)
-    post = _post(_main(candidates, page) if candidates else root, soup, page, locator)
-    shortfall, note = html_comments.shortfall(soup, post.declared_comment_count, _count(post))
+    post = _post(index, _main(index, candidates, page) if candidates else root, page, locator)
+    shortfall, note = html_comments.shortfall(index, post.declared_comment_count, _count(post))
     return Document(format="html", blog=page.blog, entries=(post,), shortfall=shortfall, note=note)
 
 
-def _candidates(root: Tag) -> list[Tag]:
+def _candidates(index: PageIndex, root: Tag) -> list[Tag]:
     """The outermost post elements that are not a widget's items."""
-    found = [element for element in root.select(_POSTS) if not html_post.is_aside(element)]
+    found = [element for element in index.iselect(root, _POSTS) if not html_post.is_aside(element)]
     chosen = set(map(id, found))
     return [element for element in found if not any(id(parent) in chosen for parent in element.parents)]
 
 
-def _main(candidates: list[Tag], page: _Page) -> Tag:
+def _main(index: PageIndex, candidates: list[Tag], page: _Page) -> Tag:
     """The post the page is about: the one it links to as itself, else the one with the page's heading."""
 
     def about(element: Tag) -> tuple[bool, bool, bool]:
-        itself = (page.post_id is not None and html_post.post_id(element) == page.post_id) or (
-            page.url is not None and _same_page(html_post.permalink(element), page.url)
+        itself = (page.post_id is not None and html_post.post_id(index, element) == page.post_id) or (
+            page.url is not None and _same_page(html_post.permalink(index, element), page.url)
         )
         heading = (
-            html_post.own_one(element, "h1") is not None
+            html_post.own_one(index, element, "h1") is not None
             or "blogPost" in str(element.get("itemprop", ""))
-            or html_post.own_one(element, "[itemprop~=blogPost]")
+            or html_post.own_one(index, element, "[itemprop~=blogPost]")
         )
-        return itself, bool(heading), bool(html_post.body(element))
+        return itself, bool(heading), bool(html_post.body(index, element))
 
     return max(candidates, key=about)  # the first of the best: reading order breaks ties
 
@@ -95,43 +96,44 @@ def _same_page(link: str | None, url: str) -> bool:
     return link is not None and bare(link) == bare(url)
 
 
-def _post(element: Tag, soup: BeautifulSoup, page: _Page, locator: str) -> PostRecord:
-    title = _title(element, soup, page)
-    published_at, offset, published_on = html_post.published(element)
+def _post(index: PageIndex, element: Tag, page: _Page, locator: str) -> PostRecord:
+    title = _title(index, element, page)
+    published_at, offset, published_on = html_post.published(index, element)
     if published_on is None:
         raise ParseError(locator, f"no date for the post {title!r}: none of the places Blogger pages show it")
-    author = html_post.author(element)
-    labels = html_post.labels(element)
+    author = html_post.author(index, element)
+    labels = html_post.labels(index, element)
     return PostRecord(
         title=title,
         published_on=published_on,
-        body_text=html_post.body(element),
+        body_text=html_post.body(index, element),
         published_at=published_at,
         utc_offset_minutes=offset,
-        url=_post_url(element, page),
+        url=_post_url(index, element, page),
         author=author,
         labels=tuple(dict.fromkeys(name for name in [*labels, page.label or ""] if name)),
-        declared_comment_count=None if page.listing else html_comments.declared_count(soup),
-        comments=() if page.listing else html_comments.comments(soup, page.url, author),
-        blogger_id=html_post.post_id(element) or (None if page.listing else page.post_id),
+        declared_comment_count=None if page.listing else html_comments.declared_count(index),
+        comments=() if page.listing else html_comments.comments(index, page.url, author),
+        blogger_id=html_post.post_id(index, element) or (None if page.listing else page.post_id),
     )
 
 
-def _title(element: Tag, soup: BeautifulSoup, page: _Page) -> str:
-    found = html_post.title(element) if element is not soup else None
+def _title(index: PageIndex, element: Tag, page: _Page) -> str:
+    soup = index.soup
+    found = html_post.title(index, element) if element is not soup else None
     if found is not None:
         return found
     if page.listing:
         return ""
-    return _attr(soup, "meta[property='og:title']", "content") or (
+    return _attr(index, "meta[property='og:title']", "content") or (
         soup.title.get_text(strip=True) if soup.title else ""
     )
 
 
-def _post_url(element: Tag, page: _Page) -> str | None:
+def _post_url(index: PageIndex, element: Tag, page: _Page) -> str | None:
     if not page.listing:
         return page.url
-    return html_post.permalink(element)
+    return html_post.permalink(index, element)
 
 
 def _count(post: PostRecord) -> int:
@@ -141,13 +143,13 @@ def _count(post: PostRecord) -> int:
 # -- the page -----------------------------------------------------------------------------------------------------
 
 
-def _page(soup: BeautifulSoup, data: bytes, context: dict[str, str], post_count: int) -> _Page:
+def _page(index: PageIndex, data: bytes, context: dict[str, str], post_count: int) -> _Page:
     url = next(
         (
             address
             for address in (
-                _attr(soup, "link[rel=canonical]", "href"),
-                _attr(soup, "meta[property='og:url']", "content"),
+                _attr(index, "link[rel=canonical]", "href"),
+                _attr(index, "meta[property='og:url']", "content"),
                 context.get("canonicalUrl"),
             )
             if address and address.startswith(("http://", "https://"))
@@ -163,16 +165,16 @@ def _page(soup: BeautifulSoup, data: bytes, context: dict[str, str], post_count:
         listing = kind in _LISTING_PAGES
     else:
         listing = not _ITEM_PATH.search(parts.path) if parts and parts.path else post_count > 1
-    title = _attr(soup, "meta[property='og:site_name']", "content") or context.get("title")
-    blog = BlogRecord(blogger_id=_blog_id(soup, data, context), url=home or None, title=title or None)
+    title = _attr(index, "meta[property='og:site_name']", "content") or context.get("title")
+    blog = BlogRecord(blogger_id=_blog_id(index, data, context), url=home or None, title=title or None)
     post_id = context.get("postId")
     return _Page(
         url=url, blog=blog, label=label, listing=listing, post_id=post_id if numbers.is_blogger_id(post_id) else None
     )
 
 
-def _blog_id(soup: BeautifulSoup, data: bytes, context: dict[str, str]) -> str | None:
-    for found in (_attr(soup, "meta[itemprop=blogId]", "content"), context.get("blogId")):
+def _blog_id(index: PageIndex, data: bytes, context: dict[str, str]) -> str | None:
+    for found in (_attr(index, "meta[itemprop=blogId]", "content"), context.get("blogId")):
         if numbers.is_blogger_id(found):
             return found
     first = _BLOG_ID.search(data)
@@ -194,7 +196,7 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if (m[1] or m[2]) else m[3], text)
 
 
-def _attr(node: Tag, css: str, name: str) -> str | None:
-    found = node.select_one(css)
+def _attr(index: PageIndex, css: str, name: str) -> str | None:
+    found = index.select_one(index.soup, css)
     value = found.get(name) if found is not None else None
     return str(value).strip() if value else None

@@ -8,7 +8,7 @@ or its block, and its thread the outermost li.comment around it (Blogger nests o
 flattened into its thread, as the export has them). The exact time is the showComment=<epoch ms> of its permalink,
 which copiers rewrite (wget: `post.html%3FshowComment=1280031868312.html#c990…`): it is searched for, not parsed.
 
-Pure: parts of a BeautifulSoup tree in, records out.
+Pure: parts of a BeautifulSoup tree (and the index of its page) in, records out.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import re
 from datetime import datetime
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from blogimport import identity
 from blogimport.formats import numbers
+from blogimport.formats.html_index import PageIndex
 from blogimport.formats.htmltext import html_to_text
 from blogimport.formats.mentions import clock_of, find_mentions
 from blogimport.records import AuthorRecord, CommentRecord
@@ -34,43 +35,44 @@ _COMMENT_MARKUP = "li.comment, .comment-block, .comment-content, dt.comment-auth
 _DECLARED = re.compile(r"^\s*([0-9]+)")
 
 
-def comments(soup: BeautifulSoup, post_url: str | None, post_author: AuthorRecord | None) -> tuple[CommentRecord, ...]:
+def comments(index: PageIndex, post_url: str | None, post_author: AuthorRecord | None) -> tuple[CommentRecord, ...]:
     """The page's comments, replies inside their comment, in reading order."""
-    area = comment_area(soup)
+    area = comment_area(index)
     items = area.find_all("li", class_="comment")
     if items:
-        return _threads(items, post_url, post_author)
-    flat = soup.select_one("dl#comments-block")
-    return tuple(_flat(dt, post_url) for dt in flat.find_all("dt")) if flat is not None else ()
+        return _threads(index, items, post_url, post_author)
+    flat = index.select_one(index.soup, "dl#comments-block")
+    return tuple(_flat(index, dt, post_url) for dt in flat.find_all("dt")) if flat is not None else ()
 
 
-def comment_area(soup: BeautifulSoup) -> Tag:
+def comment_area(index: PageIndex) -> Tag:
     """Where the page's comments are: Blogger's holder, its comments block, else the whole page."""
-    return soup.select_one("#comment-holder") or soup.select_one("#comments") or soup
+    soup = index.soup
+    return index.select_one(soup, "#comment-holder") or index.select_one(soup, "#comments") or soup
 
 
-def declared_count(soup: BeautifulSoup) -> int | None:
+def declared_count(index: PageIndex) -> int | None:
     """The number of comments the page says the post has: a 2017+ theme's data-num-comments, a Google blog's
     comment counter, or the heading "7 comments:" (any language; a heading without a number says nothing)."""
     for css, attribute in (
         ("#comments[data-num-comments]", "data-num-comments"),
         (".cmt_count_iframe_holder[data-count]", "data-count"),
     ):
-        node = soup.select_one(css)
+        node = index.select_one(index.soup, css)
         if node is not None:
             return numbers.count(str(node.get(attribute, "")).strip())
-    heading = soup.select_one("#comments h4")
+    heading = index.select_one(index.soup, "#comments h4")
     number = _DECLARED.match(heading.get_text()) if heading is not None else None
     return numbers.count(number[1]) if number else None
 
 
-def shortfall(soup: BeautifulSoup, declared: int | None, read: int) -> tuple[str | None, str | None]:
+def shortfall(index: PageIndex, declared: int | None, read: int) -> tuple[str | None, str | None]:
     """(why the page is partial, a remark on an imported page): a page that declares more comments than were read
     is partial when it holds comment markup (the rest is in markup not read, or behind "Load more"); without any,
     its comments are loaded from elsewhere (an iframe, the comments feed) and it is complete as a page."""
     if declared is None or declared <= read:
         return None, None
-    if comment_area(soup).select_one(_COMMENT_MARKUP) is not None:
+    if index.select_one(comment_area(index), _COMMENT_MARKUP) is not None:
         return f"declares {declared} comments, read {read}", None
     return None, "comments not on the page"
 
@@ -78,7 +80,9 @@ def shortfall(soup: BeautifulSoup, declared: int | None, read: int) -> tuple[str
 # -- the threaded layout ------------------------------------------------------------------------------------------
 
 
-def _threads(items: list[Tag], post_url: str | None, post_author: AuthorRecord | None) -> tuple[CommentRecord, ...]:
+def _threads(
+    index: PageIndex, items: list[Tag], post_url: str | None, post_author: AuthorRecord | None
+) -> tuple[CommentRecord, ...]:
     tops: list[Tag] = []
     replies: dict[int, list[Tag]] = {}
     for li in items:
@@ -89,10 +93,11 @@ def _threads(items: list[Tag], post_url: str | None, post_author: AuthorRecord |
             replies.setdefault(id(thread), []).append(li)
     return tuple(
         _threaded(
+            index,
             li,
             post_url,
             post_author,
-            tuple(_threaded(reply, post_url, post_author, ()) for reply in replies.get(id(li), [])),
+            tuple(_threaded(index, reply, post_url, post_author, ()) for reply in replies.get(id(li), [])),
         )
         for li in tops
     )
@@ -108,22 +113,26 @@ def _outermost(li: Tag) -> Tag:
 
 
 def _threaded(
-    li: Tag, post_url: str | None, post_author: AuthorRecord | None, replies: tuple[CommentRecord, ...]
+    index: PageIndex,
+    li: Tag,
+    post_url: str | None,
+    post_author: AuthorRecord | None,
+    replies: tuple[CommentRecord, ...],
 ) -> CommentRecord:
     block = li.find(class_="comment-block", recursive=False) or li
-    cite = block.select_one("cite.user")
-    link = cite.select_one("a[href]") if cite else None
+    cite = index.select_one(block, "cite.user")
+    link = index.select_one(cite, "a[href]") if cite else None
     name = cite.get_text(" ", strip=True) if cite else "Anonymous"
     profile = str(link["href"]) if link else None
-    if block.select_one(".icon.blog-author") is not None and post_author and not profile:
+    if index.select_one(block, ".icon.blog-author") is not None and post_author and not profile:
         profile = post_author.profile_url  # the blog's author, whose profile the post names
-    content = block.select_one(".comment-content")
-    removed = content is not None and content.select_one(".deleted-comment") is not None
+    content = index.select_one(block, ".comment-content")
+    removed = content is not None and index.select_one(content, ".deleted-comment") is not None
     element_ids = [str(li.get("id", "")), str(block.get("id", ""))]
     return _comment(
         element_ids,
         AuthorRecord(name or "Anonymous", profile),
-        block.select_one(".datetime a[href]"),
+        index.select_one(block, ".datetime a[href]"),
         content,
         removed,
         replies,
@@ -134,7 +143,7 @@ def _threaded(
 # -- the old flat layout ------------------------------------------------------------------------------------------
 
 
-def _flat(dt: Tag, post_url: str | None) -> CommentRecord:
+def _flat(index: PageIndex, dt: Tag, post_url: str | None) -> CommentRecord:
     """A comment of the old flat layout: <dt> names the author, then a body <dd> and a footer <dd> with the time."""
     body = dt.find_next_sibling("dd")
     footer = body.find_next_sibling("dd") if body is not None else None
@@ -142,7 +151,7 @@ def _flat(dt: Tag, post_url: str | None) -> CommentRecord:
     name = link.get_text(" ", strip=True) if link else _ELLIPSIS_WORD.sub("", dt.get_text(" ", strip=True))
     author = AuthorRecord(name or "Anonymous", str(link["href"]) if link else None)
     time_link = footer.find("a", href=_SHOW_COMMENT) if isinstance(footer, Tag) else None
-    removed = isinstance(body, Tag) and body.select_one(".deleted-comment") is not None
+    removed = isinstance(body, Tag) and index.select_one(body, ".deleted-comment") is not None
     return _comment(
         [str(dt.get("id", ""))], author, time_link, body if isinstance(body, Tag) else None, removed, (), post_url
     )

@@ -5,7 +5,7 @@ Templates move things around, so each field is looked for in an order of trust. 
 `own` leaves out whatever sits in such a widget. Google's own blogs put the body in <script type="text/template">
 (rendered by the browser), which an HTML parser keeps as raw text: it is parsed as HTML here.
 
-Pure: a BeautifulSoup element in, values out.
+Pure: a BeautifulSoup element (and the index of its page) in, values out.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bs4 import Tag
 
 from blogimport.formats import numbers
 from blogimport.formats.dates import find_date
+from blogimport.formats.html_index import PageIndex
 from blogimport.formats.htmltext import html_to_text
 from blogimport.records import AuthorRecord
 
@@ -45,90 +46,91 @@ def is_aside(node: Tag, within: Tag | None = None) -> bool:
     return False
 
 
-def own(element: Tag, css: str) -> list[Tag]:
+def own(index: PageIndex, element: Tag, css: str) -> list[Tag]:
     """The nodes of the post that match: not those of a widget inside it."""
-    return [node for node in element.select(css) if not is_aside(node, element)]
+    return [node for node in index.iselect(element, css) if not is_aside(node, element)]
 
 
-def own_one(element: Tag, css: str) -> Tag | None:
-    return next(iter(own(element, css)), None)
+def own_one(index: PageIndex, element: Tag, css: str) -> Tag | None:
+    return next((node for node in index.iselect(element, css) if not is_aside(node, element)), None)
 
 
-def title(element: Tag) -> str | None:
+def title(index: PageIndex, element: Tag) -> str | None:
     for css in _TITLES:
-        node = own_one(element, css)
+        node = own_one(index, element, css)
         if node is not None:
             return node.get_text(" ", strip=True)
     return None
 
 
-def published(element: Tag) -> tuple[datetime | None, int | None, date | None]:
+def published(index: PageIndex, element: Tag) -> tuple[datetime | None, int | None, date | None]:
     """(exact time, its UTC offset, the date the blog shows). Exact when the template says it in ISO 8601."""
     values = [
-        node.get("title") or node.get("content") or node.get("datetime") or "" for node in own(element, _ISO_DATES)
+        node.get("title") or node.get("content") or node.get("datetime") or ""
+        for node in own(index, element, _ISO_DATES)
     ]
-    for value in [*values, str(linked_data(element).get("datePublished", ""))]:
+    for value in [*values, str(linked_data(index, element).get("datePublished", ""))]:
         try:
             moment = datetime.fromisoformat(str(value).strip())
         except ValueError:
             continue
         if moment.tzinfo is not None:
             return moment, int(moment.utcoffset().total_seconds() // 60), moment.date()  # type: ignore[union-attr]
-    places = own(element, _SHOWN_DATES)
+    places = own(index, element, _SHOWN_DATES)
     header = element.find_previous(class_="date-header")  # on Blogger's templates it heads the day's posts
     texts = [node.get_text(" ", strip=True) for node in [*places, *([header] if header else [])]]
     return None, None, next((day for day in map(find_date, texts) if day), None)
 
 
-def author(element: Tag) -> AuthorRecord | None:
+def author(index: PageIndex, element: Tag) -> AuthorRecord | None:
     for css in _AUTHORS:
-        node = own_one(element, css)
+        node = own_one(index, element, css)
         if node is None:
             continue
-        name = (node.select_one("[itemprop=name]") or node).get_text(" ", strip=True)
-        link = node if node.name == "a" else node.select_one("a[href]")
-        href = (link.get("href") if link else None) or _attr(node, "meta[itemprop=url]", "content")
+        name = (index.select_one(node, "[itemprop=name]") or node).get_text(" ", strip=True)
+        link = node if node.name == "a" else index.select_one(node, "a[href]")
+        href = (link.get("href") if link else None) or _attr(index, node, "meta[itemprop=url]", "content")
         if name:
             return AuthorRecord(name=name, profile_url=str(href) if href and str(href).startswith("http") else None)
-    person = linked_data(element).get("author")
+    person = linked_data(index, element).get("author")
     given = person.get("name") if isinstance(person, dict) else None
     return AuthorRecord(name=given.strip()) if isinstance(given, str) and given.strip() else None
 
 
-def labels(element: Tag) -> list[str]:
-    return [a.get_text(" ", strip=True) for a in own(element, ".post-labels a, a[rel=tag]")]
+def labels(index: PageIndex, element: Tag) -> list[str]:
+    return [a.get_text(" ", strip=True) for a in own(index, element, ".post-labels a, a[rel=tag]")]
 
 
-def body(element: Tag) -> str:
-    node = next((found for css in _BODIES if (found := own_one(element, css)) is not None), None)
+def body(index: PageIndex, element: Tag) -> str:
+    node = next((found for css in _BODIES if (found := own_one(index, element, css)) is not None), None)
     if node is None:
         return ""
-    template = node.select_one("script[type='text/template']")
+    template = index.select_one(node, "script[type='text/template']")
     if template is not None and template.string and template.string.strip():
         return html_to_text(template.string)
     shown = html_to_text(node.decode_contents())
-    fallback = node.select_one("noscript")
+    fallback = index.select_one(node, "noscript")
     return shown or (html_to_text(fallback.decode_contents()) if fallback is not None else "")
 
 
-def post_id(element: Tag) -> str | None:
-    google = element if element.get("data-id") else own_one(element, ".post[data-id]")  # Google's blogs
-    found = _attr(element, "meta[itemprop=postId]", "content") or (google.get("data-id") if google else None)
-    body_node = own_one(element, "[id^=post-body-]")
+def post_id(index: PageIndex, element: Tag) -> str | None:
+    google = element if element.get("data-id") else own_one(index, element, ".post[data-id]")  # Google's blogs
+    found = _attr(index, element, "meta[itemprop=postId]", "content") or (google.get("data-id") if google else None)
+    body_node = own_one(index, element, "[id^=post-body-]")
     if not found and body_node is not None:
         found = str(body_node["id"]).removeprefix("post-body-")
     found = str(found) if found else None
     return found if numbers.is_blogger_id(found) else None
 
 
-def permalink(element: Tag) -> str | None:
-    link = own_one(element, ".post-title a[href], a.timestamp-link[href], h2.title a[href]")
-    return str(link["href"]) if link else _attr(element, "meta[itemprop=url]", "content")
+def permalink(index: PageIndex, element: Tag) -> str | None:
+    link = own_one(index, element, ".post-title a[href], a.timestamp-link[href], h2.title a[href]")
+    return str(link["href"]) if link else _attr(index, element, "meta[itemprop=url]", "content")
 
 
-def linked_data(element: Tag) -> dict[str, Any]:
+def linked_data(index: PageIndex, element: Tag) -> dict[str, Any]:
     """The post's schema.org JSON-LD (2017+ themes put the author there only), or nothing."""
-    for script in own(element, "script[type='application/ld+json']"):
+    for script in own(index, element, "script[type='application/ld+json']"):
         try:
             data = json.loads(script.string or "")
         except ValueError:
@@ -138,7 +140,7 @@ def linked_data(element: Tag) -> dict[str, Any]:
     return {}
 
 
-def _attr(node: Tag, css: str, name: str) -> str | None:
-    found = node.select_one(css)
+def _attr(index: PageIndex, node: Tag, css: str, name: str) -> str | None:
+    found = index.select_one(node, css)
     value = found.get(name) if found is not None else None
     return str(value).strip() if value else None

@@ -14,7 +14,8 @@ which a new database is made for every import and dropped after), it measures:
   fractions of the first import's time. An export is one source: a changed export is parsed again whole, so
   there the second figure is not measured (null).
 
-HTML is also imported with `--jobs 1`, to show what the parsing workers bring (not with --no-single). The table
+HTML is also imported with `--jobs 1`, to show what the parsing workers bring (not with --no-single), and measured
+against a second floor, lxml.html's parse of the same pages plus the raw insert (`lxml_ratio`, issue 17). The table
 goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments",
 "seconds", "rate", "floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
 """
@@ -39,6 +40,7 @@ from sqlalchemy import make_url
 from blogimport.workers import default_jobs
 from tests.perf import bench_web, floors
 from tests.perf.corpus import SIZES, change_sources, generate
+from tests.perf.floor_lxml import lxml_parse_seconds
 
 FORMATS = {"text": "text", "html": "html", "atom": "takeout"}  # benchmark format -> corpus form
 CHANGED = 0.01
@@ -61,6 +63,8 @@ class Result:
     peak_rss_mb: float
     download_seconds: float | None = None  # web: every response fetched again, nothing parsed or written
     requests: int | None = None  # web: what the import asked the server
+    lxml_parse_seconds: float | None = None  # html only: lxml.html's parse of the pages (tests/perf/floor_lxml.py)
+    lxml_ratio: float | None = None  # against that floor: (lxml parse + raw insert) / import
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,9 +170,11 @@ def _measure(fmt: str, db: str, corpus: Path, scratch: Path, jobs: int, single: 
     source = _working_copy(corpus, FORMATS[fmt], work)
     _log(f"{fmt} -> {engine}: parse-only ...")
     parse_seconds = floors.parse_only_seconds(source)
+    lxml_seconds = lxml_parse_seconds(source) if fmt == "html" else None
     for job_count in [jobs, 1] if fmt == "html" and jobs > 1 and single else [jobs]:
         with _database(db, work) as url, _database(db, work) as empty:
-            yield _import_runs(fmt, engine, source, url, empty, job_count, parse_seconds, changes=job_count == jobs)
+            result = _import_runs(fmt, engine, source, url, empty, job_count, parse_seconds, changes=job_count == jobs)
+            yield _with_lxml_floor(result, lxml_seconds)
         if job_count == jobs and fmt != "atom":
             source = _working_copy(corpus, FORMATS[fmt], work)  # undo the changed sources for the next run
 
@@ -204,6 +210,13 @@ def _import_runs(
         changed_fraction=None if changed is None else round(changed, 4),
         peak_rss_mb=round(first.peak_rss_mb, 1),
     )
+
+
+def _with_lxml_floor(result: Result, lxml_seconds: float | None) -> Result:
+    if lxml_seconds is not None:
+        result.lxml_parse_seconds = round(lxml_seconds, 4)
+        result.lxml_ratio = round((lxml_seconds + result.insert_seconds) / result.seconds, 3)
+    return result
 
 
 @dataclass
@@ -285,6 +298,7 @@ def _table(results: list[Result]) -> str:
         "insert s",
         "floor/s",
         "ratio",
+        "lxml ratio",
         "no-op",
         "1% changed",
         "peak MB",
@@ -301,6 +315,7 @@ def _table(results: list[Result]) -> str:
             f"{r.insert_seconds:.1f}",
             f"{r.floor_rate:,}",
             f"{r.ratio:.2f}",
+            "-" if r.lxml_ratio is None else f"{r.lxml_ratio:.2f}",
             _percent(r.noop_fraction),
             _percent(r.changed_fraction),
             f"{r.peak_rss_mb:.0f}",
