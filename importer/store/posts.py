@@ -1,7 +1,7 @@
 """Records -> rows: one source's entries, written with Core statements in the caller's transaction.
 
 Entries are taken in batches, so a large export is written as it is read. Blogs, posts and labels are here;
-comments, their threads and the comments that wait for their post are in comments.py.
+comments and their threads are in comments.py, the comments that wait for their post in waiting.py.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from blogimport.records import (
     SkippedEntry,
     SourceRecord,
 )
-from blogimport.store import comments, runs, sql
+from blogimport.store import comments, runs, sql, waiting
 from blogimport.store.rows import Writer, author_id, author_rows, changed, merge
 
 POST_FIELDS: tuple[str, ...] = (
@@ -51,6 +51,7 @@ POST_FIELDS: tuple[str, ...] = (
 )
 WRITTEN_POST_FIELDS = (*POST_FIELDS, "key", "labels_as_of")
 BATCH = 100  # entries written per round: bounds memory on a large export
+LOOSE_BATCH = 1000  # an export's comments parked at once: a few statements for each thousand
 BODY_MISSING = "post body missing"  # what a post from a short feed is counted as skipping
 _INSERT_POST = insert(Post.__table__)
 _WAITING = select(func.count()).select_from(PendingComment).where(PendingComment.source_id == bindparam("source"))
@@ -90,6 +91,7 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
     """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all."""
     writer = Writer(conn, now, document.source_rank, source_id)
     blog_id = save_blog(writer, document.blog, blog_key)
+    loose: list[LooseComment] = []
     for batch in _batches(document.entries):
         for entry in batch:
             if isinstance(entry, SkippedEntry):
@@ -97,8 +99,12 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
             elif isinstance(entry, PostRecord) and entry.body_missing:
                 writer.counts[BODY_MISSING].skipped += 1  # the post is kept; what it lacks is said
         save_posts(writer, blog_id, [e for e in batch if isinstance(e, PostRecord)])
-        comments.park(writer, blog_id, [e for e in batch if isinstance(e, LooseComment)])
-    comments.place_waiting(writer, blog_id)
+        loose += [e for e in batch if isinstance(e, LooseComment)]
+        if len(loose) >= LOOSE_BATCH:
+            waiting.park(writer, blog_id, loose)
+            loose = []
+    waiting.park(writer, blog_id, loose)
+    waiting.place_waiting(writer, blog_id)
     return writer.counts
 
 
@@ -191,11 +197,16 @@ def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> Non
         Author.__table__, scope, author_rows([p.author for p in posts] + [c.author for c in in_posts])
     )
     labels = writer.ensure(Label.__table__, scope, _label_rows(posts))
+    trees: list[comments.PostComments] = []  # the batch's comments, written together
     for post in posts:
         post_id, old_labels_as_of = save_post(writer, blog_id, post, authors)
         save_labels(writer, post_id, post, old_labels_as_of, labels)
+        if any(post_id == written for written, _ in trees):  # the same post twice: its first comments go first
+            comments.save_comments(writer, trees, authors)
+            trees = []
         if post.comments:
-            comments.save_comments(writer, post_id, [(None, post.comments)], authors)
+            trees.append((post_id, [(None, post.comments)]))
+    comments.save_comments(writer, trees, authors)
 
 
 def save_post(

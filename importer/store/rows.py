@@ -15,6 +15,7 @@ row as B then A.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -70,6 +71,8 @@ class Writer:
         self.new_posts: set[int] = set()  # posts this source inserted, while they have no comments yet
         self.ids: dict[tuple[str, tuple[Any, ...], str], int] = {}  # authors and labels found or made, by key
         self.placing: dict[str, int] = {}  # waiting comments being placed: their own source's rank, by Blogger id
+        # Comments not parked, being stored exactly as this source has them: their Blogger ids, by their post's.
+        self.placed_before: dict[str, array[int]] = {}
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
         return sql.find_one(self.conn, table, **where)

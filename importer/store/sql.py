@@ -171,9 +171,14 @@ def _upsert(conn: Connection, table: Table, unique: Sequence[str], columns: Sequ
 
 
 def allocate_ids(conn: Connection, table: Table, count: int) -> Iterator[int] | None:
-    """`count` ids for rows about to be inserted, so that they can point at each other before any is written; on
-    PostgreSQL only, whose sequences hand ids out safely to concurrent writers. None elsewhere. Ids are taken
+    """`count` ids for rows about to be inserted, so that they can point at each other before any is written: on
+    PostgreSQL, whose sequences hand ids out safely to concurrent writers, and on SQLite, where the transaction
+    holds the only write lock (the ids follow the greatest stored, asked each time). None elsewhere. Ids are taken
     IDS_AHEAD at a time and kept with the connection: a sequence never takes an id back, even on rollback."""
+    if conn.dialect.name == "sqlite":
+        # Every write takes SQLite's lock as its transaction begins (store.db): no other writer until it ends.
+        top = conn.execute(cached(("max_id", table.name), lambda: select(func.max(table.c.id)))).scalar()
+        return iter(range((top or 0) + 1, (top or 0) + 1 + count))
     if conn.dialect.name != "postgresql":
         return None
     pool: deque[int] = conn.info.setdefault(("ids", table.name), deque())
