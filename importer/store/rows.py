@@ -73,6 +73,7 @@ class Writer:
         self.placing: dict[str, int] = {}  # waiting comments being placed: their own source's rank, by Blogger id
         # Comments not parked, being stored exactly as this source has them: their Blogger ids, by their post's.
         self.placed_before: dict[str, array[int]] = {}
+        self.parked_before: bool | None = None  # whether comments of this source waited from an earlier run
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
         return sql.find_one(self.conn, table, **where)

@@ -75,8 +75,14 @@ def park(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> None:
         else:
             rows.append(_pending_row(writer, blog_id, item))
     table = PendingComment.__table__
-    pairs = sql.existing_pairs(
-        writer.conn, table, [(writer.source_id, r["blogger_id"]) for r in rows], ("source_id", "blogger_id")
+    if writer.parked_before is None:
+        writer.parked_before = writer.conn.execute(_ANY_OF_SOURCE, {"source": writer.source_id}).first() is not None
+    pairs = (
+        sql.existing_pairs(
+            writer.conn, table, [(writer.source_id, r["blogger_id"]) for r in rows], ("source_id", "blogger_id")
+        )
+        if writer.parked_before
+        else set()  # a source with nothing parked from an earlier run: every row is new, no need to ask
     )
     writer.counts["pending_comments"].inserted += sum((writer.source_id, r["blogger_id"]) not in pairs for r in rows)
     sql.upsert(writer.conn, table, rows, ["source_id", "blogger_id"])
@@ -133,6 +139,7 @@ def _pending_row(writer: Writer, blog_id: int, item: LooseComment) -> dict[str, 
     }
 
 
+_ANY_OF_SOURCE = select(PendingComment.id).where(PendingComment.source_id == bindparam("source")).limit(1)
 _ANY_PENDING = select(PendingComment.id).where(PendingComment.blog_id == bindparam("blog")).limit(1)
 _POSTS_WAITED_FOR = (
     select(Post.id, Post.blogger_id)
