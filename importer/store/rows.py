@@ -74,6 +74,7 @@ class Writer:
         # Comments not parked, being stored exactly as this source has them: their Blogger ids, by their post's.
         self.placed_before: dict[str, array[int]] = {}
         self.parked_before: bool | None = None  # whether comments of this source waited from an earlier run
+        self.exported_comments: bool | None = None  # whether the blog had comments with Blogger ids as it began
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
         return sql.find_one(self.conn, table, **where)

@@ -6,13 +6,15 @@ what executing the finished statement does, and an import runs the same few stat
 
 from __future__ import annotations
 
+import functools
 import importlib
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, CursorResult, Executable, Table, bindparam, func, select, update
+from sqlalchemy import Column, Connection, CursorResult, Executable, MetaData, Table, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
@@ -138,11 +140,39 @@ def upsert(
         return
     kept = {"id", "created_at", *unique, *keep}
     columns = tuple(c for c in rows[0] if c not in kept)
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        _upsert_copied(conn, table, rows, unique, columns)
+        return
     stmt = cached(
         ("upsert", conn.dialect.name, table.name, tuple(unique), columns), lambda: _upsert(conn, table, unique, columns)
     )
     for chunk in chunks(rows):
         conn.execute(stmt, chunk)
+
+
+def _upsert_copied(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], unique: Sequence[str], columns: Sequence[str]
+) -> None:
+    """`upsert` on PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT DO UPDATE
+    (DESIGN.md: 0.7 times the speed of a plain COPY, where rows sent one by one reach 0.2-0.3). Of two rows with
+    the same unique columns the last wins, as with one upsert after the other."""
+    latest = list({tuple(row[name] for name in unique): row for row in rows}.values())
+    names = tuple(rows[0])
+    staging = _staging(table, names)
+    quote = conn.dialect.identifier_preparer.quote
+    listed = ", ".join(quote(name) for name in names)
+    target, staged = quote(table.name), quote(staging.name)
+    # Dropped as the transaction ends; made again, at the cost of one statement, if a rollback took it.
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {staged} ON COMMIT DROP AS SELECT {listed} FROM {target} WITH NO DATA"
+    )
+    _copy(conn, staging, latest)
+    conn.exec_driver_sql(
+        f"INSERT INTO {target} ({listed}) SELECT {listed} FROM {staged} "
+        f"ON CONFLICT ({', '.join(quote(name) for name in unique)}) "
+        f"DO UPDATE SET {', '.join(f'{quote(c)} = EXCLUDED.{quote(c)}' for c in columns)}"
+    )
+    conn.exec_driver_sql(f"TRUNCATE {staged}")
 
 
 def upsert_one(
@@ -168,6 +198,13 @@ def _upsert(conn: Connection, table: Table, unique: Sequence[str], columns: Sequ
         return mysql_insert.on_duplicate_key_update({c: mysql_insert.inserted[c] for c in columns})
     stmt: PostgreSQLInsert | SQLiteInsert = _insert(conn, table)
     return stmt.on_conflict_do_update(index_elements=list(unique), set_={c: stmt.excluded[c] for c in columns})
+
+
+@functools.cache
+def _staging(table: Table, names: tuple[str, ...]) -> Table:
+    """The temporary table that rows of `table` with these columns go through."""
+    label = zlib.crc32(" ".join(names).encode())
+    return Table(f"staged_{table.name}_{label:08x}", MetaData(), *(Column(n, table.c[n].type) for n in names))
 
 
 def allocate_ids(conn: Connection, table: Table, count: int) -> Iterator[int] | None:

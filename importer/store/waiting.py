@@ -56,6 +56,12 @@ _STORED = (
         Comment.blogger_id.in_(bindparam("comments", expanding=True)),
     )
 )
+_ANY_EXPORTED = (
+    select(Comment.id)
+    .join(Post, Post.id == Comment.post_id)
+    .where(Post.blog_id == bindparam("blog"), Comment.blogger_id.is_not(None))
+    .limit(1)
+)
 _COMPARED = ("body_text", "display_time", "url", "is_removed", "utc_offset_minutes")
 
 
@@ -89,7 +95,12 @@ def park(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> None:
 
 
 def _stored_as(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> dict[str, Any]:
-    """The stored comments with these comments' Blogger ids, on the posts they name, by Blogger id."""
+    """The stored comments with these comments' Blogger ids, on the posts they name, by Blogger id. A blog without
+    a comment from an export before this source has none (its own are placed after it is read): asked once."""
+    if writer.exported_comments is None:
+        writer.exported_comments = writer.conn.execute(_ANY_EXPORTED, {"blog": blog_id}).first() is not None
+    if not writer.exported_comments:
+        return {}
     ids = sorted({item.comment.blogger_id for item in loose if item.comment.blogger_id})
     posts = sorted({item.post_blogger_id for item in loose})
     found: dict[str, Any] = {}
