@@ -162,10 +162,10 @@ _POSTS_WAITED_FOR = (
     .where(Post.blog_id == bindparam("blog"))
     .order_by(Post.id)
 )
-_WAITING_FOR_POSTS = (
-    select(PendingComment.__table__, Post.id.label("post_id"))
-    .join(Post, (Post.blog_id == PendingComment.blog_id) & (Post.blogger_id == PendingComment.post_blogger_id))
-    .where(PendingComment.blog_id == bindparam("blog"), Post.id.in_(bindparam("posts", expanding=True)))
+# By the index on (blog_id, post_blogger_id): joined to posts, SQLite would read every waiting row for each set.
+_WAITING_FOR_POSTS = select(PendingComment.__table__).where(
+    PendingComment.blog_id == bindparam("blog"),
+    PendingComment.post_blogger_id.in_(bindparam("posts", expanding=True)),
 )
 # The stored comments of some posts (those of the waiting comments' trees that hang from them), by post.
 _ANCHORS = select(
@@ -197,11 +197,12 @@ def place_waiting(writer: Writer, blog_id: int) -> None:
 
 
 def _place_for_posts(writer: Writer, blog_id: int, posts: Mapping[int, str]) -> None:
-    rows = writer.conn.execute(_WAITING_FOR_POSTS, {"blog": blog_id, "posts": list(posts)}).mappings().all()
+    ids = {post_bid: post_id for post_id, post_bid in posts.items()}
+    params = {"blog": blog_id, "posts": sorted(ids)}
     waiting: dict[int, list[Mapping[Any, Any]]] = defaultdict(list)
-    for row in rows:
-        waiting[row["post_id"]].append(row)
-    stand_ins = _stand_ins(writer, blog_id, posts)
+    for row in writer.conn.execute(_WAITING_FOR_POSTS, params).mappings():
+        waiting[ids[row["post_blogger_id"]]].append(row)
+    stand_ins = _stand_ins(writer, blog_id, ids)
     for post_id, stood in stand_ins.items():
         waiting[post_id] += stood
     stored = _anchors(writer, [post_id for post_id in posts if post_id not in writer.new_posts])
@@ -231,13 +232,12 @@ def _place_for_posts(writer: Writer, blog_id: int, posts: Mapping[int, str]) -> 
     writer.counts["pending_comments"].deleted += len(done)
 
 
-def _stand_ins(writer: Writer, blog_id: int, posts: Mapping[int, str]) -> dict[int, list[Mapping[str, Any]]]:
-    """The comments of these posts that this source had exactly as stored (not parked), as waiting rows: placed
-    with the others, they keep every comment of the post in its place."""
-    asked = {bid: writer.placed_before.pop(bid) for bid in posts.values() if bid in writer.placed_before}
+def _stand_ins(writer: Writer, blog_id: int, ids: Mapping[str, int]) -> dict[int, list[Mapping[str, Any]]]:
+    """The comments of these posts (ids by Blogger id) that this source had exactly as stored (not parked), as
+    waiting rows: placed with the others, they keep every comment of the post in its place."""
+    asked = {bid: writer.placed_before.pop(bid) for bid in ids if bid in writer.placed_before}
     if not asked:
         return {}
-    ids = {post_bid: post_id for post_id, post_bid in posts.items()}
     found: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for chunk in sql.chunks(sorted(str(bid) for numbers in asked.values() for bid in numbers)):
         params = {"blog": blog_id, "posts": sorted(asked), "comments": list(chunk)}
