@@ -71,12 +71,12 @@ def save_source(
     key names is refused (SourceError), nothing of it written."""
     source_id = runs.record_source(conn, run_id, seen, _now())
     try:
-        counts = save_document(conn, document, blog_key, _now(), source_id)
+        counts, waited = save_document(conn, document, blog_key, _now(), source_id)
     except BlogConflict as conflict:
         raise SourceError(seen.locator, str(conflict)) from None
     if reason := _nothing_imported(counts):
         raise SourceError(seen.locator, reason)  # the caller rolls the source back and records it as failed
-    waiting = _waiting(conn, source_id)
+    waiting = _waiting(conn, source_id) if waited else 0  # none of the blog's: none of this source's
     if document.shortfall or waiting:
         # What the source lacks is said before what waits: it outlasts the waiting (runs.waiting_note).
         seen = replace(seen, status="partial", waiting=waiting, error=document.shortfall or runs.waiting_note(waiting))
@@ -87,8 +87,11 @@ def save_source(
     return seen, counts
 
 
-def save_document(conn: Connection, document: Document, blog_key: str | None, now: datetime, source_id: int) -> Counts:
-    """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all."""
+def save_document(
+    conn: Connection, document: Document, blog_key: str | None, now: datetime, source_id: int
+) -> tuple[Counts, bool]:
+    """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all. Returns
+    what it did, and whether comments of its blog waited."""
     writer = Writer(conn, now, document.source_rank, source_id)
     blog_id = save_blog(writer, document.blog, blog_key)
     loose: list[LooseComment] = []
@@ -104,8 +107,8 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
             waiting.park(writer, blog_id, loose)
             loose = []
     waiting.park(writer, blog_id, loose)
-    waiting.place_waiting(writer, blog_id)
-    return writer.counts
+    waited = waiting.place_waiting(writer, blog_id)
+    return writer.counts, waited
 
 
 def _nothing_imported(counts: Counts) -> str | None:

@@ -91,6 +91,8 @@ def park(writer: Writer, blog_id: int, loose: Sequence[LooseComment]) -> None:
         else set()  # a source with nothing parked from an earlier run: every row is new, no need to ask
     )
     writer.counts["pending_comments"].inserted += sum((writer.source_id, r["blogger_id"]) not in pairs for r in rows)
+    if rows:
+        writer.conn.info.pop(("nothing waits", blog_id), None)
     sql.upsert(writer.conn, table, rows, ["source_id", "blogger_id"])
 
 
@@ -185,15 +187,28 @@ _SOURCES_DONE = (
 )
 
 
-def place_waiting(writer: Writer, blog_id: int) -> None:
+def place_waiting(writer: Writer, blog_id: int) -> bool:
     """Place every waiting comment of this blog whose post is stored now; mark the sources all of whose
-    comments are placed as imported."""
-    if writer.conn.execute(_ANY_PENDING, {"blog": blog_id}).first() is None:
-        return  # nothing waits: the usual case, asked in one look-up
+    comments are placed as imported. False when nothing of the blog waited."""
+    if nothing_waits(writer, blog_id):
+        return False
     posts = writer.conn.execute(_POSTS_WAITED_FOR, {"blog": blog_id}).all()
     for start in range(0, len(posts), POSTS_AT_ONCE):
         _place_for_posts(writer, blog_id, {post.id: post.blogger_id for post in posts[start : start + POSTS_AT_ONCE]})
     writer.conn.execute(_SOURCES_DONE, {"now": writer.now})
+    return True
+
+
+def nothing_waits(writer: Writer, blog_id: int) -> bool:
+    """Whether no comment of the blog waits: the usual case, asked in one look-up per transaction (a source of
+    the transaction that parks comments forgets the answer)."""
+    key, transaction = ("nothing waits", blog_id), writer.conn.get_transaction()
+    if writer.conn.info.get(key) is transaction:
+        return True
+    if writer.conn.execute(_ANY_PENDING, {"blog": blog_id}).first() is not None:
+        return False
+    writer.conn.info[key] = transaction
+    return True
 
 
 def _place_for_posts(writer: Writer, blog_id: int, posts: Mapping[int, str]) -> None:
