@@ -7,6 +7,7 @@ a UNIQUE index on every engine.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -93,6 +94,7 @@ def blog_key(name: str) -> str:
     return bounded(normalise(name))
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every comment, of a blog's few hundred commenters
 def author_key(name: str, profile_url: str | None) -> str:
     return bounded(f"{normalise(name)}|{profile_url or ''}")
 

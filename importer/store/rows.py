@@ -193,7 +193,7 @@ def field_names(fields: Sequence[Field]) -> list[str]:
 def author_rows(authors: Iterable[AuthorRecord | None]) -> dict[str, dict[str, Any]]:
     """Author rows by natural key, for Writer.ensure."""
     rows = {}
-    for a in authors:
+    for a in dict.fromkeys(authors):  # each commenter once, however many comments: in the order first seen
         if a is not None:
             key = identity.author_key(a.name, a.profile_url)
             rows[key] = {

@@ -97,8 +97,31 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         _copy(conn, table, rows)
         return
+    if conn.dialect.name == "sqlite":
+        _insert_sqlite(conn, table, rows)
+        return
     for chunk in chunks(rows):
         conn.execute(table.insert(), chunk)
+
+
+def _insert_sqlite(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], conflict: str = "") -> None:
+    """Multi-row INSERTs sent to the driver with the values converted as the columns would (aware times to naive
+    UTC): SQLAlchemy's own handling of each row's parameters costs more than SQLite's insert (DESIGN.md: Core with
+    dicts runs at 0.43 times a raw executemany). One statement per chunk, not per row: see store/db.py."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    converters = [table.c[name].type.bind_processor(conn.dialect) for name in names]
+    quote = conn.dialect.identifier_preparer.quote
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) VALUES "
+    one = f"({', '.join('?' * len(names))})"
+    for chunk in chunks(rows):
+        values = [
+            value if convert is None or value is None else convert(value)
+            for row in chunk
+            for convert, value in zip(converters, (row[name] for name in names), strict=True)
+        ]
+        conn.exec_driver_sql(head + ", ".join([one] * len(chunk)) + conflict, tuple(values))
 
 
 def _copy(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -142,6 +165,12 @@ def upsert(
     columns = tuple(c for c in rows[0] if c not in kept)
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         _upsert_copied(conn, table, rows, unique, columns)
+        return
+    if conn.dialect.name == "sqlite":  # rows of one statement are written in turn: a repeat updates the first
+        quote = conn.dialect.identifier_preparer.quote
+        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns)
+        conflict = f" ON CONFLICT ({', '.join(quote(name) for name in unique)}) DO UPDATE SET {updates}"
+        _insert_sqlite(conn, table, rows, conflict)
         return
     stmt = cached(
         ("upsert", conn.dialect.name, table.name, tuple(unique), columns), lambda: _upsert(conn, table, unique, columns)
