@@ -111,7 +111,8 @@ def _insert_sqlite(conn: Connection, table: Table, rows: Sequence[Mapping[str, A
     if not rows:
         return
     names = tuple(rows[0])
-    converters = [table.c[name].type.bind_processor(conn.dialect) for name in names]
+    # The engine's own form of each type (a time as SQLite's DATETIME writes it), as SQLAlchemy would send it.
+    converters = [table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for name in names]
     quote = conn.dialect.identifier_preparer.quote
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) VALUES "
     one = f"({', '.join('?' * len(names))})"
