@@ -1,6 +1,6 @@
 """An export's comments placed in sets (issue 17): the order of its entries does not matter, a forced re-read of an
 unchanged export writes nothing (not even to the table where comments wait), and a changed comment among unchanged
-ones is placed with them as if all had waited."""
+ones is placed with them as if all had waited; comments older than stored ones, arriving later, move those down."""
 
 from __future__ import annotations
 
@@ -106,3 +106,48 @@ def _without_keys(dump: dict[str, Any]) -> dict[str, Any]:
 def _pages(path: Path) -> int:
     with sqlite3.connect(path) as conn:
         return int(conn.execute("PRAGMA page_count").fetchone()[0])
+
+
+# The oldest comment of two posts (one with replies after it) and an earlier reply of a third: they come late.
+LATE = {"4547970863725465405", "3843764487380696695", "3421418055151544788"}
+COMMENT_KIND = "http://schemas.google.com/blogger/2008/kind#comment"
+
+
+def _comment_id(entry: Any) -> str | None:
+    kinds = [c.get("term") for c in entry.findall(f"{ATOM}category")]
+    return entry.findtext(f"{ATOM}id").rsplit("-", 1)[-1] if COMMENT_KIND in kinds else None
+
+
+def test_older_comments_arriving_later_move_the_stored_ones_down(tmp_path: Path) -> None:
+    """An export's comments are numbered among every stored sibling by the time they were posted (a blog read a
+    page at a time gives the paths one export gives): comments older than stored ones, arriving in a later source,
+    move those down with their replies, for every post of the set in one batch."""
+
+    def keep(wanted: Callable[[str | None], bool]) -> Callable[[Any], None]:
+        def change(root: Any) -> None:
+            for entry in root.findall(f"{ATOM}entry"):
+                if (bid := _comment_id(entry)) is not None and not wanted(bid):
+                    root.remove(entry)
+
+        return change
+
+    whole, split = f"sqlite:///{tmp_path / 'whole.db'}", f"sqlite:///{tmp_path / 'split.db'}"
+    import_json(WGDD, "--db", whole)
+    import_json(rewritten(tmp_path, "early.xml", keep(lambda bid: bid not in LATE)), "--db", split)
+    summary = import_json(rewritten(tmp_path, "late.xml", keep(lambda bid: bid in LATE)), "--db", split)
+    # The 3 late ones, and 14 stored comments moved: 4 of one post, 9 of another, a reply of the third.
+    assert summary["entities"]["comments"] == tally(inserted=3, updated=14)
+    assert summary["waiting"] == 0
+    every = (
+        "SELECT p.blogger_id AS post, c.blogger_id, c.path, c.depth, c.key FROM comments c"
+        " JOIN posts p ON p.id = c.post_id ORDER BY p.blogger_id, c.path"
+    )
+    assert query(split, every) == query(whole, every)
+    moved = "SELECT c.blogger_id, c.path FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.blogger_id = ?"
+    assert query(split, moved + " ORDER BY c.path", "5969061587102908478") == [
+        {"blogger_id": "4547970863725465405", "path": "0001"},
+        {"blogger_id": "7210422196860940744", "path": "0002"},
+        {"blogger_id": "2084380682146809651", "path": "0002.0001"},
+        {"blogger_id": "3348756894742644831", "path": "0002.0002"},
+        {"blogger_id": "6015779751926753521", "path": "0003"},
+    ]
