@@ -58,13 +58,20 @@ def test_every_format_is_measured_with_its_floors() -> None:
         ("html", "sqlite", 2),
         ("html", "sqlite", 1),
         ("atom", "sqlite", 2),
+        ("atom", "sqlite", 1),
     ]
     comments = {r["comments"] for r in results}
     assert len(comments) == 1 and comments.pop() > 0  # every form of the blog holds the same comments
     for r in results:
         assert_consistent(r)
     measured = [(r["format"], r["noop_fraction"] is not None, r["changed_fraction"] is not None) for r in results]
-    assert measured == [("text", True, True), ("html", True, True), ("html", False, False), ("atom", True, False)]
+    assert measured == [
+        ("text", True, True),
+        ("html", True, True),
+        ("html", False, False),
+        ("atom", True, False),
+        ("atom", False, False),
+    ]
 
 
 def test_postgresql_floors_come_from_copy() -> None:

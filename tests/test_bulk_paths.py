@@ -118,9 +118,12 @@ def test_a_copy_that_meets_a_stored_row_fails_as_an_insert_would(engine: Engine)
         assert [key for key, *_ in _stored(conn, post_id)] == [f"k{n:03d}" for n in range(3 + 2 * sql.COPY_FROM)]
 
 
-def test_ids_are_handed_out_on_postgresql_only(engine: Engine) -> None:
+def test_ids_are_handed_out_on_postgresql_and_sqlite(engine: Engine) -> None:
     with engine.begin() as conn:
         ids = sql.allocate_ids(conn, Comment.__table__, 5)
+        if engine.dialect.name == "sqlite":  # those after the greatest stored, inside the write lock: none yet
+            assert list(ids or []) == [1, 2, 3, 4, 5]
+            return
         if engine.dialect.name != "postgresql":
             assert ids is None
             return

@@ -4,12 +4,14 @@ of its own, and a parser that fails there failing its source alone."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from blogimport import workers
+from blogimport import formats, workers
 from tests.conftest import FIXTURES, SEED_FILES, SEEDS, run
 from tests.dbdump import assert_database_sound, natural_dump, query
 
@@ -89,3 +91,27 @@ def test_a_parser_failing_in_its_own_process_fails_its_source_alone(
     assert query(db_url, "SELECT count(*) AS n FROM posts") == [{"n": 7}]  # the seeds', none of the export's
     assert query(db_url, "SELECT status FROM sources WHERE locator = ?", str(broken)) == [{"status": "failed"}]
     assert_database_sound(db_url)
+
+
+def test_one_large_source_is_parsed_by_the_writer_whatever_the_jobs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, alone: Callable[..., tuple[dict, dict]]
+) -> None:
+    """A process of its own would only send the entries across (issue 17): with another source it gets one."""
+    _, dump = alone(WGDD)
+    parsers = tmp_path / "parsers"
+    real_parse = formats.parse
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        with parsers.open("a") as out:  # a file: a forked parser's own memory would not tell
+            out.write(f"{os.getpid()}\n")
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(formats, "parse", noted)
+    monkeypatch.setattr(workers, "SMALL_BYTES", 64 * 1024)  # the export (1 MB) is large
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    assert imported(url, WGDD, "--jobs", "2")["sources"]["imported"] == 1
+    assert parsers.read_text().split() == [str(os.getpid())]
+    assert natural_dump(url) == dump
+    parsers.unlink()
+    imported(f"sqlite:///{tmp_path / 'two.db'}", WGDD, SEEDS / "003_98f9d70e718b516f.txt", "--jobs", "2")
+    assert str(os.getpid()) not in parsers.read_text().split()[:1]  # the export, first, in a process of its own

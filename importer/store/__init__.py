@@ -1,8 +1,8 @@
 """Records -> rows, and the database they live in. What the pipeline and the command line use is here; the rest is
-the store's own: posts (blogs, posts, labels; a source's document), comments (reply trees, waiting comments,
-mentions), rows (find by Blogger id or natural key, merge), sql (each engine's statements), runs (the import's
-bookkeeping), db (URL, engines, connections, what errors mean), schema (made or checked), rekeying (for revisions
-that change the identity rules).
+the store's own: posts (blogs, posts, labels; a source's document), comments (reply trees), waiting (an export's
+comments, parked and placed in sets), references (time-stamp mentions), rows (find by Blogger id or natural key,
+merge), sql (each engine's statements), runs (the import's bookkeeping), db (URL, engines, connections, what errors
+mean), schema (made or checked), rekeying (for revisions that change the identity rules).
 
 The store knows records, never where they came from: no parser, no source, no terminal."""
 

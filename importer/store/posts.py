@@ -1,7 +1,7 @@
 """Records -> rows: one source's entries, written with Core statements in the caller's transaction.
 
 Entries are taken in batches, so a large export is written as it is read. Blogs, posts and labels are here;
-comments, their threads and the comments that wait for their post are in comments.py.
+comments and their threads are in comments.py, the comments that wait for their post in waiting.py.
 """
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 
 from blogimport import identity
 from blogimport.errors import SourceError
-from blogimport.models import Author, Blog, Label, PendingComment, Post, PostLabel
+from blogimport.models import Author, Blog, Label, PendingComment, Post
 from blogimport.records import (
     NOT_CONTENT,
     SOURCE_RANK,
@@ -31,7 +32,7 @@ from blogimport.records import (
     SkippedEntry,
     SourceRecord,
 )
-from blogimport.store import comments, runs, sql
+from blogimport.store import comments, labels, runs, sql, waiting
 from blogimport.store.rows import Writer, author_id, author_rows, changed, merge
 
 POST_FIELDS: tuple[str, ...] = (
@@ -51,10 +52,10 @@ POST_FIELDS: tuple[str, ...] = (
 )
 WRITTEN_POST_FIELDS = (*POST_FIELDS, "key", "labels_as_of")
 BATCH = 100  # entries written per round: bounds memory on a large export
+LOOSE_BATCH = 1000  # an export's comments parked at once: a few statements for each thousand
 BODY_MISSING = "post body missing"  # what a post from a short feed is counted as skipping
 _INSERT_POST = insert(Post.__table__)
 _WAITING = select(func.count()).select_from(PendingComment).where(PendingComment.source_id == bindparam("source"))
-_POST_LABELS = select(PostLabel.label_id).where(PostLabel.post_id == bindparam("post"))
 
 
 class BlogConflict(Exception):
@@ -70,12 +71,12 @@ def save_source(
     key names is refused (SourceError), nothing of it written."""
     source_id = runs.record_source(conn, run_id, seen, _now())
     try:
-        counts = save_document(conn, document, blog_key, _now(), source_id)
+        counts, waited = save_document(conn, document, blog_key, _now(), source_id)
     except BlogConflict as conflict:
         raise SourceError(seen.locator, str(conflict)) from None
     if reason := _nothing_imported(counts):
         raise SourceError(seen.locator, reason)  # the caller rolls the source back and records it as failed
-    waiting = _waiting(conn, source_id)
+    waiting = _waiting(conn, source_id) if waited else 0  # none of the blog's: none of this source's
     if document.shortfall or waiting:
         # What the source lacks is said before what waits: it outlasts the waiting (runs.waiting_note).
         seen = replace(seen, status="partial", waiting=waiting, error=document.shortfall or runs.waiting_note(waiting))
@@ -86,10 +87,14 @@ def save_source(
     return seen, counts
 
 
-def save_document(conn: Connection, document: Document, blog_key: str | None, now: datetime, source_id: int) -> Counts:
-    """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all."""
+def save_document(
+    conn: Connection, document: Document, blog_key: str | None, now: datetime, source_id: int
+) -> tuple[Counts, bool]:
+    """Write one parsed source; the caller owns the transaction, so the source lands whole or not at all. Returns
+    what it did, and whether comments of its blog waited."""
     writer = Writer(conn, now, document.source_rank, source_id)
     blog_id = save_blog(writer, document.blog, blog_key)
+    loose: list[LooseComment] = []
     for batch in _batches(document.entries):
         for entry in batch:
             if isinstance(entry, SkippedEntry):
@@ -97,9 +102,13 @@ def save_document(conn: Connection, document: Document, blog_key: str | None, no
             elif isinstance(entry, PostRecord) and entry.body_missing:
                 writer.counts[BODY_MISSING].skipped += 1  # the post is kept; what it lacks is said
         save_posts(writer, blog_id, [e for e in batch if isinstance(e, PostRecord)])
-        comments.park(writer, blog_id, [e for e in batch if isinstance(e, LooseComment)])
-    comments.place_waiting(writer, blog_id)
-    return writer.counts
+        loose += [e for e in batch if isinstance(e, LooseComment)]
+        if len(loose) >= LOOSE_BATCH:
+            waiting.park(writer, blog_id, loose)
+            loose = []
+    waiting.park(writer, blog_id, loose)
+    waited = waiting.place_waiting(writer, blog_id)
+    return writer.counts, waited
 
 
 def _nothing_imported(counts: Counts) -> str | None:
@@ -190,30 +199,65 @@ def save_posts(writer: Writer, blog_id: int, posts: Sequence[PostRecord]) -> Non
     authors = writer.ensure(
         Author.__table__, scope, author_rows([p.author for p in posts] + [c.author for c in in_posts])
     )
-    labels = writer.ensure(Label.__table__, scope, _label_rows(posts))
+    label_ids = writer.ensure(Label.__table__, scope, labels.label_rows(posts))
+    lookup = PostLookup(writer, blog_id, [_post_row(post, authors, writer.rank) for post in posts])
+    trees: list[comments.PostComments] = []  # the batch's comments, written together
     for post in posts:
-        post_id, old_labels_as_of = save_post(writer, blog_id, post, authors)
-        save_labels(writer, post_id, post, old_labels_as_of, labels)
+        post_id, old_labels_as_of, inserted = save_post(writer, blog_id, post, authors, lookup)
+        labels.save_labels(writer, post_id, post, None if inserted else old_labels_as_of, label_ids, new=inserted)
+        if any(post_id == written for written, _ in trees):  # the same post twice: its first comments go first
+            comments.save_comments(writer, trees, authors)
+            trees = []
         if post.comments:
-            comments.save_comments(writer, post_id, [(None, post.comments)], authors)
+            trees.append((post_id, [(None, post.comments)]))
+    comments.save_comments(writer, trees, authors)
+
+
+class PostLookup:
+    """Finds a batch's posts by Blogger id or natural key. Which of those no stored post has is asked in two look-ups
+    for the whole batch, so a new post costs no look-up of its own; anything the batch has written since is asked
+    for again."""
+
+    def __init__(self, writer: Writer, blog_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.writer, self.blog_id = writer, blog_id
+        self.absent: set[tuple[str, Any]] = set()
+        for name in ("blogger_id", "key"):
+            values = sorted({row[name] for row in rows if row[name]})
+            query = sql.cached(("posts_present", name), partial(_present, name))
+            present = set(writer.conn.execute(query, {"blog": blog_id, "values": values}).scalars()) if values else ()
+            self.absent.update((name, value) for value in values if value not in present)
+
+    def one(self, **where: Any) -> dict[str, Any] | None:
+        if len(where) == 1 and next(iter(where.items())) in self.absent:
+            return None
+        return self.writer.one(Post.__table__, blog_id=self.blog_id, **where)
+
+    def written(self, *pairs: tuple[str, Any]) -> None:
+        self.absent.difference_update(pairs)
+
+
+def _present(name: str) -> Select[Any]:
+    column = Post.__table__.c[name]
+    return select(column).where(Post.blog_id == bindparam("blog"), column.in_(bindparam("values", expanding=True)))
 
 
 def save_post(
-    writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int]
-) -> tuple[int, datetime | None]:
-    """Insert or merge one post; returns its id and its label time from before."""
+    writer: Writer, blog_id: int, post: PostRecord, authors: Mapping[str, int], lookup: PostLookup
+) -> tuple[int, datetime | None, bool]:
+    """Insert or merge one post; returns its id, its label time from before and whether it is new."""
     table = Post.__table__
     row = {"blog_id": blog_id, **_post_row(post, authors, writer.rank)}
-    old = _find_post(writer, blog_id, row)
+    old = _find_post(lookup, row)
     merged = merge(old, row, POST_FIELDS) if old else {**row, "created_at": writer.now, "updated_at": writer.now}
     old_as_of = old["labels_as_of"] if old else None
-    merged["labels_as_of"] = post.edited_at if _labels_replace(post, old_as_of) else old_as_of
-    merged["key"] = _claim_post_key(writer, blog_id, merged, old["id"] if old else None)
+    merged["labels_as_of"] = post.edited_at if labels.replaces(post, old_as_of) else old_as_of
+    merged["key"] = _claim_post_key(writer, lookup, merged, old["id"] if old else None)
+    lookup.written(("key", merged["key"]), ("blogger_id", merged["blogger_id"]))
     if old is None:
         writer.counts["posts"].inserted += 1
         post_id = sql.inserted_id(writer.conn.execute(_INSERT_POST, merged))
         writer.new_posts.add(post_id)
-        return post_id, None
+        return post_id, None, True
     if changed(old, merged, WRITTEN_POST_FIELDS):
         writer.counts["posts"].updated += 1
         sql.update_by_id(
@@ -221,66 +265,35 @@ def save_post(
         )
     else:
         writer.counts["posts"].unchanged += 1
-    return int(old["id"]), old_as_of
+    return int(old["id"]), old_as_of, False
 
 
-def _find_post(writer: Writer, blog_id: int, row: Mapping[str, Any]) -> dict[str, Any] | None:
+def _find_post(lookup: PostLookup, row: Mapping[str, Any]) -> dict[str, Any] | None:
     """By Blogger id, else by natural key unless that row is another export post."""
-    table = Post.__table__
-    if row["blogger_id"] and (found := writer.one(table, blog_id=blog_id, blogger_id=row["blogger_id"])):
+    if row["blogger_id"] and (found := lookup.one(blogger_id=row["blogger_id"])):
         return found
-    found = writer.one(table, blog_id=blog_id, key=row["key"])
+    found = lookup.one(key=row["key"])
     if found and found["blogger_id"] and row["blogger_id"] and found["blogger_id"] != row["blogger_id"]:
         return None
     return found
 
 
-def _claim_post_key(writer: Writer, blog_id: int, post: Mapping[str, Any], own_id: int | None) -> str:
+def _claim_post_key(writer: Writer, lookup: PostLookup, post: Mapping[str, Any], own_id: int | None) -> str:
     """The post's natural key. When another export post has the same date and title, the one with the smaller
     Blogger id holds the plain key and the other gets '~<its id>': the same outcome whichever came first."""
     plain = identity.post_key(post["published_on"], post["title"], post["body_text"])
     if not post["blogger_id"]:
         return plain
-    holder = writer.one(Post.__table__, blog_id=blog_id, key=plain)
+    holder = lookup.one(key=plain)
     if holder is None or holder["id"] == own_id:
         return plain
     if holder["blogger_id"] and int(holder["blogger_id"]) > int(post["blogger_id"]):
         moved = identity.suffixed(plain, holder["blogger_id"])
+        lookup.written(("key", moved))
         writer.conn.execute(update(Post).where(Post.id == holder["id"]).values(key=moved, updated_at=writer.now))
         writer.counts["posts"].updated += holder["created_at"] != writer.now  # not if this source just made it
         return plain
     return identity.suffixed(plain, post["blogger_id"])
-
-
-# -- labels -----------------------------------------------------------------------------------------------------
-
-
-def save_labels(
-    writer: Writer, post_id: int, post: PostRecord, old_as_of: datetime | None, labels: Mapping[str, int]
-) -> None:
-    """An export's complete label set, if not older than the last one, replaces the post's labels; a label page
-    only adds, and only while no export has spoken. Any order of the same sources ends with the same labels."""
-    wanted = {labels[identity.label_key(name)] for name in post.labels}
-    table = PostLabel.__table__
-    if _labels_replace(post, old_as_of):
-        current = set(writer.conn.execute(_POST_LABELS, {"post": post_id}).scalars())
-        if gone := current - wanted:
-            writer.conn.execute(delete(table).where(table.c.post_id == post_id, table.c.label_id.in_(gone)))
-            writer.counts["post_labels"].deleted += len(gone)
-    elif old_as_of is not None:
-        return
-    writer.insert_new(
-        table,
-        [{"post_id": post_id, "label_id": label} for label in sorted(wanted)],
-        ("post_id", "label_id"),
-        timestamps=False,
-    )
-
-
-def _labels_replace(post: PostRecord, old_as_of: datetime | None) -> bool:
-    if not post.labels_complete or post.edited_at is None:
-        return False
-    return old_as_of is None or post.edited_at >= _aware(old_as_of)
 
 
 # -- rows from records ------------------------------------------------------------------------------------------
@@ -306,11 +319,6 @@ def _post_row(post: PostRecord, authors: Mapping[str, int], rank: int) -> dict[s
     }
 
 
-def _label_rows(posts: Sequence[PostRecord]) -> dict[str, dict[str, Any]]:
-    names = [name for post in posts for name in post.labels]
-    return {identity.label_key(n): {"key": identity.label_key(n), "name": identity.normalise(n)} for n in names}
-
-
 def _thread(comment: CommentRecord) -> Iterator[CommentRecord]:
     stack = [comment]
     while stack:
@@ -326,10 +334,6 @@ def _greater(a: Any, b: Any) -> Any:
 
 def _host(url: str | None) -> str | None:
     return urlsplit(url).hostname if url else None
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _now() -> datetime:

@@ -15,6 +15,7 @@ row as B then A.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -70,7 +71,11 @@ class Writer:
         self.new_posts: set[int] = set()  # posts this source inserted, while they have no comments yet
         self.ids: dict[tuple[str, tuple[Any, ...], str], int] = {}  # authors and labels found or made, by key
         self.placing: dict[str, int] = {}  # waiting comments being placed: their own source's rank, by Blogger id
-        self.steps: dict[str, int] = {}  # and their number among their siblings, by Blogger id
+        self.steps: dict[int, dict[str, int]] = {}  # and their number among their siblings: by post, by Blogger id
+        # Comments not parked, being stored exactly as this source has them: their Blogger ids, by their post's.
+        self.placed_before: dict[str, array[int]] = {}
+        self.parked_before: bool | None = None  # whether comments of this source waited from an earlier run
+        self.exported_comments: bool | None = None  # whether the blog had comments with Blogger ids as it began
 
     def one(self, table: Table, **where: Any) -> dict[str, Any] | None:
         return sql.find_one(self.conn, table, **where)
@@ -189,7 +194,7 @@ def field_names(fields: Sequence[Field]) -> list[str]:
 def author_rows(authors: Iterable[AuthorRecord | None]) -> dict[str, dict[str, Any]]:
     """Author rows by natural key, for Writer.ensure."""
     rows = {}
-    for a in authors:
+    for a in dict.fromkeys(authors):  # each commenter once, however many comments: in the order first seen
         if a is not None:
             key = identity.author_key(a.name, a.profile_url)
             rows[key] = {

@@ -14,8 +14,9 @@ which a new database is made for every import and dropped after), it measures:
   fractions of the first import's time. An export is one source: a changed export is parsed again whole, so
   there the second figure is not measured (null).
 
-HTML is also imported with `--jobs 1`, to show what the parsing workers bring (not with --no-single), and measured
-against a second floor, lxml.html's parse of the same pages plus the raw insert (`lxml_ratio`, issue 17). The table
+HTML and the export are also imported with `--jobs 1`, to show what the parsing workers bring, or cost (not with
+--no-single); HTML is measured against a second floor, lxml.html's parse of the same pages plus the raw insert
+(`lxml_ratio`, issue 17). The table
 goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments",
 "seconds", "rate", "floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
 """
@@ -135,7 +136,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--no-single",
         dest="single",
         action="store_false",
-        help="skip the second import of html with --jobs 1 (an L corpus takes half an hour more)",
+        help="skip the second import of html and atom with --jobs 1 (an L corpus takes half an hour more)",
     )
     parser.add_argument("--corpus", type=Path, help="use a corpus written by tests.perf.corpus instead")
     parser.add_argument("--scratch", type=Path, help="folder for the scratch files (default: the system's temp)")
@@ -171,7 +172,7 @@ def _measure(fmt: str, db: str, corpus: Path, scratch: Path, jobs: int, single: 
     _log(f"{fmt} -> {engine}: parse-only ...")
     parse_seconds = floors.parse_only_seconds(source)
     lxml_seconds = lxml_parse_seconds(source) if fmt == "html" else None
-    for job_count in [jobs, 1] if fmt == "html" and jobs > 1 and single else [jobs]:
+    for job_count in [jobs, 1] if fmt in ("html", "atom") and jobs > 1 and single else [jobs]:
         with _database(db, work) as url, _database(db, work) as empty:
             result = _import_runs(fmt, engine, source, url, empty, job_count, parse_seconds, changes=job_count == jobs)
             yield _with_lxml_floor(result, lxml_seconds)
