@@ -42,7 +42,20 @@ def start_import(*args: object, command: tuple[str, ...] = ()) -> subprocess.Pop
         text=True,
         start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT prints every thread's stack: see `finished`
     )
+
+
+def finished(process: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
+    """process.communicate(), but an import that has not ended in `timeout` seconds is a failure that shows where
+    each of its processes was: SIGABRT makes Python's faulthandler print every thread's stack (start_import)."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGABRT)
+        out, err = process.communicate(timeout=30)
+        raise AssertionError(f"the import did not end in {timeout} s; its stacks:\n{err}\n{out}") from None
 
 
 def wait_for_sources(process: subprocess.Popen[str], url: str, at_least: int = 1, timeout: float = 120) -> int:

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from tests.dbdump import assert_whole_sources, counting, natural_dump, query
-from tests.processes import COMMIT_EVERY, start_import, wait_until_gone
+from tests.processes import COMMIT_EVERY, finished, start_import, wait_until_gone
 
 SIGNAL_NAMES = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
 
@@ -98,7 +98,7 @@ def _one_trial(
         os.killpg(process.pid, signum)  # a terminal's Ctrl-C: the whole group
     else:
         process.send_signal(signum)  # `kill PID`: the writer alone, which stops its workers
-    out, err = process.communicate(timeout=120)
+    out, err = finished(process, 120)
     wait_until_gone(process.pid)
     return _check(db_url, files, reference, signum, process.returncode, out, err, runs_before, sent_at)
 

@@ -19,7 +19,15 @@ from blogimport.store import DatabaseURL
 from blogimport.store.runs import LEASE_ENV_VAR
 from tests.conftest import SEED_FILES, SEEDS, Corpus, run, scratch_database, server_admin_url
 from tests.dbdump import assert_whole_sources, natural_dump, query, raw_dump
-from tests.processes import BLOGIMPORT, as_mode_says, start_import, wait_for_sources, wait_for_state, wait_until_gone
+from tests.processes import (
+    BLOGIMPORT,
+    as_mode_says,
+    finished,
+    start_import,
+    wait_for_sources,
+    wait_for_state,
+    wait_until_gone,
+)
 from tests.tcpproxy import Proxy
 
 LEFT = r"\((\d+) of (\d+) sources left; run the same import again to finish\)"
@@ -123,7 +131,7 @@ def test_a_server_gone_mid_run_stops_the_import_and_the_next_run_completes_it(
         process = start_import(text_corpus.folder, "--db", proxy.url)
     wait_for_sources(process, url)  # looking past the proxy
     proxy.cut()  # every connection dropped, new ones refused: the server went down
-    out, err = process.communicate(timeout=60)
+    out, err = finished(process)
     wait_until_gone(process.pid)
     assert process.returncode == 1, err
     assert err.count("\n") == 1, err  # one line, no traceback

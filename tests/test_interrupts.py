@@ -26,7 +26,7 @@ from blogimport.interrupts import Interrupted
 from blogimport.store import DatabaseURL, make_engine
 from tests.conftest import SEEDS, Corpus, run
 from tests.dbdump import assert_whole_sources, natural_dump, query
-from tests.processes import BLOGIMPORT, group, start_import, wait_for_sources, wait_until_gone
+from tests.processes import BLOGIMPORT, finished, group, start_import, wait_for_sources, wait_until_gone
 from tests.signals import catches
 
 pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
@@ -57,7 +57,7 @@ def test_an_interrupted_import_leaves_whole_sources_and_the_next_completes_it(
         os.killpg(process.pid, signal.SIGINT)  # a terminal sends it to the whole process group
     else:
         process.send_signal(signal.SIGTERM)  # `kill PID`: the writer alone, which stops its workers
-    out, err = process.communicate(timeout=60)
+    out, err = finished(process)
     wait_until_gone(process.pid)
 
     name, code = ("SIGINT", 130) if how == "ctrl-c" else ("SIGTERM", 143)
@@ -181,7 +181,7 @@ def test_blogimport_stopped_while_it_starts_says_so_in_one_line() -> None:
     while not catches(process.pid, signal.SIGTERM):  # its handlers are in place: the modules are still loading
         assert process.poll() is None
     os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+    out, err = finished(process)
     assert (process.returncode, out, err) == (130, "", "interrupted by SIGINT\n")
 
 
@@ -286,7 +286,7 @@ def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_postgresql(db
         process = start_import(SEEDS, "--db", server_db_url)
         _wait_until(lambda: _waiting_for_a_lock(watcher))
         os.killpg(process.pid, signal.SIGINT)
-        out, err = process.communicate(timeout=60)  # without the cancel: until the lock is let go
+        out, err = finished(process)  # without the cancel: until the lock is let go
         holder.rollback()
     engine.dispose()
     assert (process.returncode, out, err) == (130, "", "interrupted by SIGINT\n")
@@ -303,7 +303,7 @@ def test_a_signal_stops_an_import_waiting_for_another_ones_lock_on_sqlite(tmp_pa
     process = start_import(SEEDS, "--db", f"sqlite:///{db_path}")
     _wait_until(lambda: _has_open(process.pid, db_path))
     os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=60)  # without the turns: SQLite's two minutes
+    out, err = finished(process)  # without the turns: SQLite's two minutes
     holder.rollback()
     holder.close()
     assert (process.returncode, out, err) == (130, "", "interrupted by SIGINT\n")
