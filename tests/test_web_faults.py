@@ -190,22 +190,34 @@ def test_a_total_that_lies_does_not_decide_where_to_stop(
     )
 
 
+FEED = "/feeds/posts/default?max-results=150&start-index=1&redirect=false"
+
+
 @pytest.mark.parametrize(
-    ("status", "home", "line"),
+    ("status", "home", "line", "asked"),
     [
-        (401, 401, "private blog: the server asks for a login (401)"),
-        (404, 404, "blog not found (404): deleted, or never there"),
-        (404, 200, "the blog's feeds are off (404 on /feeds/posts/default): nothing to read"),
+        (401, 401, "private blog: the server asks for a login (401)", [FEED]),
+        (404, 404, "blog not found (404): deleted, or never there", [FEED, "/sitemap.xml", "/"]),
+        (
+            404,
+            200,
+            "the blog's feeds are off (404 on /feeds/posts/default) and it has no sitemap (404 on /sitemap.xml): "
+            "nothing to read",
+            [FEED, "/sitemap.xml", "/"],
+        ),
     ],
+    ids=["private", "deleted", "feeds-off-no-sitemap"],
 )
 def test_a_blog_that_cannot_be_read_is_one_line(
-    status: int, home: int, line: str, server: BlogServer, sqlite_db: str, tmp_path: Path
+    status: int, home: int, line: str, asked: list[str], server: BlogServer, sqlite_db: str, tmp_path: Path
 ) -> None:
-    server.fault(lambda target: target.startswith("/feeds/"), Reply(status, {}, b"no"), repeat=True)
+    """With its feeds off and a sitemap, a blog is read from its pages: tests/test_web_feeds_off.py."""
+    server.fault(lambda target: target.startswith(("/feeds/", "/sitemap")), Reply(status, {}, b"no"), repeat=True)
     server.fault(lambda target: target == "/", Reply(home, {}, b"<html></html>"), repeat=True)
     result = fetch(server, sqlite_db, tmp_path / "cache")
     assert_clean(result, server, 1)
     assert result.stderr == f"error: {server.url}: {line}\n"
+    assert server.paths() == asked
 
 
 def test_a_network_error_is_one_line(sqlite_db: str, tmp_path: Path) -> None:

@@ -28,11 +28,13 @@ from blogimport.sources.client import Response
 @dataclass
 class CrawlState:
     """What the last crawls of one blog left: every response that makes it (in the order to import them), the
-    feeds' own `updated` time at their last complete read (the next `updated-min`), and each post's comment ids."""
+    feeds' own `updated` time at their last complete read (the next `updated-min`), each post's comment ids, and,
+    for a blog read from its pages (feeds off), the sitemap's `<lastmod>` of each page when it was read."""
 
     urls: list[str] = field(default_factory=list)
     updated: dict[str, str] = field(default_factory=dict)  # feed (posts, pages, comments) -> its <updated>
     comments: dict[str, list[str]] = field(default_factory=dict)  # post id -> comment ids seen
+    lastmod: dict[str, str] = field(default_factory=dict)  # page URL -> its <lastmod> when it was read
 
 
 def default_folder(sqlite_file: Path | None) -> Path:
@@ -92,7 +94,8 @@ class Cache:
     def load_state(self, address: str) -> CrawlState | None:
         try:
             loaded = json.loads(self._state_path(address).read_bytes())
-            return CrawlState(**{key: loaded[key] for key in ("urls", "updated", "comments")})
+            kept = {key: loaded[key] for key in ("urls", "updated", "comments")}
+            return CrawlState(**kept, lastmod=loaded.get("lastmod", {}))  # a crawl before sitemaps kept none
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

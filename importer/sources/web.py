@@ -8,7 +8,9 @@ cache (sources.cache) and named by its URL, parsed later by the same parser as a
 2. the pages feed and the blog-wide comments feed the same way, beside it;
 3. one post's own comments feed where the post's `thr:total` is more than the comments known for it;
 4. a post's page (the html format), where robots.txt allows, when the feed gave only its summary (a "short"
-   feed), or for every post with comments when the comments feed is off (404).
+   feed), or for every post with comments when the comments feed is off (404);
+5. when the posts feed itself is off (404), every post and static page the blog's sitemap lists, instead of all
+   the above (sources.web_pages).
 
 A post's address means that post's page, its entry and its comments feed. A re-run asks each feed only for what
 changed since its last complete read (`orderby=updated&updated-min=<the feed's own updated time then>`), with
@@ -27,22 +29,22 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from blogimport.errors import FetchError, SourceError
 from blogimport.records import Document, FeedPage, PostRecord
 from blogimport.sources.cache import Cache, CrawlState
-from blogimport.sources.client import Client, HTTPStatusError, Politeness
+from blogimport.sources.client import Client, Politeness
 from blogimport.sources.files import Source
+from blogimport.sources.responses import Page, cached, cached_at, failed
+from blogimport.sources.sitemap import POST_PATH, origin
 from blogimport.sources.sniff import SNIFF_BYTES, sniff
+from blogimport.sources.web_pages import PageCrawl
 
 PAGE_SIZE = 150  # max-results asked for: Blogger's cap (blogger-formats.md §7.2)
 FEEDS = {"posts": "/feeds/posts/default", "pages": "/feeds/pages/default", "comments": "/feeds/comments/default"}
-_POST_PATH = re.compile(r"^/(?:\d{4}/\d{2}/[^/]+\.html|p/[^/]+\.html)$")
 
 # (format, bytes, URL) -> its Document: a feed page's FeedPage is all the crawl reads of it (formats.read_fetched)
 Reader = Callable[[str, bytes, str], Document]
@@ -75,15 +77,6 @@ class Fetched:
     requests: int
 
 
-@dataclass
-class _Page:
-    source: Source
-    document: Document | None  # None: the response is not a feed page that could be read
-    status: int  # 0: no response (error says why)
-    final_url: str
-    error: FetchError | None = None
-
-
 def fetch(
     address: str, options: WebOptions, read: Reader, on_progress: Callable[[Progress], None] = lambda p: None
 ) -> Fetched:
@@ -93,11 +86,11 @@ def fetch(
     if options.offline:
         state = cache.load_state(address)
         if state is None:
-            return Fetched([_failed(address, "nothing in the cache for it: fetch it once without --offline")], [], 0)
-        return Fetched([_cached(cache, url) for url in state.urls if cache.body_path(url)], [], 0)
+            return Fetched([failed(address, "nothing in the cache for it: fetch it once without --offline")], [], 0)
+        return Fetched([cached(cache, url) for url in state.urls if cache.body_path(url)], [], 0)
     crawl = _Crawl(address, cache, options.politeness, read, on_progress)
     try:
-        if _POST_PATH.match(urlsplit(address).path):
+        if POST_PATH.match(urlsplit(address).path):
             crawl.post()
         else:
             crawl.blog()
@@ -106,13 +99,12 @@ def fetch(
     return Fetched(crawl.sources(), crawl.notes, crawl.client.requests)
 
 
-class _Crawl:
+class _Crawl(PageCrawl):
     def __init__(
         self, address: str, cache: Cache, politeness: Politeness, read: Reader, on_progress: Callable[[Progress], None]
     ) -> None:
         self.address = address
-        parts = urlsplit(address)
-        self.base = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        self.base = origin(address)  # _normal: in lower case
         self.cache = cache
         self.read = read
         self.progress = Progress()
@@ -121,23 +113,29 @@ class _Crawl:
         self.client = Client(politeness, on_request=self._requested)
         self.politeness = politeness
         self.previous = cache.load_state(address) or CrawlState()
-        self.state = CrawlState(list(self.previous.urls), dict(self.previous.updated), dict(self.previous.comments))
+        previous = self.previous
+        self.state = CrawlState(
+            list(previous.urls), dict(previous.updated), dict(previous.comments), dict(previous.lastmod)
+        )
         self.phases: dict[str, list[Source]] = {}
         self.notes: list[str] = []
         self.declared: dict[str, int] = {}  # post id -> its thr:total
         self.pages_of: dict[str, str] = {}  # post id -> its page's address
         self.short: set[str] = set()  # posts the feed gave by their summary
         self.known: dict[str, set[str]] = {}  # post id -> its comment ids
+        self.sitemaps: set[str] = set()  # sitemaps asked: how pages were found, never sources to import
 
     # -- a whole blog --------------------------------------------------------------------------------------------
 
     def blog(self) -> None:
         first = self._get(self._first_url("posts"))
-        if first.status == 0:
-            self.phases["posts"] = [_failed(self.address, self._why_no_feed(first))]
+        if first.refused_with in (404, 410):
+            self._without_feeds()
             return
-        final = urlsplit(first.final_url)
-        self.base = f"{final.scheme}://{final.netloc}"  # a blogspot name redirects to its custom domain
+        if first.status == 0:
+            self.phases["posts"] = [failed(self.address, first.error.reason if first.error else "no posts feed")]
+            return
+        self.base = origin(first.final_url)  # a blogspot name redirects to its custom domain
         with ThreadPoolExecutor(3) as pool:
             posts = pool.submit(self._chain, "posts", self._first_url("posts"), first)
             pages = pool.submit(self._chain, "pages", self._first_url("pages"))
@@ -163,35 +161,17 @@ class _Crawl:
             self.notes.append(f"the comments feed is off: comments read from {len(pages)} post pages")
         if short:
             self.notes.append(f"the feed gives summaries only: {len(short)} post bodies read from their pages")
-        self.phases["post pages"] = self._pages([self.pages_of.get(pid, "") for pid in pages])
-
-    def _pages(self, urls: list[str]) -> list[Source]:
-        addresses = [self._rebased(url) for url in urls if url]
-        allowed = [url for url in addresses if self._allowed(url)]
-        if len(allowed) < len(addresses):
-            self.notes.append(f"robots.txt disallows {len(addresses) - len(allowed)} post pages: not read")
-        with ThreadPoolExecutor(self.politeness.max_requests) as pool:
-            return [page.source for page in pool.map(lambda url: self._get(url, parse=False), allowed)]
-
-    def _why_no_feed(self, first: _Page) -> str:
-        """One line for a blog whose posts feed cannot be had: private, gone, feeds off, or the network."""
-        if _status(first) not in (404, 410):
-            return first.error.reason if first.error else "no posts feed"
-        home = self._get(f"{self.base}/", parse=False)
-        if home.status == 0:
-            return "blog not found (404): deleted, or never there"
-        return "the blog's feeds are off (404 on /feeds/posts/default): nothing to read"
+        self.phases["post pages"] = [page.source for page in self._pages([self.pages_of.get(pid, "") for pid in pages])]
 
     # -- one post ------------------------------------------------------------------------------------------------
 
     def post(self) -> None:
         address = self.address
         if not self._allowed(address):
-            self.phases["post"] = [_failed(address, "robots.txt disallows this page")]
+            self.phases["post"] = [failed(address, "robots.txt disallows this page")]
             return
         page = self._get(address, fmt="html")
-        final = urlsplit(page.final_url)
-        self.base = f"{final.scheme}://{final.netloc}"
+        self.base = origin(page.final_url)
         self.phases["post"] = [page.source]
         found = [e for e in (page.document.entries if page.document else ()) if isinstance(e, PostRecord)]
         pid = found[0].blogger_id if found else None
@@ -203,7 +183,7 @@ class _Crawl:
 
     # -- paging a feed -------------------------------------------------------------------------------------------
 
-    def _chain(self, feed: str | None, url: str, first: _Page | None = None) -> tuple[list[Source], bool]:
+    def _chain(self, feed: str | None, url: str, first: Page | None = None) -> tuple[list[Source], bool]:
         """Every page of one feed from `url`, and whether the feed was there. `feed` names the blog's feeds whose
         updated time is kept for the next run's updated-min."""
         sources: list[Source] = []
@@ -212,7 +192,7 @@ class _Crawl:
         top: FeedPage | None = None
         while True:
             if page.status == 0:
-                gone = _status(page) in (404, 410)
+                gone = page.refused_with in (404, 410)
                 return (sources if gone else [*sources, page.source]), not gone or bool(sources)
             sources.append(page.source)
             if page.status == 304 and top is None and feed in self.previous.updated:
@@ -244,12 +224,12 @@ class _Crawl:
 
     # -- one response --------------------------------------------------------------------------------------------
 
-    def _get(self, url: str, parse: bool = True, fmt: str | None = None) -> _Page:
+    def _get(self, url: str, parse: bool = True, fmt: str | None = None) -> Page:
         """The response to `url` as a source (status 0: a failed one) and, for a feed, its Document."""
         try:
             response = self.client.get(url, self.cache.validators(url))
         except FetchError as error:
-            return _Page(_failed(url, error.reason, error), None, 0, url, error)
+            return Page(failed(url, error.reason, error), None, 0, url, error)
         if response.status == 304:
             path = self.cache.body_path(url)
             assert path is not None  # asked conditionally only when cached
@@ -258,7 +238,7 @@ class _Crawl:
             path, data = self.cache.store(response), response.body
         document = self._document(url, data, fmt) if parse or fmt else None
         self._tell(document)
-        return _Page(_cached_at(url, path), document, response.status, response.final_url)
+        return Page(cached_at(url, path), document, response.status, response.final_url)
 
     def _document(self, url: str, data: bytes, fmt: str | None) -> Document | None:
         try:
@@ -291,33 +271,26 @@ class _Crawl:
         with self.lock:
             self.progress.requests += 1
 
-    def _allowed(self, url: str) -> bool:
-        try:
-            return self.client.allowed(url)
-        except FetchError:
-            return True  # robots.txt could not be had at all: the page's own request will say why
-
     def _save(self) -> None:
         """What the crawl learned, for the next run and for --offline: the responses in the order they are imported."""
-        order = [source.locator for source in self.sources() if self.cache.body_path(source.locator)]
+        order = [
+            source.locator
+            for source in self.sources()
+            if source.locator not in self.sitemaps and self.cache.body_path(source.locator)
+        ]
         self.state.urls = [*(url for url in self.previous.urls if url not in set(order)), *order]
         self.state.comments.update({pid: sorted(ids) for pid, ids in self.known.items()})
         self.cache.save_state(self.address, self.state)
 
-    def _rebased(self, url: str) -> str:
-        """A post's page on the host being read: feeds name the blog's canonical host, which serves the same path."""
-        parts = urlsplit(url)
-        return f"{self.base}{parts.path}" + (f"?{parts.query}" if parts.query else "")
-
     def sources(self) -> list[Source]:
-        order = ("post", "entry", "posts", "pages", "comments", "post comments", "post pages")
+        order = ("post", "entry", "posts", "pages", "comments", "post comments", "sitemaps", "post pages")
         return [source for phase in order for source in self.phases.get(phase, [])]
 
 
 def _normal(address: str) -> str:
     """An address as the cache keeps it: scheme and host in lower case, a blog's without its trailing slash."""
     parts = urlsplit(address.strip())
-    path = parts.path if _POST_PATH.match(parts.path) else parts.path.rstrip("/")
+    path = parts.path if POST_PATH.match(parts.path) else parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
@@ -325,28 +298,3 @@ def _with_start(url: str, start: int) -> str:
     parts = urlsplit(url)
     query = [(key, value) for key, value in parse_qsl(parts.query) if key != "start-index"]
     return urlunsplit(parts._replace(query=urlencode([*query, ("start-index", str(start))])))
-
-
-def _cached_at(url: str, path: Path) -> Source:
-    return Source(locator=url, open=lambda: path.open("rb"))
-
-
-def _cached(cache: Cache, url: str) -> Source:
-    path = cache.body_path(url)
-    assert path is not None
-    return _cached_at(url, path)
-
-
-def _failed(url: str, reason: str, error: FetchError | None = None) -> Source:
-    """A source that fails with one line when read: a response there was none of."""
-    failure = error or FetchError(url, reason)
-
-    def refuse() -> AbstractContextManager[BinaryIO]:
-        raise failure
-
-    return Source(locator=url, open=refuse)
-
-
-def _status(page: _Page) -> int | None:
-    """The HTTP status that refused a page, if a status did."""
-    return page.error.status if isinstance(page.error, HTTPStatusError) else None

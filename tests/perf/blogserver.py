@@ -61,6 +61,8 @@ class BlogServer:
         self.log: list[Logged] = []
         self.total_lie: int | None = None  # openSearch:totalResults given instead of the truth
         self.comments_feed_off = False
+        self.feeds_off = False  # every /feeds/ URL 404: the blog is read from its pages, through its sitemap
+        self.sitemap_size: int | None = CAP  # posts a sitemap page lists; None: /sitemap.xml lists them all
         self.cap = CAP  # the most entries a page holds, whatever max-results asks
         self.robots = ROBOTS
         self.lock = threading.Lock()
@@ -122,8 +124,10 @@ class BlogServer:
             return Reply(200, {"Content-Type": "text/html"}, b"<html><body>home</body></html>")
         if path in self.blog.pages:
             return Reply(200, {"Content-Type": "text/html; charset=UTF-8"}, self.blog.pages[path])
+        if path in ("/sitemap.xml", "/sitemap-pages.xml"):
+            return self._sitemap(path, query.get("page", ""))
         feed = _feed_of(path)
-        if feed is None or (self.comments_feed_off and feed not in ("posts", "pages", "one")):
+        if feed is None or self.feeds_off or (self.comments_feed_off and feed not in ("posts", "pages", "one")):
             return Reply(404, {"Content-Type": "text/html"}, b"<html><body>Not found</body></html>")
         if feed == "one":
             one = self.blog.one_post(path.rsplit("/", 1)[1])
@@ -143,6 +147,22 @@ class BlogServer:
         if asked.get("if-none-match") == etag:
             return Reply(304, headers, b"")
         return Reply(200, headers, body)
+
+    def _sitemap(self, path: str, page: str) -> Reply:
+        """Blogger's sitemaps: an index of pages of `sitemap_size` posts (or, with none, the posts' list itself),
+        and the static pages' list (the corpus has none)."""
+        blog, size = self.blog, self.sitemap_size
+        if path == "/sitemap-pages.xml":
+            text = blog.pages_sitemap()
+        elif size is None:
+            text = blog.sitemap(self.url)
+        elif page.isdigit() and 1 <= int(page) <= -(-len(blog.posts) // size):
+            text = blog.sitemap(self.url, int(page), size)
+        elif page:
+            return Reply(404, {"Content-Type": "text/html"}, b"<html><body>Not found</body></html>")
+        else:
+            text = blog.sitemap_index(self.url, size)
+        return Reply(200, {"Content-Type": "application/xml; charset=UTF-8"}, text.encode())
 
 
 class _Server(ThreadingHTTPServer):

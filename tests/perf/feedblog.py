@@ -11,7 +11,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -35,6 +35,8 @@ _ID = re.compile(r"<id>tag:blogger\.com,1999:blog-(\d+)\.post-(\d+)</id>")
 _TIME = re.compile(r"<(published|updated)>([^<]+)</\1>")
 _POST_REF = re.compile(r"ref='tag:blogger\.com,1999:blog-\d+\.post-(\d+)'")
 _CONTENT = re.compile(r"<content type='html'>(.*?)</content>", re.DOTALL)
+_PAGE_LINK = re.compile(r"<link rel='alternate' type='text/html' href='https?://[^/']+(/[^']+)'")
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,30 @@ class FeedBlog:
         xml = re.sub(r"showComment=\d+", f"showComment={ms}", _TIME.sub(lambda m: f"<{m[1]}>{stamp}</{m[1]}>", xml))
         xml = re.sub(r"name='blogger\.displayTime' value='[^']*'", "name='blogger.displayTime' value=''", xml)
         self.add(_with_kind(xml, "comment"))
+
+    def sitemap_index(self, base: str, size: int) -> str:
+        """`/sitemap.xml` as Blogger gives it: an index of its pages, `size` posts a page (150 on Blogger)."""
+        count = max(1, -(-len(self.posts) // size))
+        pages = "".join(f"<sitemap><loc>{base}/sitemap.xml?page={n}</loc></sitemap>" for n in range(1, count + 1))
+        return f"<?xml version='1.0' encoding='UTF-8'?><sitemapindex xmlns='{SITEMAPS}'>{pages}</sitemapindex>"
+
+    def sitemap(self, base: str, page: int = 1, size: int | None = None) -> str:
+        """A `<urlset>` of the posts' pages, the newest first: one page of `size` of them, or all."""
+        chosen = self.posts[(page - 1) * size : page * size] if size else self.posts
+        urls = "".join(
+            f"<url><loc>{base}{self.page_path(entry)}</loc>"
+            f"<lastmod>{entry.updated.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}</lastmod></url>"
+            for entry in chosen
+        )
+        return f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='{SITEMAPS}'>{urls}</urlset>"
+
+    def pages_sitemap(self) -> str:
+        """`/sitemap-pages.xml`, the static pages' list: the corpus has none."""
+        return f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='{SITEMAPS}'></urlset>"
+
+    def page_path(self, entry: FeedEntry) -> str:
+        """A post's page's path, from its entry's alternate link."""
+        return _PAGE_LINK.search(entry.xml)[1]  # type: ignore[index]
 
     def copy(self, **changes: object) -> FeedBlog:
         """Another blog to serve (and change), the same entries."""
