@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -14,6 +10,7 @@ import pytest
 
 from blogimport.cli import cli
 from tests.conftest import REPO, SEEDS, run
+from tests.terminal import on_a_terminal
 from tests.test_readme import README
 
 COMMANDS_DOC = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
@@ -101,30 +98,6 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(db_url: str) -> None:
     result = run("import", SEEDS, "--db", db_url)
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 1
-
-
-def on_a_terminal(*args: object) -> tuple[int, str, str]:
-    """`blogimport ARGS` with stderr on a pseudo-terminal, as a person at a terminal sees it: (exit, out, err)."""
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("blogimport")), *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=terminal,
-        stdin=subprocess.DEVNULL,
-    )
-    os.close(terminal)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:  # Linux says EIO once the last writer has closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(controller)
-    out = process.stdout.read().decode() if process.stdout else ""
-    return process.wait(timeout=60), out, shown.decode(errors="replace")
 
 
 def test_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from tests.dbdump import CONTENT_TABLES, natural_dump, query, raw_dump
 from tests.livesite import assert_clean, fetch, make_blog, without_rank
 from tests.perf.blogserver import BlogServer
 from tests.perf.feedblog import FeedBlog
+from tests.terminal import on_a_terminal
 
 COUNTS = """SELECT (SELECT count(*) FROM blogs) AS blogs, (SELECT count(*) FROM posts) AS posts,
     (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM comments WHERE parent_id IS NOT NULL) AS replies,
@@ -190,3 +193,36 @@ def test_a_post_address_means_that_post_and_its_comments(blog: FeedBlog, tmp_pat
         {"format": "feed_atom"},
         {"format": "feed_atom"},
     ]
+
+
+def test_the_progress_line_on_a_terminal_ends_with_the_final_counts(blog: FeedBlog, tmp_path: Path) -> None:
+    """A real `blogimport import URL` with stderr on a pseudo-terminal: the fetch's line, redrawn in place, is left
+    with the requests the server answered and every entry of the feeds; stdout, a pipe, has the summary alone. With
+    stderr a pipe, no progress is written at all."""
+    server = BlogServer(blog)
+    with server.running():
+        url = server.url
+        code, out, err = on_a_terminal("import", url, "--db", f"sqlite:///{tmp_path / 'a.db'}", "--interval", "0")
+        on_the_terminal = len(server.log)
+        args = ["import", url, "--db", f"sqlite:///{tmp_path / 'b.db'}", "--interval", "0"]
+        piped = subprocess.run(
+            [Path(sys.executable).with_name("blogimport"), *args],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+    assert server.errors == [] and server.max_in_flight() <= 2
+    assert (on_the_terminal, len(server.log)) == (3, 6)  # posts, pages, comments: each feed in one page
+    assert (code, out.count("\n"), "\r" in out) == (0, 1, False)
+    assert out.startswith("3 sources: 3 imported, 0 unchanged, 0 failed; ") and out.endswith(f"; {url}: 3 requests\n")
+    shown = re.sub(r"\x1b\[[?\d;]*[A-Za-z]", "", err)
+    segments = [segment for segment in re.split(r"[\r\n]+", shown) if segment.strip()]
+    fetching = [segment for segment in segments if segment.startswith(f"{url}: ")]
+    line = re.escape(url) + r": \d+ requests, [\d,]+ entries, [\d,]+/s(, ~[\d,]+ s left)?"
+    assert fetching and all(re.fullmatch(line, segment) for segment in fetching), fetching
+    # 8 posts, no static page, 112 comments: the final counts, nothing left, the line ended before the import's bar.
+    assert re.fullmatch(re.escape(url) + r": 3 requests, 120 entries, [\d,]+/s", fetching[-1]), fetching[-1]
+    assert re.search(re.escape(fetching[-1]) + r"\r*\n", shown)
+    assert segments[segments.index(fetching[-1]) + 1].startswith("Importing  [")
+    assert (piped.returncode, piped.stderr, piped.stdout) == (0, "", out)

@@ -82,31 +82,43 @@ def fetch_addresses(
     )
     found: list[Source] = []
     notes: list[str] = []
+    terminal = not quiet and sys.stderr.isatty()
     for address in addresses:
-        show = _progress(address) if not quiet and sys.stderr.isatty() else (lambda progress: None)
-        fetched = web.fetch(address, settings, formats.read_fetched, show)
-        if not quiet and sys.stderr.isatty():
-            click.echo(file=sys.stderr)
+        line = _ProgressLine(address) if terminal else None
+        fetched = web.fetch(address, settings, formats.read_fetched, line or (lambda progress: None))
+        if line is not None:
+            line.end()
         found.extend(fetched.sources)
         notes.extend(f"{address}: {note}" for note in fetched.notes)
         notes.append(f"{address}: {fetched.requests} requests")
     return found, notes
 
 
-def _progress(address: str) -> Callable[[Any], None]:
-    """A line redrawn on the terminal: requests, entries, their rate, and the time left from the feeds' totals."""
-    last = [0.0]
+class _ProgressLine:
+    """A line redrawn on the terminal: requests, entries, their rate, and the time left from the feeds' totals. At
+    most five times a second while the fetch goes on, then once more with its final counts."""
 
-    def show(progress: Any) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.2:
-            return
-        last[0] = now
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.drawn_at = 0.0
+        self.last: Any = None  # the crawl's Progress, which it keeps counting in
+
+    def __call__(self, progress: Any) -> None:
+        self.last = progress
+        if time.monotonic() - self.drawn_at >= 0.2:
+            self._draw(progress)
+
+    def end(self) -> None:
+        """The final counts, and the line left for the import's own progress below it."""
+        if self.last is not None:
+            self._draw(self.last)
+            click.echo(file=sys.stderr)
+
+    def _draw(self, progress: Any) -> None:
+        self.drawn_at = now = time.monotonic()
         elapsed = max(now - progress.started, 1e-6)
         rate = progress.entries / elapsed
-        line = f"{address}: {progress.requests} requests, {progress.entries:,} entries, {rate:,.0f}/s"
+        line = f"{self.address}: {progress.requests} requests, {progress.entries:,} entries, {rate:,.0f}/s"
         if progress.expected > progress.entries and rate > 0:
             line += f", ~{(progress.expected - progress.entries) / rate:,.0f} s left"
         click.echo(f"\r{line}\x1b[K", file=sys.stderr, nl=False)
-
-    return show
