@@ -1,6 +1,7 @@
 """A live blog on 127.0.0.1: a real threaded HTTP server serving a FeedBlog (tests/perf/feedblog.py) as Blogger
 serves one (feeds paged by start-index and max-results, capped at 150; `orderby=updated&updated-min`; ETag and
-Last-Modified with 304s; post pages; robots.txt), with faults to order (`faults`), and a log of every request as
+Last-Modified with 304s; post pages; robots.txt; the sitemaps, an index of pages of `sitemap_size` posts; the feeds
+or the comments feed off), with faults to order (`faults`), and a log of every request as
 the server saw it: when it began and ended on the server's clock, what was asked and answered.
 """
 
