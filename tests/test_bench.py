@@ -4,6 +4,7 @@ speed is measured by running it, never by a timed test."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,9 +35,18 @@ KEYS = {
 POSTS = 4
 
 
-def bench(*args: str) -> dict:
+def bench(*args: str, startup_times: int = 0) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.perf.bench", "--posts", str(POSTS), "--json", *args],
+        [
+            sys.executable,
+            "-m",
+            "tests.perf.bench",
+            "--posts",
+            str(POSTS),
+            "--json",
+            f"--startup-times={startup_times}",
+            *args,
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -45,12 +55,22 @@ def bench(*args: str) -> dict:
     assert done.returncode == 0, done.stderr
     table, report = done.stdout.strip().splitlines()[:-1], json.loads(done.stdout.strip().splitlines()[-1])
     assert table[0].split()[:3] == ["format", "engine", "jobs"]
+    if startup_times:
+        assert re.fullmatch(
+            rf"start-up, median of {startup_times}: `blogimport --version` \d\.\d{{3}} s, "
+            r"no-op import of 1 source \d\.\d{3} s",
+            table.pop(),
+        )
+        assert sorted(report["startup"]) == ["noop_seconds", "times", "version_seconds"]
+        assert report["startup"]["times"] == startup_times
+    else:
+        assert report["startup"] is None
     assert len(table) == 1 + len(report["results"])
     return report
 
 
 def test_every_format_is_measured_with_its_floors() -> None:
-    report = bench("--db", "sqlite", "--jobs", "2")
+    report = bench("--db", "sqlite", "--jobs", "2", startup_times=2)
     assert report["size"] == f"{POSTS} posts"
     results = report["results"]
     assert [(r["format"], r["engine"], r["jobs"]) for r in results] == [

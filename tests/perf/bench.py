@@ -16,9 +16,11 @@ which a new database is made for every import and dropped after), it measures:
 
 HTML and the export are also imported with `--jobs 1`, to show what the parsing workers bring, or cost (not with
 --no-single); HTML is measured against a second floor, lxml.html's parse of the same pages plus the raw insert
-(`lxml_ratio`, issue 17). The table
-goes to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments",
-"seconds", "rate", "floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...]}.
+(`lxml_ratio`, issue 17). After them, the start-up figures (tests/perf/startup.py: medians of `--startup-times`
+runs, 10 by default, of `blogimport --version` and of a no-op import of one source). The table and the start-up
+line go to stdout, then (with --json, alone) one JSON object: {"size", "results": [{"format", "engine", "comments",
+"seconds", "rate", "floor_rate", "ratio", "noop_fraction", "changed_fraction", "peak_rss_mb", "jobs", ...}, ...],
+"startup": {"times", "version_seconds", "noop_seconds"} or null}.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any
 from sqlalchemy import make_url
 
 from blogimport.workers import default_jobs
-from tests.perf import bench_web, floors
+from tests.perf import bench_web, floors, startup
 from tests.perf.corpus import SIZES, change_sources, generate
 from tests.perf.floor_lxml import lxml_parse_seconds
 
@@ -99,9 +101,14 @@ def main(argv: list[str] | None = None) -> int:
         ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    # tests/perf/startup.py: the part of every import that no import design removes
+    started = startup.measure(args.startup_times) if args.startup_times else None
     print(_table(results))
+    if started:
+        print(started.lines())
     if args.json:
-        print(json.dumps({"size": _size(args), "results": [asdict(r) for r in results]}))
+        report = {"size": _size(args), "results": [asdict(r) for r in results]}
+        print(json.dumps(report | {"startup": asdict(started) if started else None}))
     return 0
 
 
@@ -140,6 +147,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--corpus", type=Path, help="use a corpus written by tests.perf.corpus instead")
     parser.add_argument("--scratch", type=Path, help="folder for the scratch files (default: the system's temp)")
+    parser.add_argument(
+        "--startup-times", type=int, default=10, help="runs of each start-up figure (default 10; 0: not measured)"
+    )
     parser.add_argument("--json", action="store_true", help="also print one JSON object")
     args = parser.parse_args(argv)
     args.db = args.db or ["sqlite"]
