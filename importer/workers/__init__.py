@@ -23,13 +23,13 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from multiprocessing.pool import AsyncResult, Pool
 from queue import Empty
 from typing import Any, BinaryIO
 
 from blogimport import formats, interrupts
 from blogimport.errors import SourceError
 from blogimport.records import Document, Entry, Outcome, ParseOptions
+from blogimport.workers.pool import WorkerDied, WorkerPool
 
 SMALL_BYTES = 16 << 20  # sources up to this size are read whole and parsed in one go
 FEW_SOURCES = 16  # a run with fewer sources parses them itself: starting workers would cost more
@@ -105,29 +105,26 @@ def _in_workers(
     """Small sources in a pool of `pool_size` workers (none: here), each large one in a process of its own."""
     # fork: the workers start at once, with every module already imported, and inherit how to open a source.
     context = multiprocessing.get_context("fork")
-    pool: Pool | None = None
-    ahead: deque[tuple[Any, ParseTask, AsyncResult[Any] | None]] = deque()
+    pool: WorkerPool | None = None
+    ahead: deque[tuple[Any, ParseTask, int | None]] = deque()  # an item, its task, its ticket in the pool
     pending = iter(items)
     try:
         while True:
             while len(ahead) < max(pool_size, 1) * AHEAD_PER_JOB and (item := next(pending, None)) is not None:
                 task = task_of(item)
                 if task.data is not None and pool_size and pool is None:
-                    pool = context.Pool(pool_size, initializer=interrupts.in_worker)
-                result = (
-                    pool.apply_async(_parse_in_worker, (task.fmt, task.locator, task.data, options))
+                    pool = WorkerPool(context, pool_size, _parse_in_worker, interrupts.in_worker)
+                ticket = (
+                    pool.submit(task.fmt, task.locator, task.data, options)
                     if task.data is not None and pool is not None
                     else None
                 )
-                ahead.append((item, task, result))
+                ahead.append((item, task, ticket))
             if not ahead:
                 return
-            item, task, result = ahead.popleft()
-            if result is not None:
-                while not result.ready():  # a wait a signal can stop
-                    interrupts.check()
-                    result.wait(interrupts.POLL_SECONDS)
-                yield item, _outcome(result.get())
+            item, task, ticket = ahead.popleft()
+            if ticket is not None and pool is not None:
+                yield item, _from_worker(pool, ticket, task.locator)
             elif task.data is not None:
                 yield item, parse_now(task, options)
             else:
@@ -135,7 +132,14 @@ def _in_workers(
     finally:
         if pool is not None:
             with interrupts.held():  # the workers are gone before a signal goes on up
-                pool.terminate()
+                pool.stop()
+
+
+def _from_worker(pool: WorkerPool, ticket: int, locator: str) -> Outcome:
+    try:
+        return _outcome(pool.result(ticket))
+    except WorkerDied as died:
+        return SourceError(locator, str(died))
 
 
 def _parse_in_worker(
