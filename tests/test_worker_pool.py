@@ -22,6 +22,8 @@ def work(kind: str, argument: object = None) -> object:
     """What the tests hand the workers; module-level, as a worker's function is."""
     if kind == "echo":
         return argument
+    if kind == "pid":
+        return os.getpid()
     if kind == "wait-for":  # the file's name as the answer, once the test has made it
         assert isinstance(argument, str)
         while not Path(argument).exists():
@@ -121,3 +123,12 @@ def test_stop_ends_a_worker_blocked_sending_a_result_nobody_reads(tmp_path: Path
     pool.stop()
     assert is_running(pid) is False
     assert [child.pid for child in multiprocessing.active_children()] == []
+
+
+def test_a_worker_killed_while_idle_is_replaced_before_its_next_task(pool: WorkerPool) -> None:
+    pid = pool.result(pool.submit("pid"))
+    os.kill(pid, signal.SIGKILL)
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":  # dead, not yet reaped
+        time.sleep(0.01)
+    tickets = [pool.submit("echo", n) for n in range(4)]
+    assert [pool.result(ticket) for ticket in tickets] == [0, 1, 2, 3]

@@ -83,7 +83,12 @@ class WorkerPool:
         while self._idle and self._waiting:
             ticket, args = self._waiting.popleft()
             connection = self._idle.pop()
-            connection.send(args)
+            try:
+                connection.send(args)
+            except OSError:  # the worker died while idle (killed from outside): the task goes to its replacement
+                self._waiting.appendleft((ticket, args))
+                self._replace(connection)
+                continue
             self._busy[connection] = ticket
 
     def _collect(self, timeout: float) -> None:
