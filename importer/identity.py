@@ -18,7 +18,6 @@ from datetime import date
 # Lines that are Blogger's comment controls rendered as text, not anybody's words.
 CONTROL_WORDS = ("ReplyDelete", "Replies", "Delete", "Reply")
 _CONTROL_LINE = re.compile(r"^[ \t]*(?:" + "|".join(CONTROL_WORDS) + r")[ \t]*$", re.MULTILINE)
-_WHITESPACE = re.compile(r"\s+")
 
 # What Blogger shows in place of a deleted comment (blogger-formats.md §4.3 rule 4).
 _REMOVED_MARKER = re.compile(r"^This (?:comment|post) has been removed by (?:the author|a blog administrator)\.?$")
@@ -36,8 +35,10 @@ _KEY_HEAD = 200
 def normalise(text: str) -> str:
     """NFC, control-word lines dropped, every whitespace run one space, trimmed."""
     text = unicodedata.normalize("NFC", text)
-    text = _CONTROL_LINE.sub("", text)
-    return _WHITESPACE.sub(" ", text).strip()
+    if any(word in text for word in CONTROL_WORDS):  # most texts hold none: no regex over them
+        text = _CONTROL_LINE.sub("", text)
+    # str.split() splits at the characters regex \s matches (str.isspace), so this is \s+ made one space, trimmed.
+    return " ".join(text.split())
 
 
 def fingerprint(text: str) -> str:

@@ -30,9 +30,16 @@ from blogimport.store import sql
 # -- merging two versions of a row --------------------------------------------------------------------------------
 
 
-def precedence(row: Mapping[str, Any]) -> tuple[int, int, str]:
-    body = row["body_text"]
-    return RICHNESS[row["source_rank"]], len(body), fingerprint(body)
+def precedence(new: Mapping[str, Any], old: Mapping[str, Any]) -> int:
+    """1 when `new` goes first, -1 when `old` does, 0 on a tie: the richer source, then the longer body, then the
+    larger fingerprint. Fingerprints (a normalisation and a hash of each body) are made only when the rest ties."""
+    ours: tuple[int | str, ...] = (RICHNESS[new["source_rank"]], len(new["body_text"]))
+    theirs: tuple[int | str, ...] = (RICHNESS[old["source_rank"]], len(old["body_text"]))
+    if ours == theirs:
+        if new["body_text"] == old["body_text"]:
+            return 0
+        ours, theirs = (fingerprint(new["body_text"]),), (fingerprint(old["body_text"]),)
+    return (ours > theirs) - (ours < theirs)
 
 
 Field = str | tuple[str, ...]  # a tuple moves together, decided by its first field (position and its path)
@@ -40,8 +47,9 @@ Field = str | tuple[str, ...]  # a tuple moves together, decided by its first fi
 
 def merge(old: Mapping[str, Any], new: Mapping[str, Any], fields: Sequence[Field]) -> dict[str, Any]:
     """The merged row: `old` with each of `fields` decided by the rules above."""
-    first, second = (new, old) if precedence(new) > precedence(old) else (old, new)
-    tie = precedence(new) == precedence(old)
+    order = precedence(new, old)
+    first, second = (new, old) if order > 0 else (old, new)
+    tie = order == 0
     merged = dict(old)
     for group in fields:
         names = (group,) if isinstance(group, str) else group
