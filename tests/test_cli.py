@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -18,7 +20,9 @@ COMMANDS_DOC = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [prefix]
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         found += all_commands(command, (*prefix, name)) if isinstance(command, click.Group) else [(*prefix, name)]
     return found
 
@@ -67,7 +71,9 @@ def test_readme_has_a_row_for_every_command() -> None:
 def test_the_commands_doc_lists_every_option_of_import() -> None:
     section = COMMANDS_DOC.split("## `blogimport import PATH...`", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `(--[a-z-]+)[ `]", section, re.MULTILINE))
-    options = {opt for param in cli.commands["import"].params for opt in param.opts if opt.startswith("--")}
+    command = cli.get_command(click.Context(cli), "import")
+    assert command is not None
+    options = {opt for param in command.params for opt in param.opts if opt.startswith("--")}
     assert documented == options
 
 
@@ -87,6 +93,31 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 def test_version() -> None:
     assert run("--version").stdout == "blogimport, version 0.1.0\n"
+
+
+# What `blogimport --version` and `blogimport import --help` load, in a process of their own: no database layer, no
+# parser, no pipeline (issue 17's start-up; each command's module is loaded when it runs).
+LOADED = """
+import sys
+from blogimport.cli import cli
+try:
+    cli(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = ("sqlalchemy", "alembic", "bs4", "lxml", "blogimport.pipeline", "blogimport.store", "blogimport.formats")
+print(sorted({name for name in sys.modules if name.startswith(heavy)}))
+"""
+
+
+def test_the_version_loads_no_command() -> None:
+    result = subprocess.run([sys.executable, "-c", LOADED, "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout == "blogimport, version 0.1.0\n[]\n"
+
+
+def test_a_command_is_loaded_only_when_asked_for() -> None:
+    ran = subprocess.run([sys.executable, "-c", LOADED, "import", "--help"], capture_output=True, text=True, check=True)
+    loaded = ran.stdout.splitlines()[-1]
+    assert "'blogimport.pipeline'" in loaded and "'sqlalchemy'" in loaded
 
 
 def test_quiet_prints_nothing_on_success(db_url: str) -> None:
