@@ -34,6 +34,7 @@ _BLOCKS = _PARAGRAPHS | {
     "fieldset",
     "main",
 }
+_MARK_OF = dict.fromkeys(_BLOCKS, _BLOCK) | dict.fromkeys(_PARAGRAPHS, _PARAGRAPH)  # what a closing tag leaves
 _NOT_TEXT = {"script", "style", "noscript", "template", "head", "title", "iframe", "object"}
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _MARKS = re.compile(r"[\x00\x01\x02][ \x00\x01\x02]*")  # starts with a mark, so re can skip text quickly
@@ -55,26 +56,28 @@ def html_to_text(fragment: str) -> str:
 
 
 def _pieces(root: etree._Element) -> list[str]:
-    """Text and break marks in document order; an explicit stack, so no nesting depth exhausts Python's."""
+    """Text and break marks in document order; an explicit stack, so no nesting depth exhausts Python's. The
+    hottest loop of an export's import: locals for the methods and a dict for the marks, no call per element."""
     pieces: list[str] = []
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    append, marks = pieces.append, _MARK_OF
+    stack: list[tuple[etree._Element, str | None]] = [(root, None)]  # None: opening; else the mark it closes with
+    push, pop = stack.append, stack.pop
     while stack:
-        element, closing = stack.pop()
-        tag = element.tag if isinstance(element.tag, str) else None  # None: a comment or instruction
-        if closing:
-            pieces.append(_mark(tag))
-            pieces.append(element.tail or "" if element is not root else "")
-        elif tag is None or tag in _NOT_TEXT:
-            pieces.append(element.tail or "")  # only what follows it is text
+        element, closing = pop()
+        tag = element.tag
+        if closing is not None:
+            append(closing)
+            append(element.tail or "" if element is not root else "")
+        elif type(tag) is not str or tag in _NOT_TEXT:  # not str: a comment or instruction
+            append(element.tail or "")  # only what follows it is text
         else:
-            pieces += [_BR if tag == "br" else _mark(tag), element.text or ""]
-            stack.append((element, True))
-            stack.extend((child, False) for child in reversed(element))
+            mark = marks.get(tag, "")
+            append(_BR if tag == "br" else mark)
+            append(element.text or "")
+            push((element, mark))
+            if len(element):
+                stack.extend([(child, None) for child in reversed(element)])
     return pieces
-
-
-def _mark(tag: str | None) -> str:
-    return _PARAGRAPH if tag in _PARAGRAPHS else _BLOCK if tag in _BLOCKS else ""
 
 
 def _resolve_marks(text: str) -> str:
