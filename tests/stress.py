@@ -5,9 +5,10 @@ test suite runs beside them for load; prints how often each test failed.
 
 Each round runs tests/test_crash.py, test_interrupts.py, test_signal_moments.py, test_concurrency.py and
 test_database_faults.py once (one process, one test at a time); `--moments` is the signals per engine that
-test_signal_moments.py sends each round (20 rounds of 10 on two engines: 400). The load is `pytest -q` over the whole
-suite, started again whenever it ends and stopped with the last round. Set the server variables as for the tests
-(README, development notes). Exit code 0 when every test passed in every round.
+test_signal_moments.py sends each round (20 rounds of 10 on two engines: 400), at moments drawn with the round's
+number as seed. The load is `pytest -q` over the whole suite, started again whenever it ends and stopped with the last
+round. Set the server variables as for the tests (README, development notes). Exit code 0 when every test passed in
+every round.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ STRESSED = [
     "tests/test_database_faults.py",
 ]
 MOMENTS_VAR = "BLOGIMPORT_SIGNAL_MOMENTS"  # read by tests/test_signal_moments.py
+SEED_VAR = "BLOGIMPORT_SIGNAL_SEED"  # its random moments: round N uses seed N, so each round tries new ones
 
 
 def main() -> int:
@@ -50,7 +52,7 @@ def main() -> int:
     started = time.monotonic()
     with _load(not args.no_load) as suites:
         for number in range(1, args.rounds + 1):
-            outcomes = _round(args.moments, args.workers)
+            outcomes = _round(number, args.moments, args.workers)
             runs.update(outcomes.keys())  # each test once; update(dict) would add the booleans
             failures.update(name for name, ok in outcomes.items() if not ok)
             failed = sorted(name for name, ok in outcomes.items() if not ok)
@@ -75,7 +77,7 @@ def main() -> int:
     return 1 if failures else 0
 
 
-def _round(moments: int, workers: int) -> dict[str, bool]:
+def _round(number: int, moments: int, workers: int) -> dict[str, bool]:
     """One run of the stressed tests: each test's id -> passed."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "junit.xml"
@@ -96,7 +98,7 @@ def _round(moments: int, workers: int) -> dict[str, bool]:
                     *STRESSED,
                 ],
                 cwd=REPO,
-                env={**os.environ, MOMENTS_VAR: str(moments)},
+                env={**os.environ, MOMENTS_VAR: str(moments), SEED_VAR: str(number)},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 check=False,
