@@ -67,7 +67,7 @@ def test_every_sql_block_of_the_docs_is_one_the_tests_run() -> None:
 
 def test_readme_says_near_the_top_how_long_the_tests_take_and_what_brings_in_the_servers() -> None:
     top = README.split("\n## ", 1)[0]
-    assert re.search(r"The tests take about \d+ minutes on a 2-core machine\.", top)
+    assert re.search(r"The tests take about \d+ minutes on this project's 2-core CI machine", top)
     for variable in ("BLOGIMPORT_TEST_POSTGRES_URL", "BLOGIMPORT_TEST_MYSQL_URL", "BLOGIMPORT_REQUIRE_SERVERS=1"):
         assert f"`{variable}" in top, variable
 
