@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import click
 import pytest
 
 from blogimport.cli import cli
-from tests.conftest import REPO, SEEDS, run
+from tests.conftest import REPO, SEED_FILES, SEEDS, run
 from tests.terminal import on_a_terminal
 from tests.test_readme import README
 
@@ -95,8 +96,9 @@ def test_version() -> None:
     assert run("--version").stdout == "blogimport, version 0.1.0\n"
 
 
-# What `blogimport --version` and `blogimport import --help` load, in a process of their own: no database layer, no
-# parser, no pipeline (issue 17's start-up; each command's module is loaded when it runs).
+# What `blogimport --version`, `blogimport import --help` and an import of files load, in a process of their own:
+# no database layer, parser or pipeline for the first (issue 17's start-up; each command's module is loaded when it
+# runs), no HTTP client for the last (only a URL argument needs one).
 LOADED = """
 import sys
 from blogimport.cli import cli
@@ -104,20 +106,34 @@ try:
     cli(sys.argv[1:])
 except SystemExit:
     pass
-heavy = ("sqlalchemy", "alembic", "bs4", "lxml", "blogimport.pipeline", "blogimport.store", "blogimport.formats")
-print(sorted({name for name in sys.modules if name.startswith(heavy)}))
+print(sorted({name for name in sys.modules if name.startswith(%r)}))
 """
+HEAVY = ("sqlalchemy", "alembic", "bs4", "lxml", "blogimport.pipeline", "blogimport.store", "blogimport.formats")
+
+
+def loaded(*args: object, heavy: tuple[str, ...] = HEAVY) -> tuple[str, list[str]]:
+    """What the command printed, and which of the `heavy` modules it loaded."""
+    script = LOADED % (heavy,)
+    ran = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=True)
+    *printed, modules = ran.stdout.splitlines()
+    return "".join(f"{line}\n" for line in printed), ast.literal_eval(modules)
 
 
 def test_the_version_loads_no_command() -> None:
-    result = subprocess.run([sys.executable, "-c", LOADED, "--version"], capture_output=True, text=True, check=True)
-    assert result.stdout == "blogimport, version 0.1.0\n[]\n"
+    assert loaded("--version") == ("blogimport, version 0.1.0\n", [])
 
 
 def test_a_command_is_loaded_only_when_asked_for() -> None:
-    ran = subprocess.run([sys.executable, "-c", LOADED, "import", "--help"], capture_output=True, text=True, check=True)
-    loaded = ran.stdout.splitlines()[-1]
-    assert "'blogimport.pipeline'" in loaded and "'sqlalchemy'" in loaded
+    _, modules = loaded("import", "--help")
+    assert "blogimport.pipeline" in modules and "sqlalchemy" in modules
+
+
+def test_an_import_of_files_loads_no_http_client(tmp_path: Path) -> None:
+    printed, modules = loaded(
+        "import", SEED_FILES[0], "--db", f"sqlite:///{tmp_path / 'blog.db'}", heavy=("httpx", "blogimport.sources.web")
+    )
+    assert printed.startswith("1 sources: 1 imported, 0 unchanged, 0 failed; new: blogs 1, ")
+    assert modules == []
 
 
 def test_quiet_prints_nothing_on_success(db_url: str) -> None:

@@ -24,7 +24,6 @@ was fetched before it is imported all the same.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -48,11 +47,6 @@ FEEDS = {"posts": "/feeds/posts/default", "pages": "/feeds/pages/default", "comm
 
 # (format, bytes, URL) -> its Document: a feed page's FeedPage is all the crawl reads of it (formats.read_fetched)
 Reader = Callable[[str, bytes, str], Document]
-
-
-def is_address(text: str) -> bool:
-    """A command-line argument that names a live blog (or post) rather than a path."""
-    return bool(re.match(r"(?i)^https?://[^/\s]+", text))
 
 
 @dataclass(frozen=True)
