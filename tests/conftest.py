@@ -13,6 +13,7 @@ test on the servers, so tests of what an import stores, not of how a database ge
 
 from __future__ import annotations
 
+import compileall
 import itertools
 import os
 import re
@@ -66,6 +67,16 @@ def _one_tls_context_for_pymysql() -> None:
 
 
 _one_tls_context_for_pymysql()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Byte-compile the project's modules once, before the workers start. The suite starts hundreds of `blogimport`
+    processes, and an editable install runs the checkout's sources: where PYTHONDONTWRITEBYTECODE is set (it is on
+    this project's CI machine), each of them compiled its 50 modules again (0.1-0.2 s of CPU each). Python reads
+    compiled files whatever that variable says; __pycache__ is ignored by git and by copy_project."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # the controller: before any worker imports anything
+        for folder in (*PACKAGE_FOLDERS, "tests"):
+            compileall.compile_dir(REPO / folder, quiet=1)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
