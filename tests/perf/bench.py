@@ -169,7 +169,6 @@ def _measure_web(db: str, args: argparse.Namespace, scratch: Path) -> Result:
         scratch,
         _database,
         importer,
-        lambda url: _run_cli("db", "upgrade", "--db", url),
         _log,
     )
     return Result(jobs=args.jobs, **figures)
@@ -197,7 +196,7 @@ def _import_runs(
     first = _import(source, url, jobs)
     comments = first.report["entities"]["comments"]["inserted"]
     _log(f"{fmt} -> {engine}: raw insert of the final rows ...")
-    _run_cli("db", "upgrade", "--db", empty)
+    floors.migrate(empty)
     insert_seconds = floors.raw_insert_seconds(url, empty)
     noop = changed = None
     if changes:
@@ -260,10 +259,6 @@ def _import_command(arguments: list[str]) -> _Run:
             raise SystemExit(f"the import failed ({done.returncode}): {err.read().decode(errors='replace')[-2000:]}")
         figures = json.loads(measured.read_text())
         return _Run(figures["seconds"], figures["peak_rss_mb"], json.loads(out.read()))
-
-
-def _run_cli(*args: str) -> None:
-    subprocess.run([_blogimport(), *args], check=True, capture_output=True)
 
 
 def _blogimport() -> str:

@@ -37,11 +37,9 @@ def measure(
     scratch: Path,
     database: Callable[[str, Path], AbstractContextManager[str]],
     importer: Callable[[list[str], str], Any],
-    upgrade: Callable[[str], None],
     log: Callable[[str], None],
 ) -> dict[str, Any]:
-    """The figures of one web import into `db`; `importer(arguments, url)` runs `blogimport import` timed,
-    `upgrade(url)` makes the schema in an empty database."""
+    """The figures of one web import into `db`; `importer(arguments, url)` runs `blogimport import` timed."""
     work = scratch / "web"
     log(f"web: serving a blog of {posts or SIZES[size]:,} posts ...")
     blog = FeedBlog.from_corpus(work / "corpus", posts=posts or SIZES[size], seed=seed, pages=False)
@@ -58,7 +56,7 @@ def measure(
         download = _download_seconds(asked)
         log(f"web -> {engine}: parse-only and raw insert ...")
         parse = _parse_seconds(cache)
-        upgrade(empty)
+        floors.migrate(empty)
         insert = floors.raw_insert_seconds(url, empty)
     comments = first.report["entities"]["comments"]["inserted"]
     floor_seconds = download + parse + insert
