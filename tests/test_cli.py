@@ -136,11 +136,13 @@ def test_an_import_of_files_loads_no_http_client(tmp_path: Path) -> None:
     assert modules == []
 
 
+@pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 def test_quiet_prints_nothing_on_success(db_url: str) -> None:
     result = run("import", SEEDS, "--db", db_url, "--quiet")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
+@pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 def test_no_progress_output_when_stderr_is_not_a_terminal(db_url: str) -> None:
     result = run("import", SEEDS, "--db", db_url)
     assert result.stderr == ""
@@ -163,6 +165,7 @@ def test_a_database_that_cannot_be_opened_is_one_line_and_exit_1(tmp_path: Path)
     assert result.stderr == f"Error: cannot open {url}: unable to open database file\n"
 
 
+@pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
 def test_stats(seeded: str) -> None:
     result = run("stats", "--db", seeded)
     assert result.stdout.splitlines() == [

@@ -26,6 +26,8 @@ from tests.dbdump import connect, query
 from tests.processes import start_import, wait_for_rows, wait_for_sources, wait_for_state, wait_until_gone
 from tests.test_import_seeds import SEED_ENTITIES
 
+pytestmark = pytest.mark.premade_schema  # not about how a database gets its schema (tests/conftest.py)
+
 WGDD = FIXTURES / "formats" / "classic-export_wgdd.de_2019.xml"  # 1,069,265 bytes
 SEEDS_LINE = (
     "5 sources: 5 imported, 0 unchanged, 0 failed; new: blogs 1, authors 1, labels 1, posts 7, "
