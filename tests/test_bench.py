@@ -70,7 +70,7 @@ def bench(*args: str, startup_times: int = 0) -> dict:
 
 
 def test_every_format_is_measured_with_its_floors() -> None:
-    report = bench("--db", "sqlite", "--jobs", "2", startup_times=2)
+    report = bench("--db", "sqlite", "--jobs", "2", startup_times=1)
     assert report["size"] == f"{POSTS} posts"
     results = report["results"]
     assert [(r["format"], r["engine"], r["jobs"]) for r in results] == [
